@@ -1,0 +1,247 @@
+"""``batchproof``: a thin command-line layer over the library.
+
+Exit codes: 0 success; 1 a claim failed / a harness comparison was rejected /
+generated code is stale; 2 bad usage (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+__all__ = ["main"]
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        raise UsageError(f"{self.prog}: error: {message}")
+
+
+def _positive_int(s: str) -> int:
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {s!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {s!r}")
+    return v
+
+
+def _seed(s: str) -> int:
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer seed, got {s!r}") from None
+    if v < 0 or v >= 2**63:
+        raise argparse.ArgumentTypeError(f"seed must be in [0, 2**63), got {s!r}")
+    return v
+
+
+def _alpha(s: str) -> float:
+    try:
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a level in (0, 1), got {s!r}") from None
+    if not 0 < v < 1:
+        raise argparse.ArgumentTypeError(f"expected a level in (0, 1), got {s!r}")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="batchproof", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="decide every claim (symbolic + numeric)")
+    c.add_argument("--topic", help="only this topic (e.g. interpolation)")
+    c.add_argument("--json", metavar="FILE", help="write results JSON to FILE ('-' for stdout)")
+    c.add_argument("--junit-xml", metavar="FILE", help="write JUnit XML to FILE")
+    c.add_argument("--quiet", action="store_true", help="no table, only the summary line")
+
+    g = sub.add_parser("generate", help="emit verify/generated/ from the manifest")
+    g.add_argument("--check", action="store_true", help="fail with a diff if committed files are stale")
+
+    h = sub.add_parser("harness", help="Monte-Carlo validation on torch")
+    h.add_argument("--topic", help="only this topic")
+    h.add_argument("--device", default="auto", help="auto (cuda if available), cpu, cuda[:N]")
+    h.add_argument("--replicas", type=_positive_int, help="replica count (default per experiment)")
+    h.add_argument("--quick", action="store_true", help="the light variant (minutes on a CPU)")
+    h.add_argument("--seed", type=_seed, default=20261125)
+    h.add_argument("--alpha", type=_alpha, default=0.01, help="family-wise level (Holm)")
+    h.add_argument("--out", default=None, help="results folder (default ./results)")
+
+    b = sub.add_parser("book", help="build the Jupyter Book (offline)")
+    b.add_argument("--path", default="book", help="book folder")
+
+    a = sub.add_parser("all", help="the main job: generate --check, check, harness, book")
+    a.add_argument("--quick", action="store_true", help="harness light variant")
+    a.add_argument("--device", default="auto")
+    a.add_argument("--seed", type=_seed, default=20261125)
+
+    dl = sub.add_parser("deep-linear", help="exact variance polynomial for a deep-linear case")
+    dl.add_argument("--case", required=True, metavar="FILE.json")
+    return p
+
+
+def _cmd_generate(args) -> int:
+    from verify import codegen
+
+    if args.check:
+        diff = codegen.check()
+        if diff:
+            sys.stdout.write(diff)
+            print("batchproof generate --check: committed generated code is stale; run 'batchproof generate'",
+                  file=sys.stderr)
+            return 1
+        print("generated code is fresh")
+        return 0
+    for p in codegen.generate():
+        print(f"wrote {p.relative_to(Path.cwd()) if p.is_relative_to(Path.cwd()) else p}")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from verify.claims import Verdict, registry, run_claims
+    from verify.report import junit_xml
+    from verify.results import atomic_write_text, provenance, write_json
+
+    claims = registry(args.topic)
+    console = Console(stderr=args.json == "-")
+    t0 = time.perf_counter()
+    with Progress(console=console, transient=True, disable=args.quiet) as prog:
+        task = prog.add_task("checking claims", total=len(claims))
+        results = run_claims(claims, progress=lambda r: prog.advance(task))
+    wall = time.perf_counter() - t0
+    counts = {v.value: sum(r.verdict is v for r in results) for v in Verdict}
+    if not args.quiet:
+        table = Table(title=f"batchproof check: {len(results)} claims")
+        for col in ("claim", "where", "verdict", "s"):
+            table.add_column(col)
+        style = {Verdict.HOLDS: "green", Verdict.HOLDS_EMPIRICALLY: "cyan",
+                 Verdict.ERRATUM: "yellow", Verdict.FAILED: "bold red"}
+        for r in results:
+            table.add_row(r.claim.id, r.claim.where, f"[{style[r.verdict]}]{r.verdict.value}",
+                          f"{r.seconds:.2f}")
+        console.print(table)
+        for r in results:
+            if not r.verdict.ok:
+                console.print(f"[bold red]FAILED[/] {r.claim.id}: {r.reason}")
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items()) + f" in {wall:.1f} s"
+    console.print(summary)
+    data = {"summary": counts, "wall_seconds": wall, "provenance": provenance(),
+            "claims": [r.to_json() for r in results]}
+    if args.json == "-":
+        print(json.dumps(data, indent=2, default=str))
+    elif args.json:
+        write_json(args.json, data)
+    if args.junit_xml:
+        atomic_write_text(args.junit_xml, junit_xml(results, wall))
+    return 0 if all(r.verdict.ok for r in results) else 1
+
+
+def _cmd_harness(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from verify.harness import HarnessConfig, experiment_topics, run_topic
+
+    topics = [args.topic] if args.topic else experiment_topics()
+    known = experiment_topics()
+    for t in topics:
+        if t not in known:
+            raise UsageError(f"batchproof harness: error: unknown topic {t!r} (known: {', '.join(known)})")
+    cfg = HarnessConfig(device=args.device, replicas=args.replicas, quick=args.quick,
+                        seed=args.seed, alpha=args.alpha)
+    console = Console()
+    ok = True
+    for t in topics:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[msg]}"),
+                      TimeElapsedColumn(), console=console, transient=True) as prog:
+            task = prog.add_task(t, total=1.0, msg="")
+            rep = run_topic(t, cfg, Path(args.out) if args.out else None,
+                            progress=lambda msg, frac: prog.update(task, completed=frac, msg=msg))
+        d = rep["decision"]
+        status = "[green]passed" if d["passed"] else "[bold red]FAILED"
+        console.print(f"{t}: {status}[/] — {d['n_comparisons']} comparisons, {d['n_rejected']} rejected "
+                      f"(Holm, alpha={d['family_wise_alpha']}); device {rep['provenance']['device']}; "
+                      f"{rep['provenance']['wall_seconds']:.1f} s -> {rep['path']}")
+        for c in rep["comparisons"]:
+            if c["rejected"]:
+                console.print(f"  [red]rejected[/] {c['name']}: estimate {c['estimate']:.6g} ± {c['sem']:.2g}, "
+                              f"predicted {c['predicted']:.6g}, z = {c['z']:.2f}")
+        ok &= d["passed"]
+    return 0 if ok else 1
+
+
+def _cmd_book(args) -> int:
+    path = Path(args.path)
+    if not (path / "_config.yml").exists():
+        raise UsageError(f"batchproof book: error: no Jupyter Book at {str(path)!r} (missing _config.yml)")
+    cmd = [sys.executable, "-m", "jupyter_book", "build", str(path), "-W", "-n", "--keep-going"]
+    env = {**os.environ, "BATCHPROOF_RESULTS": str(Path("results").resolve())}
+    rc = subprocess.call(cmd, env=env)
+    if rc == 0:
+        print(f"book: {(path / '_build' / 'html' / 'index.html').resolve()}")
+    return 1 if rc else 0
+
+
+def _cmd_all(args) -> int:
+    steps = [
+        ("generate --check", ["generate", "--check"]),
+        ("check", ["check", "--json", "results/check.json", "--junit-xml", "results/check-junit.xml"]),
+        ("harness", ["harness", "--device", args.device, "--seed", str(args.seed)] + (["--quick"] if args.quick else [])),
+        ("book", ["book"]),
+    ]
+    rc_all = 0
+    for name, argv in steps:
+        print(f"== batchproof {name}", flush=True)
+        rc = main(argv)
+        rc_all = rc_all or rc
+        if rc and name == "generate --check":
+            return rc
+    book = Path("book/_build/html/index.html").resolve()
+    print(f"the book is at {book}" if book.exists() else "the book was not built")
+    return rc_all
+
+
+def _cmd_deep_linear(args) -> int:
+    try:
+        from verify.deep_linear_cli import run_case
+    except ImportError:
+        raise UsageError("batchproof deep-linear: error: the deep-linear engine is not available") from None
+    return run_case(args.case)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        handler = {"check": _cmd_check, "generate": _cmd_generate, "harness": _cmd_harness,
+                   "book": _cmd_book, "all": _cmd_all, "deep-linear": _cmd_deep_linear}[args.cmd]
+        return handler(args)
+    except UsageError as e:
+        print(str(e).splitlines()[0], file=sys.stderr)
+        return 2
+    except ValueError as e:  # bad values that only the library can judge
+        print(f"batchproof: error: {str(e).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("batchproof: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

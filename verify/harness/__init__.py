@@ -1,0 +1,103 @@
+"""Torch Monte-Carlo harness: batched replicas, streaming statistics, z-tests.
+
+Experiments live in :mod:`verify.harness.experiments` (one module per topic, each with
+``run(cfg, progress) -> dict``).  The returned dict holds at least ``comparisons``
+(a list of :class:`verify.harness.stats.Comparison` ``.to_json()`` dicts); the runner
+adds Holm's multiple-testing decision and provenance, and writes
+``results/harness_<topic>.json`` atomically.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+__all__ = ["HarnessConfig", "experiment_topics", "resolve_device", "run_topic"]
+
+
+@dataclass(frozen=True)
+class HarnessConfig:
+    """Settings shared by every experiment.
+
+    ``replicas``: replica count (None: the experiment's default for its mode);
+    ``quick``: the light variant (CPU, minutes); ``alpha``: family-wise level of the
+    Holm-controlled z-tests.
+    """
+
+    device: str = "auto"
+    replicas: int | None = None
+    quick: bool = False
+    seed: int = 20261125
+    alpha: float = 0.01
+    dtype: str = "float64"
+
+
+def resolve_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} requested but CUDA is not available")
+    if device != "cpu" and not device.startswith("cuda"):
+        raise ValueError(f"unknown device {device!r} (use auto, cpu or cuda[:N])")
+    return device
+
+
+def experiment_topics() -> list[str]:
+    import verify.harness.experiments as pkg
+
+    return sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_"))
+
+
+def run_topic(
+    topic: str,
+    cfg: HarnessConfig,
+    out_dir: Path | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> dict[str, Any]:
+    """Run one topic's experiments, decide with Holm, write ``harness_<topic>.json``."""
+    from verify.harness.stats import Comparison, holm
+    from verify.results import RESULTS_DIR, provenance, write_json
+
+    if topic not in experiment_topics():
+        raise ValueError(f"unknown harness topic {topic!r}; known: {', '.join(experiment_topics())}")
+    mod = importlib.import_module(f"verify.harness.experiments.{topic}")
+    device = resolve_device(cfg.device)
+    cfg = HarnessConfig(**{**asdict(cfg), "device": device})
+    t0 = time.perf_counter()
+    report = mod.run(cfg, progress or (lambda msg, frac: None))
+    wall = time.perf_counter() - t0
+    comps = [Comparison(**{k: c[k] for k in ("name", "estimate", "sem", "predicted", "kind")},
+                        meta={k: v for k, v in c.items() if k not in
+                              ("name", "estimate", "sem", "predicted", "kind", "z", "p")})
+             for c in report.get("comparisons", [])]
+    rejected = holm(comps, cfg.alpha)
+    report["comparisons"] = [{**c.to_json(), "rejected": r} for c, r in zip(comps, rejected)]
+    report["decision"] = {
+        "method": "Holm step-down over two-sided / one-sided z-tests",
+        "family_wise_alpha": cfg.alpha,
+        "n_comparisons": len(comps),
+        "n_rejected": int(sum(rejected)),
+        "passed": not any(rejected) and not report.get("unresolved_failures"),
+    }
+    report["provenance"] = provenance(
+        topic=topic, config=asdict(cfg), wall_seconds=round(wall, 3), **_device_info(device)
+    )
+    out = Path(out_dir or RESULTS_DIR) / f"harness_{topic}.json"
+    write_json(out, report)
+    report["path"] = str(out)
+    return report
+
+
+def _device_info(device: str) -> dict[str, Any]:
+    import torch
+
+    info: dict[str, Any] = {"device": device, "torch_threads": torch.get_num_threads()}
+    if device.startswith("cuda"):
+        info["gpu"] = torch.cuda.get_device_name(torch.device(device))
+    return info

@@ -1,0 +1,148 @@
+"""Streaming statistics and the Monte-Carlo decision rule shared by every experiment.
+
+Replicas are independent, so a quantity measured on R replicas has a sample mean whose
+standard error is ``sd / sqrt(R)``.  Statistics stream (count, sum, sum of squares)
+so no trajectory is stored.  A comparison against an exact prediction is a two-sided
+z-test; a family of comparisons is controlled with Holm's step-down procedure at
+family-wise level ``alpha``.  No tolerance here is a fixed number: every one is a
+multiple of a standard error.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+__all__ = ["Comparison", "StreamStats", "holm", "z_critical"]
+
+
+@dataclass
+class StreamStats:
+    """Running count / sum / sum of squares of a vector of statistics (shape ``shape``).
+
+    Uses float64 and a per-chunk shift (the first chunk's mean) to limit cancellation.
+    """
+
+    shape: tuple[int, ...]
+    n: int = 0
+    shift: np.ndarray | None = None
+    s1: np.ndarray = field(init=False)
+    s2: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.s1 = np.zeros(self.shape)
+        self.s2 = np.zeros(self.shape)
+
+    def update(self, x: Any) -> None:
+        """Add samples ``x`` of shape ``(k, *shape)`` (k replicas)."""
+        x = np.asarray(x, dtype=np.float64)
+        if x.shape[1:] != tuple(self.shape):
+            raise ValueError(f"expected samples of shape (k, {self.shape}), got {x.shape}")
+        if self.shift is None:
+            self.shift = x.mean(axis=0)
+        d = x - self.shift
+        self.n += x.shape[0]
+        self.s1 += d.sum(axis=0)
+        self.s2 += (d * d).sum(axis=0)
+
+    def merge(self, other: "StreamStats") -> None:
+        if other.n == 0:
+            return
+        if self.shift is None:
+            self.shift = other.shift.copy()
+        delta = other.shift - self.shift  # re-centre other's sums on our shift
+        s1o = other.s1 + other.n * delta
+        s2o = other.s2 + 2 * delta * other.s1 + other.n * delta * delta
+        self.n += other.n
+        self.s1 += s1o
+        self.s2 += s2o
+
+    @property
+    def mean(self) -> np.ndarray:
+        return self.shift + self.s1 / self.n
+
+    @property
+    def var(self) -> np.ndarray:
+        if self.n < 2:
+            return np.full(self.shape, np.nan)
+        m = self.s1 / self.n
+        return np.maximum(self.s2 / self.n - m * m, 0.0) * self.n / (self.n - 1)
+
+    @property
+    def sem(self) -> np.ndarray:
+        return np.sqrt(self.var / self.n)
+
+    def state(self) -> dict[str, Any]:
+        return {"n": self.n, "shift": None if self.shift is None else self.shift.tolist(),
+                "s1": self.s1.tolist(), "s2": self.s2.tolist(), "shape": list(self.shape)}
+
+    @classmethod
+    def from_state(cls, st: dict[str, Any]) -> "StreamStats":
+        out = cls(tuple(st["shape"]))
+        out.n = int(st["n"])
+        out.shift = None if st["shift"] is None else np.asarray(st["shift"], dtype=np.float64)
+        out.s1 = np.asarray(st["s1"], dtype=np.float64)
+        out.s2 = np.asarray(st["s2"], dtype=np.float64)
+        return out
+
+
+def z_critical(alpha: float) -> float:
+    """Two-sided standard-normal critical value for level ``alpha``."""
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(1 - alpha / 2)
+
+
+def _p_two_sided(z: float) -> float:
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+@dataclass
+class Comparison:
+    """An estimate with its standard error against an exact prediction.
+
+    ``kind``: "equal" (two-sided test of estimate == predicted) or "upper" (one-sided:
+    the prediction is an upper bound, fails only if the estimate exceeds it
+    significantly).
+    """
+
+    name: str
+    estimate: float
+    sem: float
+    predicted: float
+    kind: str = "equal"
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def z(self) -> float:
+        if self.sem == 0:
+            return 0.0 if self.estimate == self.predicted else math.copysign(math.inf, self.estimate - self.predicted)
+        return (self.estimate - self.predicted) / self.sem
+
+    @property
+    def p(self) -> float:
+        if self.kind == "equal":
+            return _p_two_sided(self.z)
+        if self.kind == "upper":  # H0: estimate <= predicted; reject if z large
+            return 0.5 * math.erfc(self.z / math.sqrt(2))
+        raise ValueError(f"unknown comparison kind {self.kind!r}")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "estimate": self.estimate, "sem": self.sem,
+                "predicted": self.predicted, "z": self.z, "p": self.p, **self.meta}
+
+
+def holm(comparisons: Sequence[Comparison], alpha: float = 0.01) -> list[bool]:
+    """Holm step-down: which comparisons are *rejected* (failures) at family-wise ``alpha``."""
+    m = len(comparisons)
+    order = sorted(range(m), key=lambda i: comparisons[i].p)
+    rejected = [False] * m
+    for rank, i in enumerate(order):
+        if comparisons[i].p <= alpha / (m - rank):
+            rejected[i] = True
+        else:
+            break
+    return rejected
