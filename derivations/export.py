@@ -36,13 +36,16 @@ def symbol_guards(args: tuple[sp.Symbol, ...]) -> list[Guard]:
     """Guards implied by each symbol's declared assumptions."""
     out: list[Guard] = []
     for a in args:
+        # a plain symbol of the same name: with a's assumptions SymPy would fold
+        # ``a > 0`` to True and the guard would vanish.
+        p = sp.Symbol(a.name, real=True)
         if a.is_integer:
-            out.append(Guard(sp.Eq(a, sp.floor(a)), f"{a} must be an integer"))
+            out.append(Guard(sp.Eq(p, sp.floor(p)), f"{a} must be an integer"))
         if a.is_positive:
             if a.is_integer:
-                out.append(Guard(a >= 1, f"{a} >= 1"))
+                out.append(Guard(p >= 1, f"{a} >= 1"))
             else:
-                out.append(Guard(a > 0, f"{a} > 0"))
+                out.append(Guard(p > 0, f"{a} > 0"))
         elif a.is_nonnegative:
-            out.append(Guard(a >= 0, f"{a} >= 0"))
+            out.append(Guard(p >= 0, f"{a} >= 0"))
     return out

@@ -72,6 +72,7 @@ class Evidence:
     details: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "passed", bool(self.passed))
         if self.kind not in EVIDENCE_KINDS:
             raise ValueError(f"evidence kind must be one of {EVIDENCE_KINDS}, got {self.kind!r}")
 
@@ -104,6 +105,11 @@ class Outcome:
     printed: bool
     evidence: list[Evidence]
     corrected: bool | None = None
+
+    def __post_init__(self) -> None:  # numpy / sympy booleans -> bool
+        self.printed = bool(self.printed)
+        if self.corrected is not None:
+            self.corrected = bool(self.corrected)
 
 
 @dataclass(frozen=True)

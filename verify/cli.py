@@ -111,6 +111,7 @@ def _cmd_generate(args) -> int:
 
 def _cmd_check(args) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
     from rich.table import Table
 
@@ -133,12 +134,12 @@ def _cmd_check(args) -> int:
         style = {Verdict.HOLDS: "green", Verdict.HOLDS_EMPIRICALLY: "cyan",
                  Verdict.ERRATUM: "yellow", Verdict.FAILED: "bold red"}
         for r in results:
-            table.add_row(r.claim.id, r.claim.where, f"[{style[r.verdict]}]{r.verdict.value}",
+            table.add_row(escape(r.claim.id), escape(r.claim.where), f"[{style[r.verdict]}]{r.verdict.value}",
                           f"{r.seconds:.2f}")
         console.print(table)
         for r in results:
             if not r.verdict.ok:
-                console.print(f"[bold red]FAILED[/] {r.claim.id}: {r.reason}")
+                console.print(f"[bold red]FAILED[/] {escape(r.claim.id)}: {escape(r.reason)}")
     summary = ", ".join(f"{n} {k}" for k, n in counts.items()) + f" in {wall:.1f} s"
     console.print(summary)
     data = {"summary": counts, "wall_seconds": wall, "provenance": provenance(),

@@ -39,8 +39,32 @@ DO NOT EDIT: edit the derivation and regenerate.
 
 
 class _NP(NumPyPrinter):
+    """NumPy printer whose Piecewise / And / Or broadcast (nested where, pairwise logic)."""
+
     def __init__(self) -> None:
         super().__init__({"fully_qualified_modules": True, "inline": True, "strict": True})
+
+    def _print_Piecewise(self, expr):
+        out = "numpy.nan"
+        for e, c in reversed(expr.args):
+            if c == True:  # noqa: E712  (SymPy true)
+                out = self._print(e)
+            else:
+                out = f"numpy.where({self._print(c)}, {self._print(e)}, {out})"
+        return out
+
+    def _logic(self, expr, fn):
+        args = [self._print(a) for a in expr.args]
+        out = args[-1]
+        for a in reversed(args[:-1]):
+            out = f"numpy.{fn}({a}, {out})"
+        return out
+
+    def _print_And(self, expr):
+        return self._logic(expr, "logical_and")
+
+    def _print_Or(self, expr):
+        return self._logic(expr, "logical_or")
 
 
 class _MP(MpmathPrinter):
