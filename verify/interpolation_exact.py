@@ -41,8 +41,12 @@ def _check(X, eta, m, T):
     return X
 
 
-def second_moment_curve(X, eta: float, m: int, e0, T: int):
-    """Exact ``(E||e_t||^2, E L(w_t))`` for t = 0..T (float64 arrays of length T+1)."""
+def second_moment_curve(X, eta: float, m: int, e0, T: int, stop_loss_below: float | None = None):
+    """Exact ``(E||e_t||^2, E L(w_t))`` for t = 0..T (float64 arrays of length T+1).
+
+    With ``stop_loss_below``, the recursion stops at the first t with
+    ``E L(w_t) <= stop_loss_below`` and the arrays end there (length t+1).
+    """
     X = _check(X, eta, m, T)
     n, d = X.shape
     e0 = np.asarray(e0, dtype=np.float64).reshape(d)
@@ -53,12 +57,12 @@ def second_moment_curve(X, eta: float, m: int, e0, T: int):
     for t in range(T + 1):
         dist[t] = np.trace(S)
         loss[t] = np.sum(H * S)
-        if t == T:
-            break
-        q = np.einsum("id,de,ie->i", X, S, X)  # x_i^T S x_i
+        if t == T or (stop_loss_below is not None and loss[t] <= stop_loss_below):
+            return dist[: t + 1], loss[: t + 1]
+        q = np.sum((X @ S) * X, axis=1)  # x_i^T S x_i
         XSX = (X * q[:, None]).T @ X / n
         HS = H @ S
-        S = S - eta * (HS + HS.T) + eta**2 * (XSX / m + (1 - 1 / m) * H @ S @ H)
+        S = S - eta * (HS + HS.T) + eta**2 * (XSX / m + (1 - 1 / m) * (HS.T @ H))
         S = 0.5 * (S + S.T)
     return dist, loss
 
