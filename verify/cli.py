@@ -191,8 +191,11 @@ def _cmd_book(args) -> int:
     path = Path(args.path)
     if not (path / "_config.yml").exists():
         raise UsageError(f"batchproof book: error: no Jupyter Book at {str(path)!r} (missing _config.yml)")
-    cmd = [sys.executable, "-m", "jupyter_book", "build", str(path), "-W", "-n", "--keep-going"]
-    env = {**os.environ, "BATCHPROOF_RESULTS": str(Path("results").resolve())}
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
+           "build", str(path), "-W", "-n", "--keep-going"]
+    root = Path(__file__).resolve().parent.parent  # the checkout whose code the book imports
+    env = {**os.environ, "BATCHPROOF_RESULTS": str(Path("results").resolve()),
+           "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
     rc = subprocess.call(cmd, env=env)
     if rc == 0:
         print(f"book: {(path / '_build' / 'html' / 'index.html').resolve()}")

@@ -1,0 +1,108 @@
+"""Rendering helpers for the Jupyter Book: pages import these and never re-derive.
+
+Every function returns Markdown (MyST) text or a matplotlib figure built from the claim
+registry, the derivations and the results files; the book's code cells call them.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from verify.claims import Result, Verdict, registry, run_claims
+from verify.results import RESULTS_DIR
+
+__all__ = ["claim_blocks", "errata_markdown", "harness_results", "provenance_markdown",
+           "topic_results", "verdict_table"]
+
+_BADGE = {Verdict.HOLDS: "✅ holds", Verdict.HOLDS_EMPIRICALLY: "🔬 holds empirically",
+          Verdict.ERRATUM: "⚠️ erratum", Verdict.FAILED: "❌ FAILED"}
+
+
+@lru_cache(maxsize=None)
+def topic_results(topic: str | None = None) -> tuple[Result, ...]:
+    """Run (once per kernel) the claims of ``topic`` (all topics if None)."""
+    return tuple(run_claims(registry(topic)))
+
+
+def anchor(claim_id: str) -> str:
+    """The MyST label of a claim: its id with dots as dashes (Sphinx-safe)."""
+    return claim_id.replace(".", "-").replace("_", "-").lower()
+
+
+def verdict_table(topic: str) -> str:
+    rows = ["| claim | where | verdict | evidence |", "|---|---|---|---|"]
+    for r in topic_results(topic):
+        kinds = sorted({e.kind for e in (r.outcome.evidence if r.outcome else [])})
+        rows.append(f"| [{r.claim.id}](#{anchor(r.claim.id)}) | {r.claim.where} | "
+                    f"{_BADGE[r.verdict]} | {', '.join(kinds)} |")
+    counts = {v: sum(r.verdict is v for r in topic_results(topic)) for v in Verdict}
+    summary = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
+    return f"**{len(topic_results(topic))} claims: {summary}.**\n\n" + "\n".join(rows) + "\n"
+
+
+def _evidence_md(r: Result) -> str:
+    if r.outcome is None:
+        return f"The check raised an error:\n\n```\n{r.error}\n```\n"
+    lines = []
+    for e in r.outcome.evidence:
+        mark = "✓" if e.passed else "✗"
+        lines.append(f"- {mark} *{e.kind}*: {e.description}")
+    return "\n".join(lines) + "\n"
+
+
+def claim_blocks(topic: str) -> str:
+    """One labelled admonition per claim: statement as printed, assumptions, verdict, evidence."""
+    out = []
+    for r in topic_results(topic):
+        c = r.claim
+        cls = {"holds": "tip", "holds empirically": "note", "erratum": "warning"}.get(r.verdict.value, "error")
+        body = [f"**{c.where}** — {_BADGE[r.verdict]}", "", "As printed:", "", f"$$\n{c.statement}\n$$", ""]
+        if c.assumptions:
+            body += ["Assumptions: " + "; ".join(c.assumptions), ""]
+        if c.erratum is not None:
+            body += ["Corrected:", "", f"$$\n{c.erratum.corrected}\n$$", "", f"*Why:* {c.erratum.explanation}", ""]
+        body += ["Evidence:", "", _evidence_md(r)]
+        out.append(f"({anchor(c.id)})=\n:::{{admonition}} {c.id} — {c.title or c.where}\n:class: {cls}\n\n"
+                   + "\n".join(body) + "\n:::\n")
+    return "\n".join(out)
+
+
+def errata_markdown() -> str:
+    """Every recorded erratum across papers, with printed vs corrected and the evidence."""
+    res = [r for r in topic_results(None) if r.claim.erratum is not None]
+    if not res:
+        return "No errata are recorded.\n"
+    out = [f"**{len(res)} errata** across {len({r.claim.paper for r in res})} papers.\n"]
+    paper = None
+    for r in sorted(res, key=lambda r: (r.claim.paper, r.claim.id)):
+        c = r.claim
+        if c.paper != paper:
+            paper = c.paper
+            out.append(f"\n### Paper `{paper}`\n")
+        out.append(f"#### `{c.id}` — {c.where}\n\n**Printed:** ${c.erratum.printed}$\n\n"
+                   f"**Corrected:** ${c.erratum.corrected}$\n\n{c.erratum.explanation}\n\n"
+                   f"Verdict: {_BADGE[r.verdict]}. Evidence:\n\n{_evidence_md(r)}")
+    return "\n".join(out)
+
+
+def harness_results(topic: str) -> dict[str, Any] | None:
+    """The harness results JSON of ``topic`` (``results/harness_<topic>.json``), or None."""
+    p = Path(RESULTS_DIR) / f"harness_{topic}.json"
+    if not p.exists():
+        return None
+    with open(p, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def provenance_markdown(rep: dict[str, Any]) -> str:
+    p = rep["provenance"]
+    v = p["versions"]
+    return (f"Data: `results/harness_{p['topic']}.json`, created {p['created']} on device "
+            f"`{p['device']}` ({p.get('gpu', p['machine'])}), seed {p['config']['seed']}, "
+            f"{'quick' if p['config']['quick'] else 'default'} size, wall time {p['wall_seconds']:.1f} s; "
+            f"torch {v.get('torch')}, numpy {v.get('numpy')}, commit `{(p.get('git_commit') or '?')[:10]}`. "
+            f"Decision: {rep['decision']['n_comparisons']} z-tests, Holm family-wise "
+            f"α = {rep['decision']['family_wise_alpha']}, {rep['decision']['n_rejected']} rejected.")
