@@ -430,30 +430,51 @@ def eq6_expr() -> sp.Expr:
     return eq12_expr().subs(tr_sigma2, tr_H)
 
 
+def _plain_export(name: str, args: tuple, expr: sp.Expr, doc: str, guards: tuple = ()) -> Export:
+    """An Export whose arguments are plain real symbols with explicit guards.
+
+    Workaround: ``derivations.export.symbol_guards`` builds ``a > 0`` from a symbol
+    declared positive, which SymPy evaluates to ``True`` at once, so the generated guard
+    could never fire.  Here each assumption is restated on an assumption-free symbol
+    of the same name, where the comparison stays symbolic and is emitted as code."""
+    plain = {a: sp.Symbol(a.name, real=True) for a in args}
+    out: list[Guard] = []
+    for a in args:
+        b = plain[a]
+        if a.is_integer:
+            out.append(Guard(sp.Eq(b, sp.floor(b)), f"{a} must be an integer"))
+        if a.is_positive:
+            out.append(Guard(b >= 1, f"{a} >= 1") if a.is_integer else Guard(b > 0, f"{a} > 0"))
+        elif a.is_nonnegative:
+            out.append(Guard(b >= 0, f"{a} >= 0"))
+    out += [Guard(g.condition.subs(plain), g.text) for g in guards]
+    return Export(name, tuple(plain[a] for a in args), expr.subs(plain), doc, tuple(out))
+
+
 def exports() -> list[Export]:
     """Scalar / element-wise checkers (matrix-valued numerics: ``verify/stationary_numeric.py``)."""
     stab = Guard(delta * lam < 2, "delta*lam < 2 (the discrete recursion is stable)")
+    E = _plain_export
     return [
-        Export("lyapunov_eigen_entry", (s_ij, lam_i, lam_j), lyapunov_eigen_entry(),
-               "Stationary covariance entry Gamma_ij of (10) in H's eigenbasis:\n"
-               "Gamma H + H Gamma = sigma^2 with sigma^2_ij = s_ij (per-example gradient\n"
-               "covariance, mean scaling), eigenvalues lam_i, lam_j of H."),
-        Export("eq12_excess_loss", (delta, m, tr_sigma2), eq12_expr(),
-               "Paper 004 eq. (12) at stationarity: E f - f* = delta/(4m) tr sigma^2.\n"
-               "sigma^2 = Var of ONE per-example gradient (mean-scaled risk); m = batch size."),
-        Export("eq13_excess_grad_sq", (delta, m, tr_sigma2_H), eq13_expr(),
-               "Paper 004 eq. (13) at stationarity: E|grad f|^2 - |grad f*|^2 =\n"
-               "delta/(2m) tr(sigma^2 H)."),
-        Export("eq6_excess_loss", (delta, m, tr_H), eq6_expr(),
-               "Paper 004 eq. (6) (Jastrzebski et al.): E L = delta/(4m) Tr H (sigma^2 = H)."),
-        Export("discrete_mode_second_moment", (delta, m, s, lam), discrete_mode_stationary(),
-               "Exact stationary E[theta^2] of one eigen-mode of the discrete recursion\n"
-               "theta' = (1 - delta lam) theta + (delta/sqrt(m)) eps, Var eps = s.",
-               (stab,)),
-        Export("discrete_mode_excess_loss", (delta, m, s, lam), discrete_excess_loss_mode(),
-               "Exact stationary excess loss lam/2 * E[theta^2] of one eigen-mode\n"
-               "(sum over modes for the full loss; mean-scaled f).", (stab,)),
-        Export("sde_relative_error_mode", (delta, lam), sde_relative_error_mode(),
-               "(exact - eq.(12)) / exact for one mode: the relative error of the SDE\n"
-               "prediction (12) against the exact discrete-time stationary loss.", (stab,)),
+        E("lyapunov_eigen_entry", (s_ij, lam_i, lam_j), lyapunov_eigen_entry(),
+          "Stationary covariance entry Gamma_ij of (10) in H's eigenbasis:\n"
+          "Gamma H + H Gamma = sigma^2 with sigma^2_ij = s_ij (per-example gradient\n"
+          "covariance, mean scaling), eigenvalues lam_i, lam_j of H (H positive definite)."),
+        E("eq12_excess_loss", (delta, m, tr_sigma2), eq12_expr(),
+          "Paper 004 eq. (12) at stationarity: E f - f* = delta/(4m) tr sigma^2.\n"
+          "sigma^2 = Var of ONE per-example gradient (mean-scaled risk); m = batch size."),
+        E("eq13_excess_grad_sq", (delta, m, tr_sigma2_H), eq13_expr(),
+          "Paper 004 eq. (13) at stationarity: E|grad f|^2 - |grad f*|^2 =\n"
+          "delta/(2m) tr(sigma^2 H) (tr of PSD times PD is >= 0)."),
+        E("eq6_excess_loss", (delta, m, tr_H), eq6_expr(),
+          "Paper 004 eq. (6) (Jastrzebski et al.): E L = delta/(4m) Tr H (sigma^2 = H)."),
+        E("discrete_mode_second_moment", (delta, m, s, lam), discrete_mode_stationary(),
+          "Exact stationary E[theta^2] of one eigen-mode of the discrete recursion\n"
+          "theta' = (1 - delta lam) theta + (delta/sqrt(m)) eps, Var eps = s.", (stab,)),
+        E("discrete_mode_excess_loss", (delta, m, s, lam), discrete_excess_loss_mode(),
+          "Exact stationary excess loss lam/2 * E[theta^2] of one eigen-mode\n"
+          "(sum over modes for the full loss; mean-scaled f).", (stab,)),
+        E("sde_relative_error_mode", (delta, lam), sde_relative_error_mode(),
+          "(exact - eq.(12)) / exact for one mode: the relative error of the SDE\n"
+          "prediction (12) against the exact discrete-time stationary loss.", (stab,)),
     ]
