@@ -287,3 +287,15 @@ def test_cli_bad_topic_exit_2(capsys):
     assert main(["check", "--topic", "no_such_topic"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "unknown topic" in err[0]
+
+
+def test_book_chapter_labels_every_claim():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "book" / "chapters" / "p004_stationary.md").read_text(
+        encoding="utf-8")
+    assert text.startswith("---\njupytext:")
+    for c in registry("stationary"):
+        lab = c.id.replace(".", "-").replace("_", "-")
+        assert f"({lab})=" in text and f"{{admonition}} {c.id} " in text, c.id
+    assert text.count("\n# ") == 1  # one title per page
