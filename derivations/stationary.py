@@ -40,20 +40,42 @@ Results derived here
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
+from functools import cache
 
 import sympy as sp
 
 from derivations.export import Export, Guard
 
 __all__ = [
-    "delta", "m", "t", "eps", "lam", "lam_i", "lam_j", "s", "s_ij",
-    "sym_matrix", "ito_second_moment_drift", "lyapunov_vec_solve", "lyapunov_eigen_entry",
-    "transient_cov_entry", "gaussian_expectation", "expected_f_expansion",
-    "expected_grad_sq_expansion", "discrete_mode_stationary", "discrete_offdiag_stationary",
-    "discrete_excess_loss_mode", "sde_relative_error_mode", "minibatch_cov_exhaustive",
-    "ls_one_step_exhaustive", "ls_one_step_formula", "jastrzebski_drift",
-    "eq12_expr", "eq13_expr", "eq6_expr", "exports",
+    "delta",
+    "discrete_excess_loss_mode",
+    "discrete_mode_stationary",
+    "discrete_offdiag_stationary",
+    "eps",
+    "eq6_expr",
+    "eq12_expr",
+    "eq13_expr",
+    "expected_f_expansion",
+    "expected_grad_sq_expansion",
+    "exports",
+    "gaussian_expectation",
+    "ito_second_moment_drift",
+    "jastrzebski_drift",
+    "lam",
+    "lam_i",
+    "lam_j",
+    "ls_one_step_exhaustive",
+    "ls_one_step_formula",
+    "lyapunov_eigen_entry",
+    "lyapunov_vec_solve",
+    "m",
+    "minibatch_cov_exhaustive",
+    "s",
+    "s_ij",
+    "sde_relative_error_mode",
+    "sym_matrix",
+    "t",
+    "transient_cov_entry",
 ]
 
 # --- symbols ---------------------------------------------------------------------
@@ -153,7 +175,7 @@ def lyapunov_vec_solve(H: sp.Matrix, S: sp.Matrix) -> sp.Matrix:
     return sp.Matrix(p, p, lambda i, j: sp.factor(sol[j * p + i]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def lyapunov_eigen_entry() -> sp.Expr:
     r"""Entry :math:`\Gamma_{ij}` in H's eigenbasis, derived from the stationary
     solution :math:`\Gamma = \int_0^\infty e^{-Hu}\,\sigma^2\,e^{-Hu}\,du` of (10)
@@ -161,7 +183,7 @@ def lyapunov_eigen_entry() -> sp.Expr:
     return sp.simplify(sp.integrate(sp.exp(-lam_i * u) * s_ij * sp.exp(-lam_j * u), (u, 0, sp.oo)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def transient_cov_entry(li: sp.Expr = lam_i, lj: sp.Expr = lam_j) -> sp.Expr:
     r""":math:`\Gamma_{ij}(t) = \int_0^t e^{-\lambda_i(t-u)}s_{ij}e^{-\lambda_j(t-u)}du`
     (eigenbasis, :math:`V(0)=0`).  ``li``/``lj`` may be any real symbols (a saddle
@@ -199,7 +221,7 @@ def _generic_poly(x: list[sp.Symbol], degree: int, name: str) -> sp.Expr:
     return sum(sp.Symbol(f"{name}{k}", real=True) * mon for k, mon in enumerate(mons))
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected_f_expansion(p: int = 2, degree: int = 4):
     r"""For a generic polynomial f of the given degree in p variables and
     :math:`V\sim N(0,\Gamma)`: returns ``(coeffs, f, x, G)`` with ``coeffs[k]`` the
@@ -220,7 +242,7 @@ def expected_f_expansion(p: int = 2, degree: int = 4):
     return coeffs, f, x, G
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected_grad_sq_expansion(p: int = 2, degree: int = 3):
     r"""Like :func:`expected_f_expansion` for :math:`E|\nabla f(x+\varepsilon V)|^2 -
     |\nabla f(x)|^2`: returns ``(coeffs, f, x, G)``."""
@@ -238,7 +260,7 @@ def expected_grad_sq_expansion(p: int = 2, degree: int = 3):
 
 
 # --- the discrete-time recursion with Gaussian noise -------------------------------
-@lru_cache(maxsize=None)
+@cache
 def discrete_offdiag_stationary() -> sp.Expr:
     r"""Stationary :math:`E[\theta_i\theta_j]` (eigenbasis of H) of
     :math:`\theta_{k+1} = (I-\delta H)\theta_k + (\delta/\sqrt m)\varepsilon_k`,
@@ -251,20 +273,20 @@ def discrete_offdiag_stationary() -> sp.Expr:
     return sp.factor(sol)
 
 
-@lru_cache(maxsize=None)
+@cache
 def discrete_mode_stationary() -> sp.Expr:
     """Diagonal entry (one eigen-mode, lam_i = lam_j = lam, s_ii = s)."""
     return sp.factor(discrete_offdiag_stationary().subs({lam_i: lam, lam_j: lam, s_ij: s}))
 
 
-@lru_cache(maxsize=None)
+@cache
 def discrete_excess_loss_mode() -> sp.Expr:
     r"""Exact stationary excess loss of one mode, :math:`\tfrac12\lambda\,E[\theta^2]`
     (the excess of a quadratic f is :math:`\tfrac12 e^THe`; mean-scaled f)."""
     return sp.factor(sp.Rational(1, 2) * lam * discrete_mode_stationary())
 
 
-@lru_cache(maxsize=None)
+@cache
 def sde_relative_error_mode() -> sp.Expr:
     """(exact - (12)) / exact for one mode: the SDE's relative under-prediction."""
     sde = eq12_expr().subs(tr_sigma2, s)
@@ -305,7 +327,7 @@ def ls_one_step_exhaustive(X: sp.Matrix, y: sp.Matrix, m_: int) -> tuple[sp.Matr
     \frac1{2n}\sum_i (x_i^T\theta - y_i)^2` (mean scaling), by enumerating all
     :math:`n^{m}` ordered mini-batches drawn with replacement; :math:`e = \theta -
     \theta^*`, symbolic ``e`` and :math:`\delta`.  Returns ``(second_moment, e)``."""
-    n, p, H, theta_star, r = _ls_parts(X, y)
+    n, p, _H, theta_star, _r = _ls_parts(X, y)
     e = sp.Matrix(sp.symbols(f"e0:{p}", real=True))
     xi = []
     for i in range(n):
@@ -335,7 +357,7 @@ def ls_one_step_formula(X: sp.Matrix, y: sp.Matrix, P: sp.Matrix, mu: sp.Matrix,
     :math:`r = y - X\theta^*`.  (Obtained from :math:`E[\bar g\bar g^T] = \frac1m
     E[\xi\xi^T] + (1-\frac1m)E\xi\,E\xi^T` for the mean of m i.i.d. draws;
     :func:`ls_one_step_exhaustive` is the independent check.)"""
-    n, p, H, theta_star, r = _ls_parts(X, y)
+    n, p, H, _theta_star, r = _ls_parts(X, y)
     A = sp.eye(p) - delta * H
     M = sp.zeros(p, p)
     Sr = sp.zeros(p, p)
@@ -372,7 +394,7 @@ def jastrzebski_drift(factor: sp.Expr) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]
 
 
 # --- the printed predictions as expressions (what the generated checkers evaluate) --
-@lru_cache(maxsize=None)
+@cache
 def _lyapunov_2x2_generic():
     """Generic symmetric 2 x 2 H and S, and the exact Lyapunov solution Gamma(H, S)."""
     H = sym_matrix("H", 2)
@@ -380,13 +402,13 @@ def _lyapunov_2x2_generic():
     return H, S, lyapunov_vec_solve(H, S)
 
 
-@lru_cache(maxsize=None)
+@cache
 def quadratic_excess(kind: str) -> sp.Expr:
     r"""For :math:`f(x) = \tfrac12 x^THx` (generic symmetric 2 x 2 H) and
     :math:`X = x + \varepsilon V`, :math:`V\sim N(0,\Gamma)` with Γ solving the Lyapunov
     equation for a generic S: the exact excess :math:`E f(X) - f(x)` (``kind="f"``) or
     :math:`E|\nabla f(X)|^2 - |\nabla f(x)|^2` (``kind="grad"``), in terms of H, S, ε, x."""
-    H, S, G = _lyapunov_2x2_generic()
+    H, _S, G = _lyapunov_2x2_generic()
     x = sp.Matrix(sp.symbols("x0:2", real=True))
     w = sp.Matrix(sp.symbols("w0:2", real=True))
     X = x + eps * w
@@ -399,21 +421,21 @@ def quadratic_excess(kind: str) -> sp.Expr:
     return sp.simplify(gaussian_expectation(q, list(w), G))
 
 
-@lru_cache(maxsize=None)
+@cache
 def eq12_expr() -> sp.Expr:
     r"""Derived stationary excess loss as a function of ``tr_sigma2``: the exact excess
     of :func:`quadratic_excess` divided by :math:`\operatorname{tr} S`, with
     :math:`\varepsilon^2 = \delta/m`.  (The ratio is a constant because
     :math:`\operatorname{tr}(H\Gamma) = \tfrac12\operatorname{tr}S` by the trace of the
     Lyapunov equation; :func:`ValueError` if it were not.)"""
-    H, S, _ = _lyapunov_2x2_generic()
+    _H, S, _ = _lyapunov_2x2_generic()
     ratio = sp.simplify(quadratic_excess("f") / S.trace())
     if ratio.free_symbols - {eps}:
         raise ValueError(f"excess loss is not proportional to tr sigma^2: {ratio}")
     return sp.simplify(ratio.subs(eps, sp.sqrt(delta / m)) * tr_sigma2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def eq13_expr() -> sp.Expr:
     r"""Derived stationary excess squared gradient norm as a function of ``tr_sigma2_H``
     (:math:`\operatorname{tr}(H^2\Gamma) = \tfrac12\operatorname{tr}(SH)`)."""
@@ -424,7 +446,7 @@ def eq13_expr() -> sp.Expr:
     return sp.simplify(ratio.subs(eps, sp.sqrt(delta / m)) * tr_sigma2_H)
 
 
-@lru_cache(maxsize=None)
+@cache
 def eq6_expr() -> sp.Expr:
     """(12) under Assumption 2 (sigma^2 = H): a function of ``tr_H``."""
     return eq12_expr().subs(tr_sigma2, tr_H)

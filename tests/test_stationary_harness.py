@@ -12,10 +12,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from verify import stationary_numeric as N  # noqa: E402
-from verify.harness import HarnessConfig, run_topic  # noqa: E402
-from verify.harness.experiments import stationary as E  # noqa: E402
-from verify.harness.stats import z_critical  # noqa: E402
+from verify import stationary_numeric as N
+from verify.harness import HarnessConfig, run_topic
+from verify.harness.experiments import stationary as E
+from verify.harness.stats import z_critical
 
 Z = z_critical(1e-3)
 

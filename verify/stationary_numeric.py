@@ -22,11 +22,25 @@ import scipy.linalg as sla
 from scipy.optimize import brentq
 
 __all__ = [
-    "as_spd", "as_psd", "lyapunov_continuous", "lyapunov_eigen", "eq12_prediction",
-    "eq13_prediction", "gaussian_discrete_cov", "gaussian_discrete_loss",
-    "gaussian_loss_trajectory", "LeastSquares", "least_squares_problem",
-    "ls_operator", "ls_one_step", "ls_stationary_cov", "ls_stationary_loss",
-    "ls_loss_trajectory", "ls_stability_limit", "sde_breakdown_delta", "relative_error_sde",
+    "LeastSquares",
+    "as_psd",
+    "as_spd",
+    "eq12_prediction",
+    "eq13_prediction",
+    "gaussian_discrete_cov",
+    "gaussian_discrete_loss",
+    "gaussian_loss_trajectory",
+    "least_squares_problem",
+    "ls_loss_trajectory",
+    "ls_one_step",
+    "ls_operator",
+    "ls_stability_limit",
+    "ls_stationary_cov",
+    "ls_stationary_loss",
+    "lyapunov_continuous",
+    "lyapunov_eigen",
+    "relative_error_sde",
+    "sde_breakdown_delta",
 ]
 
 
@@ -178,7 +192,7 @@ def sde_breakdown_delta(H, S, m=1, rel: float = 0.1) -> float:
     if np.trace(S) <= 0:
         raise ValueError("sigma2 must be non-zero")
     dmax = 2 / float(np.max(np.linalg.eigvalsh(H)))
-    f = lambda d: relative_error_sde(H, S, d, m) - rel  # noqa: E731
+    f = lambda d: relative_error_sde(H, S, d, m) - rel
     return float(brentq(f, 1e-12 * dmax, dmax * (1 - 1e-12), xtol=1e-14, rtol=1e-13))
 
 
@@ -237,7 +251,7 @@ def ls_one_step(prob: LeastSquares, delta, m, P, mu=None) -> np.ndarray:
     r"""Exact :math:`E[e'e'^T]` after one SGD step from :math:`E[ee^T] = P`,
     :math:`E e = \mu` (see :func:`derivations.stationary.ls_one_step_formula`)."""
     delta, m = _pos(delta, "delta"), _batch(m)
-    X, H, r = prob.X, prob.H, prob.r
+    X, H = prob.X, prob.H
     P = np.asarray(P, dtype=np.float64)
     mu = np.zeros(prob.p) if mu is None else np.asarray(mu, dtype=np.float64)
     A = np.eye(prob.p) - delta * H

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ from verify import stationary_numeric as N
 from verify.harness import HarnessConfig
 from verify.harness.stats import Comparison, StreamStats, z_critical
 
-__all__ = ["run", "SETTINGS"]
+__all__ = ["SETTINGS", "run"]
 
 # (delta, m) settings; pairs with equal delta/m share a "group"
 SETTINGS = {
@@ -260,7 +261,7 @@ def _ls_threshold(prob: N.LeastSquares, m: int, rel: float = 0.1) -> float:
     from scipy.optimize import brentq
 
     hi = N.ls_stability_limit(prob, m) * (1 - 1e-6)
-    f = lambda d: 1 - N.eq12_prediction(prob.sigma2, d, m) / N.ls_stationary_loss(prob, d, m) - rel  # noqa: E731
+    f = lambda d: 1 - N.eq12_prediction(prob.sigma2, d, m) / N.ls_stationary_loss(prob, d, m) - rel
     return float(brentq(f, 1e-6, hi, xtol=1e-10))
 
 
