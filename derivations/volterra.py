@@ -439,7 +439,31 @@ def sgdm_printed_params_satisfy_condition() -> dict[str, sp.Expr]:
 
 
 # ------------------------------------------------------------------------------ exports
+def _domain_guards(args) -> tuple[Guard, ...]:
+    """Domain guards built on assumption-free twins of the arguments.
+
+    ``derivations.export.symbol_guards`` writes e.g. ``lam > 0`` with the *positive* symbol,
+    which SymPy evaluates to ``True`` at construction, so the generated check is vacuous
+    (``_require(True, ...)``).  The twins carry the same names (the printed code refers to the
+    function's arguments) but no assumptions, so the conditions survive to the generated code.
+    """
+    out = []
+    for a in args:
+        p = sp.Symbol(str(a))
+        if a.is_integer:
+            out.append(Guard(sp.Eq(p, sp.floor(p)), f"{a} must be a whole number"))
+        if a.is_positive:
+            out.append(Guard(p >= 1, f"{a} must be >= 1") if a.is_integer else Guard(p > 0, f"{a} must be > 0"))
+        elif a.is_nonnegative:
+            out.append(Guard(p >= 0, f"{a} must be >= 0"))
+    return tuple(out)
+
+
 def exports() -> list[Export]:
+    return [Export(e.name, e.args, e.expr, e.doc, _domain_guards(e.args) + tuple(e.guards)) for e in _exports()]
+
+
+def _exports() -> list[Export]:
     """Scalar / elementwise formulas for the generated checkers (numpy + mpmath twin)."""
     one = sp.Integer(1)
     zeta_lt1 = Guard(zeta < one, "zeta < 1")
@@ -507,9 +531,15 @@ def exports() -> list[Export]:
              Guard(gamma * zeta * lam < 2 * (1 + Delta), "gamma zeta lam < 2 (1 + Delta) (heavy ball stable)")),
         ),
         Export(
-            "sgdm_gamma_bound", (zeta, Delta, lam_max, trH, n),
-            sp.Min((1 + Delta) / (zeta * lam_max), n * (1 - Delta) / ((1 - zeta) * trH)),
-            "The printed sufficient stepsize bound min{(1+Delta)/(zeta lam_max), n(1-Delta)/((1-zeta) tr H)}.",
+            "sgdm_gamma_bound_lmax", (zeta, Delta, lam_max), (1 + Delta) / (zeta * lam_max),
+            "First term of the printed sufficient stepsize bound: (1 + Delta)/(zeta lam_max).\n"
+            "(The bound is the min of this and sgdm_gamma_bound_trace; emitted separately because the\n"
+            "code emitter's Min/Max output needs functools, which the generated modules do not import.)",
+            (zeta_lt1, Delta_lt1),
+        ),
+        Export(
+            "sgdm_gamma_bound_trace", (zeta, Delta, trH, n), n * (1 - Delta) / ((1 - zeta) * trH),
+            "Second term of the printed sufficient stepsize bound: n (1 - Delta)/((1 - zeta) tr H).",
             (zeta_lt1, Delta_lt1),
         ),
         Export(
@@ -517,18 +547,21 @@ def exports() -> list[Export]:
             "Implicit conditioning ratio kappa_bar / sqrt(kappa), kappa_bar = (tr H / n) / lam_min.",
         ),
         Export(
-            "sgdm_delta", (zeta, kappa_bar, kappa),
-            sp.Max((1 - zeta / ((1 - zeta) * kappa_bar)) ** 2, (1 - 1 / sp.sqrt(kappa)) ** 2),
-            "The printed momentum Delta = max{(1 - zeta/((1-zeta) kappa_bar))^2, (1 - 1/sqrt kappa)^2}.",
-            (zeta_lt1, Guard(kappa >= 1, "kappa >= 1"),
-             Guard(zeta < (1 - zeta) * kappa_bar, "zeta < (1 - zeta) kappa_bar")),
+            "sgdm_delta_small_batch", (zeta, kappa_bar), (1 - zeta / ((1 - zeta) * kappa_bar)) ** 2,
+            "Small-batch branch of the printed Delta = max{this, sgdm_delta_large_batch}:\n"
+            "(1 - zeta/((1-zeta) kappa_bar))^2.",
+            (zeta_lt1, Guard(zeta < (1 - zeta) * kappa_bar, "zeta < (1 - zeta) kappa_bar (so Delta < 1)")),
         ),
         Export(
-            "sgdm_rate", (zeta, kappa_bar, kappa),
-            sp.Min(zeta / ((1 - zeta) * kappa_bar), 1 / sp.sqrt(kappa)),
-            "1 - sqrt(Delta) for the printed Delta: the heavy-ball linear rate of sqrt(loss),\n"
-            "min{zeta/((1-zeta) kappa_bar), 1/sqrt(kappa)}.",
-            (zeta_lt1, Guard(kappa >= 1, "kappa >= 1")),
+            "sgdm_delta_large_batch", (kappa,), (1 - 1 / sp.sqrt(kappa)) ** 2,
+            "Large-batch branch of the printed Delta: (1 - 1/sqrt(kappa))^2.",
+            (Guard(kappa >= 1, "kappa >= 1"),),
+        ),
+        Export(
+            "sgdm_gamma_tuned", (Delta, zeta, lam_min), (1 - sp.sqrt(Delta)) ** 2 / (zeta * lam_min),
+            "The printed stepsize gamma = (1 - sqrt Delta)^2/(zeta lam_min) (effective heavy-ball step\n"
+            "gamma zeta puts a double root sqrt(Delta) at lam_min).",
+            (zeta_lt1, Delta_lt1),
         ),
         Export(
             "zeta_switch", (icr,), delta_branch_switch(),
