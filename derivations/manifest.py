@@ -7,4 +7,5 @@
 MANIFEST: dict[str, str] = {
     "interpolation": "derivations.interpolation",
     "stationary": "derivations.stationary",
+    "volterra": "derivations.volterra",
 }
