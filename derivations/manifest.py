@@ -6,4 +6,5 @@
 
 MANIFEST: dict[str, str] = {
     "interpolation": "derivations.interpolation",
+    "diversity": "derivations.diversity",
 }
