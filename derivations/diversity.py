@@ -517,3 +517,18 @@ def theorem8_exact_recursion() -> dict[str, sp.Expr]:
     e = lemma1_expected_distance().subs({dist2: r2, inner: lam * r2,
                                          M2: lam**2 * (1 + r2), G: lam**2 * r2})
     return {"r2": r2, "next": sp.factor_terms(sp.expand(e)), "mean_factor": 1 - gamma * lam * B}
+
+
+@lru_cache(maxsize=None)
+def lemma3_enumerated(nn: int) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """Appendix E.4 (Lemma 3): with ``d_k = grad f_k(w) - grad f_k(w~)`` (Gram matrix ``K``),
+    ``I`` uniform on ``[n]`` and, given ``I``, two positions with indices ``s, s'`` i.i.d.
+    uniform on ``[n] minus {I}``: ``E<d_s, d_s'>`` by exact enumeration over ``I, s, s'``.
+    Returned with ``Mbar2 = (1/n) sum K_kk`` and ``Gbar = (1/n^2) sum K_ab``."""
+    K = gram_symbols(nn)
+    tot = sp.Integer(0)
+    for I in range(nn):
+        others = [k for k in range(nn) if k != I]
+        tot += sum(K[a, b] for a in others for b in others) / sp.Integer(nn - 1) ** 2
+    m = moments_from_gram(K)
+    return sp.expand(tot / nn), m["M2"], m["G"]

@@ -16,6 +16,7 @@ import verify.generated.diversity as gen
 import verify.generated.diversity_mp as genmp
 
 EXPECTED_ERRATA = {"diversity.table1", "diversity.eq23", "diversity.quant_strict"}
+EXPECTED_CLAIMS = 21
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +34,10 @@ def results():
 def test_every_claim_has_a_passing_verdict(results):
     bad = {k: r.reason for k, r in results.items() if not r.verdict.ok}
     assert not bad
+
+
+def test_claim_count(results):
+    assert len(results) == EXPECTED_CLAIMS
 
 
 def test_errata_are_exactly_the_recorded_ones(results):

@@ -690,6 +690,18 @@ def _check_bridge() -> Outcome:
     return Outcome(printed=ok and okn and worst < RTOL, evidence=ev)
 
 
+def _check_lemma3() -> Outcome:
+    ok = True
+    for nn in range(2, 7):
+        E, Mb, Gb = D.lemma3_enumerated(nn)
+        printed = Mb / (nn - 1) ** 2 + sp.Rational(nn * (nn - 2), (nn - 1) ** 2) * Gb
+        ok &= _is_zero(E - printed)
+    ev = [Evidence("exhaustive", "E<d_s, d_s'> by enumerating I and s, s' in [n] minus {I} equals "
+                   "Mbar^2/(n-1)^2 + n(n-2)/(n-1)^2 Gbar (symbolic Gram matrix, n = 2..6)", ok,
+                   {"n": list(range(2, 7))})]
+    return Outcome(printed=ok, evidence=ev)
+
+
 # ---------------------------------------------------------------------------------
 # the registry
 # ---------------------------------------------------------------------------------
@@ -793,6 +805,11 @@ CLAIMS: list[Claim] = [
     _claim("stability_b1", "Theorems 12-13, conditions (9) and (11)",
            r"$B=1$ in (9), (11) gives $\gamma\le2/\beta$ and $\gamma\le2/(\beta+\lambda)$ (Hardt et al.)",
            ["convex / strongly convex, L-Lipschitz, beta-smooth"], _check_stability_b1, "Serial step-sizes recovered"),
+    _claim("lemma3", "Lemma 3, eq. (29); Appendix E.4",
+           r"$\mathbb E\langle\nabla f_{s_i}(w)-\nabla f_{s_i}(\tilde w),\nabla f_{s_j}(w)-\nabla f_{s_j}(\tilde w)"
+           r"\rangle=\frac{1}{(n-1)^2}\overline M^2(w,\tilde w)+\frac{n(n-2)}{(n-1)^2}\overline G(w,\tilde w)$",
+           ["I uniform on [n]", "s_i, s_j i.i.d. uniform on [n] minus {I} (positions not hitting I)"],
+           _check_lemma3, "Cross term in the stability proof"),
     _claim("bridge_noise_scale", "Definition 5 vs McCandlish et al. (2018)",
            r"$B_S(w)=1+B_{\mathrm{simple}}(w)$, $B_{\mathrm{simple}}=\mathrm{tr}\,\Sigma/|G|^2$ with "
            r"$\Sigma=\frac1n\sum_i(\nabla f_i-\nabla F)(\nabla f_i-\nabla F)^T$",
