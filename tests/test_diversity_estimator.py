@@ -89,3 +89,18 @@ def test_mismatched_data_raises():
         batch_size_bound(model, _mse, X, y[:3])
     with pytest.raises(ValueError, match="nn.Module"):
         batch_size_bound(lambda x: x, _mse, X, y)
+
+
+def test_two_batch_reports_inf_when_mean_G_hat_is_not_positive():
+    """At the least-squares minimiser grad F = 0, so G_hat has mean 0 and can be negative."""
+    model, X, y = _least_squares(n=30, seed=4)
+    Z = torch.cat([X, torch.ones(30, 1, dtype=torch.float64)], 1)
+    sol = torch.linalg.lstsq(Z, y.unsqueeze(1)).solution.squeeze(1)
+    with torch.no_grad():
+        model.weight.copy_(sol[:-1].unsqueeze(0))
+        model.bias.copy_(sol[-1:])
+    vals = [batch_size_bound(model, _mse, X, y, method="two_batch", batch_size=2, pairs=4, seed=s)
+            for s in range(20)]
+    neg = [v for v in vals if v.G <= 0]
+    assert neg, "expected some non-positive G_hat at the minimiser"
+    assert all(math.isinf(v.B_S) and math.isinf(v.sem_B_S) for v in neg)

@@ -29,8 +29,11 @@ Two estimators:
 
   averaged over ``pairs`` independent pairs; ``B_S`` is estimated by the ratio of the
   means, with a delta-method standard error.  The ratio is consistent, not unbiased; its
-  relative error is large when ``G`` is small compared to ``M2/b`` (near a stationary point),
-  which the returned ``sem`` shows.
+  relative error is large when ``G`` is small compared to ``M2/b`` (near a stationary point,
+  or with tiny batches), which the returned ``sem`` shows; when the mean of ``G_hat`` is not
+  positive, ``B_S`` and its ``sem`` are returned as ``inf`` (``G`` and ``M2`` estimates are
+  still reported).  On the digits MLP, ``b = 32`` gives a usable ratio while ``b = 1`` does
+  not (see the harness's estimator comparison).
 """
 
 from __future__ import annotations
@@ -163,9 +166,12 @@ def batch_size_bound(model: nn.Module, loss_fn: Callable, X: torch.Tensor, y: to
     mG, mM = float(Gt.mean()), float(Mt.mean())
     vG, vM = float(Gt.var()), float(Mt.var())
     cov = float(((Gt - mG) * (Mt - mM)).sum() / (pairs - 1))
-    BS = mM / mG if mG != 0 else math.inf
-    # delta method for the ratio of means: Var(M/G) ~ (vM - 2 R cov + R^2 vG) / (pairs G^2)
-    var_ratio = (vM - 2 * BS * cov + BS * BS * vG) / (pairs * mG * mG) if mG != 0 else math.inf
+    if mG <= 0:  # the mean of G_hat is not positive: the ratio is undefined at this noise level
+        BS, var_ratio = math.inf, math.inf
+    else:
+        BS = mM / mG
+        # delta method for the ratio of means: Var(M/G) ~ (vM - 2 R cov + R^2 vG) / (pairs G^2)
+        var_ratio = (vM - 2 * BS * cov + BS * BS * vG) / (pairs * mG * mG)
     return DiversityEstimate(BS, mM, mG, n, "two_batch", sem_B_S=math.sqrt(max(var_ratio, 0.0)),
                              sem_M2=math.sqrt(vM / pairs), sem_G=math.sqrt(vG / pairs),
                              backward_passes=2 * pairs)
