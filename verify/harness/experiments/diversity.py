@@ -254,6 +254,8 @@ def replication_experiment(cfg: HarnessConfig, progress) -> tuple[list[Compariso
                 "log_ratio_sem": float(logratio.std(ddof=1) / math.sqrt(R)),
                 "seen": res[b_small]["seen"],
                 "bs_mean": bs_curve.mean(1).tolist(), "bs_sem": (bs_curve.std(1, ddof=1) / math.sqrt(R)).tolist(),
+                "log_bs_mean": np.log(bs_curve).mean(1).tolist(),
+                "log_bs_sem": (np.log(bs_curve).std(1, ddof=1) / math.sqrt(R)).tolist(),
                 "loss_small_mean": Ls.mean(1).tolist(), "loss_large_mean": Ll.mean(1).tolist(),
             }
             if kind == "logreg" and r == 1:
@@ -365,7 +367,11 @@ def estimator_experiment(cfg: HarnessConfig, progress) -> tuple[list[Comparison]
         meta = {"batch_size": b, "pairs": pairs, "backward_passes": est.backward_passes}
         out.append(Comparison(f"estimator_two_batch_b{b}_M2", est.M2, est.sem_M2, exact.M2, "equal", meta))
         out.append(Comparison(f"estimator_two_batch_b{b}_G", est.G, est.sem_G, exact.G, "equal", meta))
-        rows[str(b)] = {"B_S": est.B_S, "sem": est.sem_B_S, "z_ratio": (est.B_S - exact.B_S) / est.sem_B_S}
+        finite = math.isfinite(est.B_S) and est.sem_B_S > 0
+        rows[str(b)] = {"B_S": est.B_S if math.isfinite(est.B_S) else None,
+                        "sem": est.sem_B_S if math.isfinite(est.sem_B_S) else None,
+                        "z_ratio": (est.B_S - exact.B_S) / est.sem_B_S if finite else None,
+                        "G_hat_mean_positive": est.G > 0}
     progress("estimator", 0.97)
     return out, {"exact_B_S": exact.B_S, "two_batch": rows, "pairs": pairs}
 
