@@ -5,6 +5,7 @@
 """
 
 MANIFEST: dict[str, str] = {
+    "diversity": "derivations.diversity",
     "interpolation": "derivations.interpolation",
     "stationary": "derivations.stationary",
     "volterra": "derivations.volterra",
