@@ -44,14 +44,21 @@ def verdict_table(topic: str) -> str:
 
 
 def _text(s: str) -> str:
-    """Plain text for MyST: escape characters that would start links or emphasis."""
+    """Plain text for MyST: escape characters that would start links or emphasis.
+
+    Text that already carries inline math (``$...$``) is trusted as MyST and kept.
+    """
+    if "$" in s:
+        return s
     for ch in "\\[]*_`<>":
         s = s.replace(ch, "\\" + ch)
     return s
 
 
 def _fmt(s: str, display: bool = False) -> str:
-    """A statement as math when it is LaTeX, else as escaped text."""
+    """A statement as math when it is LaTeX, else as escaped text (mixed text/$math$ kept)."""
+    if "$" in s:
+        return s
     if any(tok in s for tok in ("\\", "^", "_", "{")):
         return f"$$\n{s}\n$$" if display else f"${s}$"
     return _text(s)

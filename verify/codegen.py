@@ -86,11 +86,14 @@ class _MP(MpmathPrinter):
 
 
 def _guards(e: Export):
+    """The export's own guards first (their wording wins), then those implied by the
+    symbols' assumptions, skipping any condition already guarded."""
     seen = set()
-    for g in [*symbol_guards(e.args), *e.guards]:
-        if g.text in seen:
+    for g in [*e.guards, *symbol_guards(e.args)]:
+        key = sp.srepr(g.condition).replace(", real=True", "")
+        if g.text in seen or key in seen:
             continue
-        seen.add(g.text)
+        seen.update((g.text, key))
         yield g
 
 

@@ -36,12 +36,12 @@ def g(lam, m, eta, beta):
     Expression (SymPy): ``beta*eta**2*lam/m + eta**2*lam**2 - eta**2*lam**2/m - 2*eta*lam + 1``
 
     Assumptions (checked; ValueError if violated):
+        beta >= lam
         lam > 0
         m must be an integer
         m >= 1
         eta > 0
         beta > 0
-        beta >= lam
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -50,12 +50,12 @@ def g(lam, m, eta, beta):
     eta = _as_float(eta, 'eta', 'g')
     beta = _as_float(beta, 'beta', 'g')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(beta, lam), 'g', 'beta >= lam')
         _require(numpy.greater(lam, 0), 'g', 'lam > 0')
         _require(numpy.equal(m, numpy.floor(m)), 'g', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 'g', 'm >= 1')
         _require(numpy.greater(eta, 0), 'g', 'eta > 0')
         _require(numpy.greater(beta, 0), 'g', 'beta > 0')
-        _require(numpy.greater_equal(beta, lam), 'g', 'beta >= lam')
         return _out(beta*eta**2*lam/m + eta**2*lam**2 - eta**2*lam**2/m - 2*eta*lam + 1)
 
 
@@ -65,11 +65,11 @@ def eta_1(m, beta, lam1):
     Expression (SymPy): ``2*m/(beta + lam1*m - lam1)``
 
     Assumptions (checked; ValueError if violated):
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
-        beta >= lam1 (tr H <= beta)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -77,11 +77,11 @@ def eta_1(m, beta, lam1):
     beta = _as_float(beta, 'beta', 'eta_1')
     lam1 = _as_float(lam1, 'lam1', 'eta_1')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(beta, lam1), 'eta_1', 'beta >= lam1 (tr H <= beta)')
         _require(numpy.equal(m, numpy.floor(m)), 'eta_1', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 'eta_1', 'm >= 1')
         _require(numpy.greater(beta, 0), 'eta_1', 'beta > 0')
         _require(numpy.greater(lam1, 0), 'eta_1', 'lam1 > 0')
-        _require(numpy.greater_equal(beta, lam1), 'eta_1', 'beta >= lam1 (tr H <= beta)')
         return _out(2*m/(beta + lam1*m - lam1))
 
 
@@ -91,13 +91,13 @@ def eta_0(m, beta, lam1, lamn):
     Expression (SymPy): ``2*m/(beta + lam1*m - lam1 + lamn*m - lamn)``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -106,13 +106,13 @@ def eta_0(m, beta, lam1, lamn):
     lam1 = _as_float(lam1, 'lam1', 'eta_0')
     lamn = _as_float(lamn, 'lamn', 'eta_0')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(lam1, lamn), 'eta_0', 'lam1 >= lamn')
+        _require(numpy.greater_equal(beta, lam1), 'eta_0', 'beta >= lam1 (tr H <= beta)')
         _require(numpy.equal(m, numpy.floor(m)), 'eta_0', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 'eta_0', 'm >= 1')
         _require(numpy.greater(beta, 0), 'eta_0', 'beta > 0')
         _require(numpy.greater(lam1, 0), 'eta_0', 'lam1 > 0')
         _require(numpy.greater(lamn, 0), 'eta_0', 'lamn > 0')
-        _require(numpy.greater_equal(lam1, lamn), 'eta_0', 'lam1 >= lamn')
-        _require(numpy.greater_equal(beta, lam1), 'eta_0', 'beta >= lam1 (tr H <= beta)')
         return _out(2*m/(beta + lam1*m - lam1 + lamn*m - lamn))
 
 
@@ -122,13 +122,13 @@ def eta_star(m, beta, lam1, lamn):
     Expression (SymPy): ``Piecewise((m/(beta + lamn*m - lamn), beta >= (lam1 - lamn)*(m - 1)), (2*m/(beta + lam1*m - lam1 + lamn*m - lamn), True))``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -137,13 +137,13 @@ def eta_star(m, beta, lam1, lamn):
     lam1 = _as_float(lam1, 'lam1', 'eta_star')
     lamn = _as_float(lamn, 'lamn', 'eta_star')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(lam1, lamn), 'eta_star', 'lam1 >= lamn')
+        _require(numpy.greater_equal(beta, lam1), 'eta_star', 'beta >= lam1 (tr H <= beta)')
         _require(numpy.equal(m, numpy.floor(m)), 'eta_star', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 'eta_star', 'm >= 1')
         _require(numpy.greater(beta, 0), 'eta_star', 'beta > 0')
         _require(numpy.greater(lam1, 0), 'eta_star', 'lam1 > 0')
         _require(numpy.greater(lamn, 0), 'eta_star', 'lamn > 0')
-        _require(numpy.greater_equal(lam1, lamn), 'eta_star', 'lam1 >= lamn')
-        _require(numpy.greater_equal(beta, lam1), 'eta_star', 'beta >= lam1 (tr H <= beta)')
         return _out(numpy.where(numpy.greater_equal(beta, (lam1 - lamn)*(m - 1)), m/(beta + lamn*m - lamn), 2*m/(beta + lam1*m - lam1 + lamn*m - lamn)))
 
 
@@ -153,13 +153,13 @@ def g_star(m, beta, lam1, lamn):
     Expression (SymPy): ``Piecewise((-lamn*m/(beta + lamn*m - lamn) + 1, beta >= (lam1 - lamn)*(m - 1)), (-4*lam1*lamn*m*(m - 1)/(beta + lam1*m - lam1 + lamn*m - lamn)**2 + 1, True))``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -168,13 +168,13 @@ def g_star(m, beta, lam1, lamn):
     lam1 = _as_float(lam1, 'lam1', 'g_star')
     lamn = _as_float(lamn, 'lamn', 'g_star')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(lam1, lamn), 'g_star', 'lam1 >= lamn')
+        _require(numpy.greater_equal(beta, lam1), 'g_star', 'beta >= lam1 (tr H <= beta)')
         _require(numpy.equal(m, numpy.floor(m)), 'g_star', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 'g_star', 'm >= 1')
         _require(numpy.greater(beta, 0), 'g_star', 'beta > 0')
         _require(numpy.greater(lam1, 0), 'g_star', 'lam1 > 0')
         _require(numpy.greater(lamn, 0), 'g_star', 'lamn > 0')
-        _require(numpy.greater_equal(lam1, lamn), 'g_star', 'lam1 >= lamn')
-        _require(numpy.greater_equal(beta, lam1), 'g_star', 'beta >= lam1 (tr H <= beta)')
         return _out(numpy.where(numpy.greater_equal(beta, (lam1 - lamn)*(m - 1)), -lamn*m/(beta + lamn*m - lamn) + 1, -4*lam1*lamn*m*(m - 1)/(beta + lam1*m - lam1 + lamn*m - lamn)**2 + 1))
 
 
@@ -184,13 +184,13 @@ def eta_hat(m, beta, lam1, n):
     Expression (SymPy): ``Piecewise((m*n/(beta*(m + n - 1)), (beta < lam1*n) & (beta*n >= (-beta + lam1*n)*(m - 1))), (2*m*n/(beta*m - beta + n*(beta + lam1*m - lam1)), True))``
 
     Assumptions (checked; ValueError if violated):
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
         n must be an integer
         n >= 1
-        beta >= lam1 (tr H <= beta)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -199,13 +199,13 @@ def eta_hat(m, beta, lam1, n):
     lam1 = _as_float(lam1, 'lam1', 'eta_hat')
     n = _as_float(n, 'n', 'eta_hat')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(beta, lam1), 'eta_hat', 'beta >= lam1 (tr H <= beta)')
         _require(numpy.equal(m, numpy.floor(m)), 'eta_hat', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 'eta_hat', 'm >= 1')
         _require(numpy.greater(beta, 0), 'eta_hat', 'beta > 0')
         _require(numpy.greater(lam1, 0), 'eta_hat', 'lam1 > 0')
         _require(numpy.equal(n, numpy.floor(n)), 'eta_hat', 'n must be an integer')
         _require(numpy.greater_equal(n, 1), 'eta_hat', 'n >= 1')
-        _require(numpy.greater_equal(beta, lam1), 'eta_hat', 'beta >= lam1 (tr H <= beta)')
         return _out(numpy.where(numpy.logical_and(numpy.less(beta, lam1*n), numpy.greater_equal(beta*n, (-beta + lam1*n)*(m - 1))), m*n/(beta*(m + n - 1)), 2*m*n/(beta*m - beta + n*(beta + lam1*m - lam1))))
 
 
@@ -215,6 +215,9 @@ def g_hat(m, beta, lam1, lamn, n):
     Expression (SymPy): ``Piecewise((1 - lamn*m*n/(beta*(m + n - 1)), (beta < lam1*n) & (beta*n >= (-beta + lam1*n)*(m - 1))), (-4*lam1*lamn*m*n**2*(m - 1)/(beta*m + beta*n - beta + lam1*m*n - lam1*n)**2 + 1, True))``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
+        lamn <= beta/n (tr H <= beta with n eigenvalues)
         m must be an integer
         m >= 1
         beta > 0
@@ -222,9 +225,6 @@ def g_hat(m, beta, lam1, lamn, n):
         lamn > 0
         n must be an integer
         n >= 1
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
-        lamn <= beta/n (tr H <= beta with n eigenvalues)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -234,6 +234,9 @@ def g_hat(m, beta, lam1, lamn, n):
     lamn = _as_float(lamn, 'lamn', 'g_hat')
     n = _as_float(n, 'n', 'g_hat')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(lam1, lamn), 'g_hat', 'lam1 >= lamn')
+        _require(numpy.greater_equal(beta, lam1), 'g_hat', 'beta >= lam1 (tr H <= beta)')
+        _require(numpy.less_equal(lamn*n, beta), 'g_hat', 'lamn <= beta/n (tr H <= beta with n eigenvalues)')
         _require(numpy.equal(m, numpy.floor(m)), 'g_hat', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 'g_hat', 'm >= 1')
         _require(numpy.greater(beta, 0), 'g_hat', 'beta > 0')
@@ -241,9 +244,6 @@ def g_hat(m, beta, lam1, lamn, n):
         _require(numpy.greater(lamn, 0), 'g_hat', 'lamn > 0')
         _require(numpy.equal(n, numpy.floor(n)), 'g_hat', 'n must be an integer')
         _require(numpy.greater_equal(n, 1), 'g_hat', 'n >= 1')
-        _require(numpy.greater_equal(lam1, lamn), 'g_hat', 'lam1 >= lamn')
-        _require(numpy.greater_equal(beta, lam1), 'g_hat', 'beta >= lam1 (tr H <= beta)')
-        _require(numpy.less_equal(lamn*n, beta), 'g_hat', 'lamn <= beta/n (tr H <= beta with n eigenvalues)')
         return _out(numpy.where(numpy.logical_and(numpy.less(beta, lam1*n), numpy.greater_equal(beta*n, (-beta + lam1*n)*(m - 1))), 1 - lamn*m*n/(beta*(m + n - 1)), -4*lam1*lamn*m*n**2*(m - 1)/(beta*m + beta*n - beta + lam1*m*n - lam1*n)**2 + 1))
 
 
@@ -253,6 +253,9 @@ def g_hat_exact(m, beta, lam1, lamn, n):
     Expression (SymPy): ``Piecewise((1 + lamn*m*n*(-2*beta*m - beta*n + 2*beta + lamn*m*n - lamn*n)/(beta**2*(m + n - 1)**2), (beta < lam1*n) & (beta*n >= (-beta + lam1*n)*(m - 1))), (-4*lamn*m*n*(m - 1)*(beta + lam1*n - lamn*n)/(beta*m + beta*n - beta + lam1*m*n - lam1*n)**2 + 1, True))``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
+        lamn <= beta/n (tr H <= beta with n eigenvalues)
         m must be an integer
         m >= 1
         beta > 0
@@ -260,9 +263,6 @@ def g_hat_exact(m, beta, lam1, lamn, n):
         lamn > 0
         n must be an integer
         n >= 1
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
-        lamn <= beta/n (tr H <= beta with n eigenvalues)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -272,6 +272,9 @@ def g_hat_exact(m, beta, lam1, lamn, n):
     lamn = _as_float(lamn, 'lamn', 'g_hat_exact')
     n = _as_float(n, 'n', 'g_hat_exact')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(lam1, lamn), 'g_hat_exact', 'lam1 >= lamn')
+        _require(numpy.greater_equal(beta, lam1), 'g_hat_exact', 'beta >= lam1 (tr H <= beta)')
+        _require(numpy.less_equal(lamn*n, beta), 'g_hat_exact', 'lamn <= beta/n (tr H <= beta with n eigenvalues)')
         _require(numpy.equal(m, numpy.floor(m)), 'g_hat_exact', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 'g_hat_exact', 'm >= 1')
         _require(numpy.greater(beta, 0), 'g_hat_exact', 'beta > 0')
@@ -279,9 +282,6 @@ def g_hat_exact(m, beta, lam1, lamn, n):
         _require(numpy.greater(lamn, 0), 'g_hat_exact', 'lamn > 0')
         _require(numpy.equal(n, numpy.floor(n)), 'g_hat_exact', 'n must be an integer')
         _require(numpy.greater_equal(n, 1), 'g_hat_exact', 'n >= 1')
-        _require(numpy.greater_equal(lam1, lamn), 'g_hat_exact', 'lam1 >= lamn')
-        _require(numpy.greater_equal(beta, lam1), 'g_hat_exact', 'beta >= lam1 (tr H <= beta)')
-        _require(numpy.less_equal(lamn*n, beta), 'g_hat_exact', 'lamn <= beta/n (tr H <= beta with n eigenvalues)')
         return _out(numpy.where(numpy.logical_and(numpy.less(beta, lam1*n), numpy.greater_equal(beta*n, (-beta + lam1*n)*(m - 1))), 1 + lamn*m*n*(-2*beta*m - beta*n + 2*beta + lamn*m*n - lamn*n)/(beta**2*(m + n - 1)**2), -4*lamn*m*n*(m - 1)*(beta + lam1*n - lamn*n)/(beta*m + beta*n - beta + lam1*m*n - lam1*n)**2 + 1))
 
 
@@ -291,13 +291,13 @@ def s(m, beta, lam1, lamn):
     Expression (SymPy): ``Piecewise((beta*m/(beta + lamn*m - lamn), beta >= (lam1 - lamn)*(m - 1)), (4*beta*lam1*m*(m - 1)/(beta + lam1*m - lam1 + lamn*m - lamn)**2, True))``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -306,13 +306,13 @@ def s(m, beta, lam1, lamn):
     lam1 = _as_float(lam1, 'lam1', 's')
     lamn = _as_float(lamn, 'lamn', 's')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(lam1, lamn), 's', 'lam1 >= lamn')
+        _require(numpy.greater_equal(beta, lam1), 's', 'beta >= lam1 (tr H <= beta)')
         _require(numpy.equal(m, numpy.floor(m)), 's', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 's', 'm >= 1')
         _require(numpy.greater(beta, 0), 's', 'beta > 0')
         _require(numpy.greater(lam1, 0), 's', 'lam1 > 0')
         _require(numpy.greater(lamn, 0), 's', 'lamn > 0')
-        _require(numpy.greater_equal(lam1, lamn), 's', 'lam1 >= lamn')
-        _require(numpy.greater_equal(beta, lam1), 's', 'beta >= lam1 (tr H <= beta)')
         return _out(numpy.where(numpy.greater_equal(beta, (lam1 - lamn)*(m - 1)), beta*m/(beta + lamn*m - lamn), 4*beta*lam1*m*(m - 1)/(beta + lam1*m - lam1 + lamn*m - lamn)**2))
 
 
@@ -322,11 +322,11 @@ def s_limit(beta, lam1, lamn):
     Expression (SymPy): ``4*beta*lam1/(lam1 + lamn)**2``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -334,11 +334,11 @@ def s_limit(beta, lam1, lamn):
     lam1 = _as_float(lam1, 'lam1', 's_limit')
     lamn = _as_float(lamn, 'lamn', 's_limit')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(lam1, lamn), 's_limit', 'lam1 >= lamn')
+        _require(numpy.greater_equal(beta, lam1), 's_limit', 'beta >= lam1 (tr H <= beta)')
         _require(numpy.greater(beta, 0), 's_limit', 'beta > 0')
         _require(numpy.greater(lam1, 0), 's_limit', 'lam1 > 0')
         _require(numpy.greater(lamn, 0), 's_limit', 'lamn > 0')
-        _require(numpy.greater_equal(lam1, lamn), 's_limit', 'lam1 >= lamn')
-        _require(numpy.greater_equal(beta, lam1), 's_limit', 'beta >= lam1 (tr H <= beta)')
         return _out(4*beta*lam1/(lam1 + lamn)**2)
 
 
@@ -348,11 +348,11 @@ def m_star(beta, lam1, lamn):
     Expression (SymPy): ``(beta + lam1 - lamn)/(lam1 - lamn)``
 
     Assumptions (checked; ValueError if violated):
+        lam1 > lamn (m* is infinite when lam1 == lamn)
+        beta >= lam1 (tr H <= beta)
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 > lamn (m* is infinite when lam1 == lamn)
-        beta >= lam1 (tr H <= beta)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -360,9 +360,9 @@ def m_star(beta, lam1, lamn):
     lam1 = _as_float(lam1, 'lam1', 'm_star')
     lamn = _as_float(lamn, 'lamn', 'm_star')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater(lam1, lamn), 'm_star', 'lam1 > lamn (m* is infinite when lam1 == lamn)')
+        _require(numpy.greater_equal(beta, lam1), 'm_star', 'beta >= lam1 (tr H <= beta)')
         _require(numpy.greater(beta, 0), 'm_star', 'beta > 0')
         _require(numpy.greater(lam1, 0), 'm_star', 'lam1 > 0')
         _require(numpy.greater(lamn, 0), 'm_star', 'lamn > 0')
-        _require(numpy.greater(lam1, lamn), 'm_star', 'lam1 > lamn (m* is infinite when lam1 == lamn)')
-        _require(numpy.greater_equal(beta, lam1), 'm_star', 'beta >= lam1 (tr H <= beta)')
         return _out((beta + lam1 - lamn)/(lam1 - lamn))

@@ -31,12 +31,12 @@ def g(lam, m, eta, beta):
     Expression (SymPy): ``beta*eta**2*lam/m + eta**2*lam**2 - eta**2*lam**2/m - 2*eta*lam + 1``
 
     Assumptions (checked; ValueError if violated):
+        beta >= lam
         lam > 0
         m must be an integer
         m >= 1
         eta > 0
         beta > 0
-        beta >= lam
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -44,12 +44,12 @@ def g(lam, m, eta, beta):
     m = _as_mpf(m, 'm', 'g')
     eta = _as_mpf(eta, 'eta', 'g')
     beta = _as_mpf(beta, 'beta', 'g')
+    _require((beta >= lam), 'g', 'beta >= lam')
     _require((lam > 0), 'g', 'lam > 0')
     _require((m == mpmath.floor(m)), 'g', 'm must be an integer')
     _require((m >= 1), 'g', 'm >= 1')
     _require((eta > 0), 'g', 'eta > 0')
     _require((beta > 0), 'g', 'beta > 0')
-    _require((beta >= lam), 'g', 'beta >= lam')
     return beta*eta**2*lam/m + eta**2*lam**2 - eta**2*lam**2/m - 2*eta*lam + 1
 
 
@@ -59,22 +59,22 @@ def eta_1(m, beta, lam1):
     Expression (SymPy): ``2*m/(beta + lam1*m - lam1)``
 
     Assumptions (checked; ValueError if violated):
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
-        beta >= lam1 (tr H <= beta)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     m = _as_mpf(m, 'm', 'eta_1')
     beta = _as_mpf(beta, 'beta', 'eta_1')
     lam1 = _as_mpf(lam1, 'lam1', 'eta_1')
+    _require((beta >= lam1), 'eta_1', 'beta >= lam1 (tr H <= beta)')
     _require((m == mpmath.floor(m)), 'eta_1', 'm must be an integer')
     _require((m >= 1), 'eta_1', 'm >= 1')
     _require((beta > 0), 'eta_1', 'beta > 0')
     _require((lam1 > 0), 'eta_1', 'lam1 > 0')
-    _require((beta >= lam1), 'eta_1', 'beta >= lam1 (tr H <= beta)')
     return 2*m/(beta + lam1*m - lam1)
 
 
@@ -84,13 +84,13 @@ def eta_0(m, beta, lam1, lamn):
     Expression (SymPy): ``2*m/(beta + lam1*m - lam1 + lamn*m - lamn)``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -98,13 +98,13 @@ def eta_0(m, beta, lam1, lamn):
     beta = _as_mpf(beta, 'beta', 'eta_0')
     lam1 = _as_mpf(lam1, 'lam1', 'eta_0')
     lamn = _as_mpf(lamn, 'lamn', 'eta_0')
+    _require((lam1 >= lamn), 'eta_0', 'lam1 >= lamn')
+    _require((beta >= lam1), 'eta_0', 'beta >= lam1 (tr H <= beta)')
     _require((m == mpmath.floor(m)), 'eta_0', 'm must be an integer')
     _require((m >= 1), 'eta_0', 'm >= 1')
     _require((beta > 0), 'eta_0', 'beta > 0')
     _require((lam1 > 0), 'eta_0', 'lam1 > 0')
     _require((lamn > 0), 'eta_0', 'lamn > 0')
-    _require((lam1 >= lamn), 'eta_0', 'lam1 >= lamn')
-    _require((beta >= lam1), 'eta_0', 'beta >= lam1 (tr H <= beta)')
     return 2*m/(beta + lam1*m - lam1 + lamn*m - lamn)
 
 
@@ -114,13 +114,13 @@ def eta_star(m, beta, lam1, lamn):
     Expression (SymPy): ``Piecewise((m/(beta + lamn*m - lamn), beta >= (lam1 - lamn)*(m - 1)), (2*m/(beta + lam1*m - lam1 + lamn*m - lamn), True))``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -128,13 +128,13 @@ def eta_star(m, beta, lam1, lamn):
     beta = _as_mpf(beta, 'beta', 'eta_star')
     lam1 = _as_mpf(lam1, 'lam1', 'eta_star')
     lamn = _as_mpf(lamn, 'lamn', 'eta_star')
+    _require((lam1 >= lamn), 'eta_star', 'lam1 >= lamn')
+    _require((beta >= lam1), 'eta_star', 'beta >= lam1 (tr H <= beta)')
     _require((m == mpmath.floor(m)), 'eta_star', 'm must be an integer')
     _require((m >= 1), 'eta_star', 'm >= 1')
     _require((beta > 0), 'eta_star', 'beta > 0')
     _require((lam1 > 0), 'eta_star', 'lam1 > 0')
     _require((lamn > 0), 'eta_star', 'lamn > 0')
-    _require((lam1 >= lamn), 'eta_star', 'lam1 >= lamn')
-    _require((beta >= lam1), 'eta_star', 'beta >= lam1 (tr H <= beta)')
     return ((m/(beta + lamn*m - lamn)) if (beta >= (lam1 - lamn)*(m - 1)) else (2*m/(beta + lam1*m - lam1 + lamn*m - lamn)))
 
 
@@ -144,13 +144,13 @@ def g_star(m, beta, lam1, lamn):
     Expression (SymPy): ``Piecewise((-lamn*m/(beta + lamn*m - lamn) + 1, beta >= (lam1 - lamn)*(m - 1)), (-4*lam1*lamn*m*(m - 1)/(beta + lam1*m - lam1 + lamn*m - lamn)**2 + 1, True))``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -158,13 +158,13 @@ def g_star(m, beta, lam1, lamn):
     beta = _as_mpf(beta, 'beta', 'g_star')
     lam1 = _as_mpf(lam1, 'lam1', 'g_star')
     lamn = _as_mpf(lamn, 'lamn', 'g_star')
+    _require((lam1 >= lamn), 'g_star', 'lam1 >= lamn')
+    _require((beta >= lam1), 'g_star', 'beta >= lam1 (tr H <= beta)')
     _require((m == mpmath.floor(m)), 'g_star', 'm must be an integer')
     _require((m >= 1), 'g_star', 'm >= 1')
     _require((beta > 0), 'g_star', 'beta > 0')
     _require((lam1 > 0), 'g_star', 'lam1 > 0')
     _require((lamn > 0), 'g_star', 'lamn > 0')
-    _require((lam1 >= lamn), 'g_star', 'lam1 >= lamn')
-    _require((beta >= lam1), 'g_star', 'beta >= lam1 (tr H <= beta)')
     return ((-lamn*m/(beta + lamn*m - lamn) + 1) if (beta >= (lam1 - lamn)*(m - 1)) else (-4*lam1*lamn*m*(m - 1)/(beta + lam1*m - lam1 + lamn*m - lamn)**2 + 1))
 
 
@@ -174,13 +174,13 @@ def eta_hat(m, beta, lam1, n):
     Expression (SymPy): ``Piecewise((m*n/(beta*(m + n - 1)), (beta < lam1*n) & (beta*n >= (-beta + lam1*n)*(m - 1))), (2*m*n/(beta*m - beta + n*(beta + lam1*m - lam1)), True))``
 
     Assumptions (checked; ValueError if violated):
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
         n must be an integer
         n >= 1
-        beta >= lam1 (tr H <= beta)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -188,13 +188,13 @@ def eta_hat(m, beta, lam1, n):
     beta = _as_mpf(beta, 'beta', 'eta_hat')
     lam1 = _as_mpf(lam1, 'lam1', 'eta_hat')
     n = _as_mpf(n, 'n', 'eta_hat')
+    _require((beta >= lam1), 'eta_hat', 'beta >= lam1 (tr H <= beta)')
     _require((m == mpmath.floor(m)), 'eta_hat', 'm must be an integer')
     _require((m >= 1), 'eta_hat', 'm >= 1')
     _require((beta > 0), 'eta_hat', 'beta > 0')
     _require((lam1 > 0), 'eta_hat', 'lam1 > 0')
     _require((n == mpmath.floor(n)), 'eta_hat', 'n must be an integer')
     _require((n >= 1), 'eta_hat', 'n >= 1')
-    _require((beta >= lam1), 'eta_hat', 'beta >= lam1 (tr H <= beta)')
     return ((m*n/(beta*(m + n - 1))) if (beta*n >= (-beta + lam1*n)*(m - 1)) and (beta < lam1*n) else (2*m*n/(beta*m - beta + n*(beta + lam1*m - lam1))))
 
 
@@ -204,6 +204,9 @@ def g_hat(m, beta, lam1, lamn, n):
     Expression (SymPy): ``Piecewise((1 - lamn*m*n/(beta*(m + n - 1)), (beta < lam1*n) & (beta*n >= (-beta + lam1*n)*(m - 1))), (-4*lam1*lamn*m*n**2*(m - 1)/(beta*m + beta*n - beta + lam1*m*n - lam1*n)**2 + 1, True))``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
+        lamn <= beta/n (tr H <= beta with n eigenvalues)
         m must be an integer
         m >= 1
         beta > 0
@@ -211,9 +214,6 @@ def g_hat(m, beta, lam1, lamn, n):
         lamn > 0
         n must be an integer
         n >= 1
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
-        lamn <= beta/n (tr H <= beta with n eigenvalues)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -222,6 +222,9 @@ def g_hat(m, beta, lam1, lamn, n):
     lam1 = _as_mpf(lam1, 'lam1', 'g_hat')
     lamn = _as_mpf(lamn, 'lamn', 'g_hat')
     n = _as_mpf(n, 'n', 'g_hat')
+    _require((lam1 >= lamn), 'g_hat', 'lam1 >= lamn')
+    _require((beta >= lam1), 'g_hat', 'beta >= lam1 (tr H <= beta)')
+    _require((lamn*n <= beta), 'g_hat', 'lamn <= beta/n (tr H <= beta with n eigenvalues)')
     _require((m == mpmath.floor(m)), 'g_hat', 'm must be an integer')
     _require((m >= 1), 'g_hat', 'm >= 1')
     _require((beta > 0), 'g_hat', 'beta > 0')
@@ -229,9 +232,6 @@ def g_hat(m, beta, lam1, lamn, n):
     _require((lamn > 0), 'g_hat', 'lamn > 0')
     _require((n == mpmath.floor(n)), 'g_hat', 'n must be an integer')
     _require((n >= 1), 'g_hat', 'n >= 1')
-    _require((lam1 >= lamn), 'g_hat', 'lam1 >= lamn')
-    _require((beta >= lam1), 'g_hat', 'beta >= lam1 (tr H <= beta)')
-    _require((lamn*n <= beta), 'g_hat', 'lamn <= beta/n (tr H <= beta with n eigenvalues)')
     return ((1 - lamn*m*n/(beta*(m + n - 1))) if (beta*n >= (-beta + lam1*n)*(m - 1)) and (beta < lam1*n) else (-4*lam1*lamn*m*n**2*(m - 1)/(beta*m + beta*n - beta + lam1*m*n - lam1*n)**2 + 1))
 
 
@@ -241,6 +241,9 @@ def g_hat_exact(m, beta, lam1, lamn, n):
     Expression (SymPy): ``Piecewise((1 + lamn*m*n*(-2*beta*m - beta*n + 2*beta + lamn*m*n - lamn*n)/(beta**2*(m + n - 1)**2), (beta < lam1*n) & (beta*n >= (-beta + lam1*n)*(m - 1))), (-4*lamn*m*n*(m - 1)*(beta + lam1*n - lamn*n)/(beta*m + beta*n - beta + lam1*m*n - lam1*n)**2 + 1, True))``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
+        lamn <= beta/n (tr H <= beta with n eigenvalues)
         m must be an integer
         m >= 1
         beta > 0
@@ -248,9 +251,6 @@ def g_hat_exact(m, beta, lam1, lamn, n):
         lamn > 0
         n must be an integer
         n >= 1
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
-        lamn <= beta/n (tr H <= beta with n eigenvalues)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -259,6 +259,9 @@ def g_hat_exact(m, beta, lam1, lamn, n):
     lam1 = _as_mpf(lam1, 'lam1', 'g_hat_exact')
     lamn = _as_mpf(lamn, 'lamn', 'g_hat_exact')
     n = _as_mpf(n, 'n', 'g_hat_exact')
+    _require((lam1 >= lamn), 'g_hat_exact', 'lam1 >= lamn')
+    _require((beta >= lam1), 'g_hat_exact', 'beta >= lam1 (tr H <= beta)')
+    _require((lamn*n <= beta), 'g_hat_exact', 'lamn <= beta/n (tr H <= beta with n eigenvalues)')
     _require((m == mpmath.floor(m)), 'g_hat_exact', 'm must be an integer')
     _require((m >= 1), 'g_hat_exact', 'm >= 1')
     _require((beta > 0), 'g_hat_exact', 'beta > 0')
@@ -266,9 +269,6 @@ def g_hat_exact(m, beta, lam1, lamn, n):
     _require((lamn > 0), 'g_hat_exact', 'lamn > 0')
     _require((n == mpmath.floor(n)), 'g_hat_exact', 'n must be an integer')
     _require((n >= 1), 'g_hat_exact', 'n >= 1')
-    _require((lam1 >= lamn), 'g_hat_exact', 'lam1 >= lamn')
-    _require((beta >= lam1), 'g_hat_exact', 'beta >= lam1 (tr H <= beta)')
-    _require((lamn*n <= beta), 'g_hat_exact', 'lamn <= beta/n (tr H <= beta with n eigenvalues)')
     return ((1 + lamn*m*n*(-2*beta*m - beta*n + 2*beta + lamn*m*n - lamn*n)/(beta**2*(m + n - 1)**2)) if (beta*n >= (-beta + lam1*n)*(m - 1)) and (beta < lam1*n) else (-4*lamn*m*n*(m - 1)*(beta + lam1*n - lamn*n)/(beta*m + beta*n - beta + lam1*m*n - lam1*n)**2 + 1))
 
 
@@ -278,13 +278,13 @@ def s(m, beta, lam1, lamn):
     Expression (SymPy): ``Piecewise((beta*m/(beta + lamn*m - lamn), beta >= (lam1 - lamn)*(m - 1)), (4*beta*lam1*m*(m - 1)/(beta + lam1*m - lam1 + lamn*m - lamn)**2, True))``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
         m must be an integer
         m >= 1
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -292,13 +292,13 @@ def s(m, beta, lam1, lamn):
     beta = _as_mpf(beta, 'beta', 's')
     lam1 = _as_mpf(lam1, 'lam1', 's')
     lamn = _as_mpf(lamn, 'lamn', 's')
+    _require((lam1 >= lamn), 's', 'lam1 >= lamn')
+    _require((beta >= lam1), 's', 'beta >= lam1 (tr H <= beta)')
     _require((m == mpmath.floor(m)), 's', 'm must be an integer')
     _require((m >= 1), 's', 'm >= 1')
     _require((beta > 0), 's', 'beta > 0')
     _require((lam1 > 0), 's', 'lam1 > 0')
     _require((lamn > 0), 's', 'lamn > 0')
-    _require((lam1 >= lamn), 's', 'lam1 >= lamn')
-    _require((beta >= lam1), 's', 'beta >= lam1 (tr H <= beta)')
     return ((beta*m/(beta + lamn*m - lamn)) if (beta >= (lam1 - lamn)*(m - 1)) else (4*beta*lam1*m*(m - 1)/(beta + lam1*m - lam1 + lamn*m - lamn)**2))
 
 
@@ -308,22 +308,22 @@ def s_limit(beta, lam1, lamn):
     Expression (SymPy): ``4*beta*lam1/(lam1 + lamn)**2``
 
     Assumptions (checked; ValueError if violated):
+        lam1 >= lamn
+        beta >= lam1 (tr H <= beta)
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 >= lamn
-        beta >= lam1 (tr H <= beta)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     beta = _as_mpf(beta, 'beta', 's_limit')
     lam1 = _as_mpf(lam1, 'lam1', 's_limit')
     lamn = _as_mpf(lamn, 'lamn', 's_limit')
+    _require((lam1 >= lamn), 's_limit', 'lam1 >= lamn')
+    _require((beta >= lam1), 's_limit', 'beta >= lam1 (tr H <= beta)')
     _require((beta > 0), 's_limit', 'beta > 0')
     _require((lam1 > 0), 's_limit', 'lam1 > 0')
     _require((lamn > 0), 's_limit', 'lamn > 0')
-    _require((lam1 >= lamn), 's_limit', 'lam1 >= lamn')
-    _require((beta >= lam1), 's_limit', 'beta >= lam1 (tr H <= beta)')
     return 4*beta*lam1/(lam1 + lamn)**2
 
 
@@ -333,20 +333,20 @@ def m_star(beta, lam1, lamn):
     Expression (SymPy): ``(beta + lam1 - lamn)/(lam1 - lamn)``
 
     Assumptions (checked; ValueError if violated):
+        lam1 > lamn (m* is infinite when lam1 == lamn)
+        beta >= lam1 (tr H <= beta)
         beta > 0
         lam1 > 0
         lamn > 0
-        lam1 > lamn (m* is infinite when lam1 == lamn)
-        beta >= lam1 (tr H <= beta)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     beta = _as_mpf(beta, 'beta', 'm_star')
     lam1 = _as_mpf(lam1, 'lam1', 'm_star')
     lamn = _as_mpf(lamn, 'lamn', 'm_star')
+    _require((lam1 > lamn), 'm_star', 'lam1 > lamn (m* is infinite when lam1 == lamn)')
+    _require((beta >= lam1), 'm_star', 'beta >= lam1 (tr H <= beta)')
     _require((beta > 0), 'm_star', 'beta > 0')
     _require((lam1 > 0), 'm_star', 'lam1 > 0')
     _require((lamn > 0), 'm_star', 'lamn > 0')
-    _require((lam1 > lamn), 'm_star', 'lam1 > lamn (m* is infinite when lam1 == lamn)')
-    _require((beta >= lam1), 'm_star', 'beta >= lam1 (tr H <= beta)')
     return (beta + lam1 - lamn)/(lam1 - lamn)

@@ -35,9 +35,6 @@ def h2_term(lam, delta, u):
     Expression (SymPy): ``lam**2*exp(-2*u*(delta + lam))``
 
     Assumptions (checked; ValueError if violated):
-        lam > 0
-        delta >= 0
-        u >= 0
         lam must be > 0
         delta must be >= 0
         u must be >= 0
@@ -48,9 +45,6 @@ def h2_term(lam, delta, u):
     delta = _as_float(delta, 'delta', 'h2_term')
     u = _as_float(u, 'u', 'h2_term')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(lam, 0), 'h2_term', 'lam > 0')
-        _require(numpy.greater_equal(delta, 0), 'h2_term', 'delta >= 0')
-        _require(numpy.greater_equal(u, 0), 'h2_term', 'u >= 0')
         _require(numpy.greater(lam, 0), 'h2_term', 'lam must be > 0')
         _require(numpy.greater_equal(delta, 0), 'h2_term', 'delta must be >= 0')
         _require(numpy.greater_equal(u, 0), 'h2_term', 'u must be >= 0')
@@ -64,11 +58,6 @@ def kernel_mass_term(gamma, lam, delta, n):
     Expression (SymPy): ``gamma*lam**2/(2*n*(delta + lam))``
 
     Assumptions (checked; ValueError if violated):
-        gamma > 0
-        lam > 0
-        delta >= 0
-        n must be an integer
-        n >= 1
         gamma must be > 0
         lam must be > 0
         delta must be >= 0
@@ -82,11 +71,6 @@ def kernel_mass_term(gamma, lam, delta, n):
     delta = _as_float(delta, 'delta', 'kernel_mass_term')
     n = _as_float(n, 'n', 'kernel_mass_term')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(gamma, 0), 'kernel_mass_term', 'gamma > 0')
-        _require(numpy.greater(lam, 0), 'kernel_mass_term', 'lam > 0')
-        _require(numpy.greater_equal(delta, 0), 'kernel_mass_term', 'delta >= 0')
-        _require(numpy.equal(n, numpy.floor(n)), 'kernel_mass_term', 'n must be an integer')
-        _require(numpy.greater_equal(n, 1), 'kernel_mass_term', 'n >= 1')
         _require(numpy.greater(gamma, 0), 'kernel_mass_term', 'gamma must be > 0')
         _require(numpy.greater(lam, 0), 'kernel_mass_term', 'lam must be > 0')
         _require(numpy.greater_equal(delta, 0), 'kernel_mass_term', 'delta must be >= 0')
@@ -101,14 +85,12 @@ def gamma_threshold(T2):
     Expression (SymPy): ``2/T2``
 
     Assumptions (checked; ValueError if violated):
-        T2 > 0
         T2 must be > 0
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
     T2 = _as_float(T2, 'T2', 'gamma_threshold')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(T2, 0), 'gamma_threshold', 'T2 > 0')
         _require(numpy.greater(T2, 0), 'gamma_threshold', 'T2 must be > 0')
         return _out(2/T2)
 
@@ -120,9 +102,6 @@ def psi_limit(gamma, T2, F_inf):
     Expression (SymPy): ``-2*F_inf/(T2*gamma - 2)``
 
     Assumptions (checked; ValueError if violated):
-        gamma > 0
-        T2 > 0
-        F_inf >= 0
         gamma must be > 0
         T2 must be > 0
         F_inf must be >= 0
@@ -134,9 +113,6 @@ def psi_limit(gamma, T2, F_inf):
     T2 = _as_float(T2, 'T2', 'psi_limit')
     F_inf = _as_float(F_inf, 'F_inf', 'psi_limit')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(gamma, 0), 'psi_limit', 'gamma > 0')
-        _require(numpy.greater(T2, 0), 'psi_limit', 'T2 > 0')
-        _require(numpy.greater_equal(F_inf, 0), 'psi_limit', 'F_inf >= 0')
         _require(numpy.greater(gamma, 0), 'psi_limit', 'gamma must be > 0')
         _require(numpy.greater(T2, 0), 'psi_limit', 'T2 must be > 0')
         _require(numpy.greater_equal(F_inf, 0), 'psi_limit', 'F_inf must be >= 0')
@@ -151,7 +127,6 @@ def gamma_star_mp(r):
     Expression (SymPy): ``2/(r**(3/2) + sqrt(r) - r)``
 
     Assumptions (checked; ValueError if violated):
-        r > 0
         r must be > 0
         r < 1
 
@@ -159,7 +134,6 @@ def gamma_star_mp(r):
     """
     r = _as_float(r, 'r', 'gamma_star_mp')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(r, 0), 'gamma_star_mp', 'r > 0')
         _require(numpy.greater(r, 0), 'gamma_star_mp', 'r must be > 0')
         _require(numpy.less(r, 1), 'gamma_star_mp', 'r < 1')
         return _out(2/(r**(3/2) + numpy.sqrt(r) - r))
@@ -171,7 +145,6 @@ def gamma_threshold_mp(r):
     Expression (SymPy): ``2/r``
 
     Assumptions (checked; ValueError if violated):
-        r > 0
         r must be > 0
         r < 1
 
@@ -179,7 +152,6 @@ def gamma_threshold_mp(r):
     """
     r = _as_float(r, 'r', 'gamma_threshold_mp')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(r, 0), 'gamma_threshold_mp', 'r > 0')
         _require(numpy.greater(r, 0), 'gamma_threshold_mp', 'r must be > 0')
         _require(numpy.less(r, 1), 'gamma_threshold_mp', 'r < 1')
         return _out(2/r)
@@ -192,8 +164,6 @@ def lambda_star_mp(gamma, r):
     Expression (SymPy): ``(sqrt(gamma)*(r + 1) + sqrt(gamma*(r + 1)**2 - 8))*(-gamma*r + 2)/(4*sqrt(gamma))``
 
     Assumptions (checked; ValueError if violated):
-        gamma > 0
-        r > 0
         gamma must be > 0
         r must be > 0
         r < 1
@@ -205,8 +175,6 @@ def lambda_star_mp(gamma, r):
     gamma = _as_float(gamma, 'gamma', 'lambda_star_mp')
     r = _as_float(r, 'r', 'lambda_star_mp')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(gamma, 0), 'lambda_star_mp', 'gamma > 0')
-        _require(numpy.greater(r, 0), 'lambda_star_mp', 'r > 0')
         _require(numpy.greater(gamma, 0), 'lambda_star_mp', 'gamma must be > 0')
         _require(numpy.greater(r, 0), 'lambda_star_mp', 'r must be > 0')
         _require(numpy.less(r, 1), 'lambda_star_mp', 'r < 1')
@@ -222,8 +190,6 @@ def ar2_sq_genfun(a, Delta, q):
     Expression (SymPy): ``-(Delta*q + 1)/((Delta*q - 1)*(Delta**2*q**2 + 2*Delta*q - a**2*q + 1))``
 
     Assumptions (checked; ValueError if violated):
-        Delta >= 0
-        q >= 0
         Delta must be >= 0
         q must be >= 0
         Delta < 1
@@ -234,8 +200,6 @@ def ar2_sq_genfun(a, Delta, q):
     Delta = _as_float(Delta, 'Delta', 'ar2_sq_genfun')
     q = _as_float(q, 'q', 'ar2_sq_genfun')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater_equal(Delta, 0), 'ar2_sq_genfun', 'Delta >= 0')
-        _require(numpy.greater_equal(q, 0), 'ar2_sq_genfun', 'q >= 0')
         _require(numpy.greater_equal(Delta, 0), 'ar2_sq_genfun', 'Delta must be >= 0')
         _require(numpy.greater_equal(q, 0), 'ar2_sq_genfun', 'q must be >= 0')
         _require(numpy.less(Delta, 1), 'ar2_sq_genfun', 'Delta < 1')
@@ -249,12 +213,6 @@ def sgdm_kernel_mass_term(gamma, zeta, Delta, lam, n):
     Expression (SymPy): ``gamma*lam*(Delta + 1)*(zeta - 1)/(n*(Delta - 1)*(2*Delta - gamma*lam*zeta + 2))``
 
     Assumptions (checked; ValueError if violated):
-        gamma > 0
-        zeta > 0
-        Delta >= 0
-        lam > 0
-        n must be an integer
-        n >= 1
         gamma must be > 0
         zeta must be > 0
         Delta must be >= 0
@@ -273,12 +231,6 @@ def sgdm_kernel_mass_term(gamma, zeta, Delta, lam, n):
     lam = _as_float(lam, 'lam', 'sgdm_kernel_mass_term')
     n = _as_float(n, 'n', 'sgdm_kernel_mass_term')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(gamma, 0), 'sgdm_kernel_mass_term', 'gamma > 0')
-        _require(numpy.greater(zeta, 0), 'sgdm_kernel_mass_term', 'zeta > 0')
-        _require(numpy.greater_equal(Delta, 0), 'sgdm_kernel_mass_term', 'Delta >= 0')
-        _require(numpy.greater(lam, 0), 'sgdm_kernel_mass_term', 'lam > 0')
-        _require(numpy.equal(n, numpy.floor(n)), 'sgdm_kernel_mass_term', 'n must be an integer')
-        _require(numpy.greater_equal(n, 1), 'sgdm_kernel_mass_term', 'n >= 1')
         _require(numpy.greater(gamma, 0), 'sgdm_kernel_mass_term', 'gamma must be > 0')
         _require(numpy.greater(zeta, 0), 'sgdm_kernel_mass_term', 'zeta must be > 0')
         _require(numpy.greater_equal(Delta, 0), 'sgdm_kernel_mass_term', 'Delta must be >= 0')
@@ -299,9 +251,6 @@ def sgdm_gamma_bound_lmax(zeta, Delta, lam_max):
     Expression (SymPy): ``(Delta + 1)/(lam_max*zeta)``
 
     Assumptions (checked; ValueError if violated):
-        zeta > 0
-        Delta >= 0
-        lam_max > 0
         zeta must be > 0
         Delta must be >= 0
         lam_max must be > 0
@@ -314,9 +263,6 @@ def sgdm_gamma_bound_lmax(zeta, Delta, lam_max):
     Delta = _as_float(Delta, 'Delta', 'sgdm_gamma_bound_lmax')
     lam_max = _as_float(lam_max, 'lam_max', 'sgdm_gamma_bound_lmax')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(zeta, 0), 'sgdm_gamma_bound_lmax', 'zeta > 0')
-        _require(numpy.greater_equal(Delta, 0), 'sgdm_gamma_bound_lmax', 'Delta >= 0')
-        _require(numpy.greater(lam_max, 0), 'sgdm_gamma_bound_lmax', 'lam_max > 0')
         _require(numpy.greater(zeta, 0), 'sgdm_gamma_bound_lmax', 'zeta must be > 0')
         _require(numpy.greater_equal(Delta, 0), 'sgdm_gamma_bound_lmax', 'Delta must be >= 0')
         _require(numpy.greater(lam_max, 0), 'sgdm_gamma_bound_lmax', 'lam_max must be > 0')
@@ -331,11 +277,6 @@ def sgdm_gamma_bound_trace(zeta, Delta, trH, n):
     Expression (SymPy): ``n*(1 - Delta)/(trH*(1 - zeta))``
 
     Assumptions (checked; ValueError if violated):
-        zeta > 0
-        Delta >= 0
-        trH > 0
-        n must be an integer
-        n >= 1
         zeta must be > 0
         Delta must be >= 0
         trH must be > 0
@@ -351,11 +292,6 @@ def sgdm_gamma_bound_trace(zeta, Delta, trH, n):
     trH = _as_float(trH, 'trH', 'sgdm_gamma_bound_trace')
     n = _as_float(n, 'n', 'sgdm_gamma_bound_trace')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(zeta, 0), 'sgdm_gamma_bound_trace', 'zeta > 0')
-        _require(numpy.greater_equal(Delta, 0), 'sgdm_gamma_bound_trace', 'Delta >= 0')
-        _require(numpy.greater(trH, 0), 'sgdm_gamma_bound_trace', 'trH > 0')
-        _require(numpy.equal(n, numpy.floor(n)), 'sgdm_gamma_bound_trace', 'n must be an integer')
-        _require(numpy.greater_equal(n, 1), 'sgdm_gamma_bound_trace', 'n >= 1')
         _require(numpy.greater(zeta, 0), 'sgdm_gamma_bound_trace', 'zeta must be > 0')
         _require(numpy.greater_equal(Delta, 0), 'sgdm_gamma_bound_trace', 'Delta must be >= 0')
         _require(numpy.greater(trH, 0), 'sgdm_gamma_bound_trace', 'trH must be > 0')
@@ -372,8 +308,6 @@ def icr(kappa_bar, kappa):
     Expression (SymPy): ``kappa_bar/sqrt(kappa)``
 
     Assumptions (checked; ValueError if violated):
-        kappa_bar > 0
-        kappa > 0
         kappa_bar must be > 0
         kappa must be > 0
 
@@ -382,8 +316,6 @@ def icr(kappa_bar, kappa):
     kappa_bar = _as_float(kappa_bar, 'kappa_bar', 'icr')
     kappa = _as_float(kappa, 'kappa', 'icr')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(kappa_bar, 0), 'icr', 'kappa_bar > 0')
-        _require(numpy.greater(kappa, 0), 'icr', 'kappa > 0')
         _require(numpy.greater(kappa_bar, 0), 'icr', 'kappa_bar must be > 0')
         _require(numpy.greater(kappa, 0), 'icr', 'kappa must be > 0')
         return _out(kappa_bar/numpy.sqrt(kappa))
@@ -396,8 +328,6 @@ def sgdm_delta_small_batch(zeta, kappa_bar):
     Expression (SymPy): ``(1 - zeta/(kappa_bar*(1 - zeta)))**2``
 
     Assumptions (checked; ValueError if violated):
-        zeta > 0
-        kappa_bar > 0
         zeta must be > 0
         kappa_bar must be > 0
         zeta < 1
@@ -408,8 +338,6 @@ def sgdm_delta_small_batch(zeta, kappa_bar):
     zeta = _as_float(zeta, 'zeta', 'sgdm_delta_small_batch')
     kappa_bar = _as_float(kappa_bar, 'kappa_bar', 'sgdm_delta_small_batch')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(zeta, 0), 'sgdm_delta_small_batch', 'zeta > 0')
-        _require(numpy.greater(kappa_bar, 0), 'sgdm_delta_small_batch', 'kappa_bar > 0')
         _require(numpy.greater(zeta, 0), 'sgdm_delta_small_batch', 'zeta must be > 0')
         _require(numpy.greater(kappa_bar, 0), 'sgdm_delta_small_batch', 'kappa_bar must be > 0')
         _require(numpy.less(zeta, 1), 'sgdm_delta_small_batch', 'zeta < 1')
@@ -423,7 +351,6 @@ def sgdm_delta_large_batch(kappa):
     Expression (SymPy): ``(1 - 1/sqrt(kappa))**2``
 
     Assumptions (checked; ValueError if violated):
-        kappa > 0
         kappa must be > 0
         kappa >= 1
 
@@ -431,7 +358,6 @@ def sgdm_delta_large_batch(kappa):
     """
     kappa = _as_float(kappa, 'kappa', 'sgdm_delta_large_batch')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(kappa, 0), 'sgdm_delta_large_batch', 'kappa > 0')
         _require(numpy.greater(kappa, 0), 'sgdm_delta_large_batch', 'kappa must be > 0')
         _require(numpy.greater_equal(kappa, 1), 'sgdm_delta_large_batch', 'kappa >= 1')
         return _out((1 - 1/numpy.sqrt(kappa))**2)
@@ -444,9 +370,6 @@ def sgdm_gamma_tuned(Delta, zeta, lam_min):
     Expression (SymPy): ``(1 - sqrt(Delta))**2/(lam_min*zeta)``
 
     Assumptions (checked; ValueError if violated):
-        Delta >= 0
-        zeta > 0
-        lam_min > 0
         Delta must be >= 0
         zeta must be > 0
         lam_min must be > 0
@@ -459,9 +382,6 @@ def sgdm_gamma_tuned(Delta, zeta, lam_min):
     zeta = _as_float(zeta, 'zeta', 'sgdm_gamma_tuned')
     lam_min = _as_float(lam_min, 'lam_min', 'sgdm_gamma_tuned')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater_equal(Delta, 0), 'sgdm_gamma_tuned', 'Delta >= 0')
-        _require(numpy.greater(zeta, 0), 'sgdm_gamma_tuned', 'zeta > 0')
-        _require(numpy.greater(lam_min, 0), 'sgdm_gamma_tuned', 'lam_min > 0')
         _require(numpy.greater_equal(Delta, 0), 'sgdm_gamma_tuned', 'Delta must be >= 0')
         _require(numpy.greater(zeta, 0), 'sgdm_gamma_tuned', 'zeta must be > 0')
         _require(numpy.greater(lam_min, 0), 'sgdm_gamma_tuned', 'lam_min must be > 0')
@@ -476,13 +396,11 @@ def zeta_switch(icr):
     Expression (SymPy): ``icr/(icr + 1)``
 
     Assumptions (checked; ValueError if violated):
-        icr > 0
         icr must be > 0
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
     icr = _as_float(icr, 'icr', 'zeta_switch')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(icr, 0), 'zeta_switch', 'icr > 0')
         _require(numpy.greater(icr, 0), 'zeta_switch', 'icr must be > 0')
         return _out(icr/(icr + 1))

@@ -30,9 +30,6 @@ def h2_term(lam, delta, u):
     Expression (SymPy): ``lam**2*exp(-2*u*(delta + lam))``
 
     Assumptions (checked; ValueError if violated):
-        lam > 0
-        delta >= 0
-        u >= 0
         lam must be > 0
         delta must be >= 0
         u must be >= 0
@@ -42,9 +39,6 @@ def h2_term(lam, delta, u):
     lam = _as_mpf(lam, 'lam', 'h2_term')
     delta = _as_mpf(delta, 'delta', 'h2_term')
     u = _as_mpf(u, 'u', 'h2_term')
-    _require((lam > 0), 'h2_term', 'lam > 0')
-    _require((delta >= 0), 'h2_term', 'delta >= 0')
-    _require((u >= 0), 'h2_term', 'u >= 0')
     _require((lam > 0), 'h2_term', 'lam must be > 0')
     _require((delta >= 0), 'h2_term', 'delta must be >= 0')
     _require((u >= 0), 'h2_term', 'u must be >= 0')
@@ -58,11 +52,6 @@ def kernel_mass_term(gamma, lam, delta, n):
     Expression (SymPy): ``gamma*lam**2/(2*n*(delta + lam))``
 
     Assumptions (checked; ValueError if violated):
-        gamma > 0
-        lam > 0
-        delta >= 0
-        n must be an integer
-        n >= 1
         gamma must be > 0
         lam must be > 0
         delta must be >= 0
@@ -75,11 +64,6 @@ def kernel_mass_term(gamma, lam, delta, n):
     lam = _as_mpf(lam, 'lam', 'kernel_mass_term')
     delta = _as_mpf(delta, 'delta', 'kernel_mass_term')
     n = _as_mpf(n, 'n', 'kernel_mass_term')
-    _require((gamma > 0), 'kernel_mass_term', 'gamma > 0')
-    _require((lam > 0), 'kernel_mass_term', 'lam > 0')
-    _require((delta >= 0), 'kernel_mass_term', 'delta >= 0')
-    _require((n == mpmath.floor(n)), 'kernel_mass_term', 'n must be an integer')
-    _require((n >= 1), 'kernel_mass_term', 'n >= 1')
     _require((gamma > 0), 'kernel_mass_term', 'gamma must be > 0')
     _require((lam > 0), 'kernel_mass_term', 'lam must be > 0')
     _require((delta >= 0), 'kernel_mass_term', 'delta must be >= 0')
@@ -94,13 +78,11 @@ def gamma_threshold(T2):
     Expression (SymPy): ``2/T2``
 
     Assumptions (checked; ValueError if violated):
-        T2 > 0
         T2 must be > 0
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     T2 = _as_mpf(T2, 'T2', 'gamma_threshold')
-    _require((T2 > 0), 'gamma_threshold', 'T2 > 0')
     _require((T2 > 0), 'gamma_threshold', 'T2 must be > 0')
     return 2/T2
 
@@ -112,9 +94,6 @@ def psi_limit(gamma, T2, F_inf):
     Expression (SymPy): ``-2*F_inf/(T2*gamma - 2)``
 
     Assumptions (checked; ValueError if violated):
-        gamma > 0
-        T2 > 0
-        F_inf >= 0
         gamma must be > 0
         T2 must be > 0
         F_inf must be >= 0
@@ -125,9 +104,6 @@ def psi_limit(gamma, T2, F_inf):
     gamma = _as_mpf(gamma, 'gamma', 'psi_limit')
     T2 = _as_mpf(T2, 'T2', 'psi_limit')
     F_inf = _as_mpf(F_inf, 'F_inf', 'psi_limit')
-    _require((gamma > 0), 'psi_limit', 'gamma > 0')
-    _require((T2 > 0), 'psi_limit', 'T2 > 0')
-    _require((F_inf >= 0), 'psi_limit', 'F_inf >= 0')
     _require((gamma > 0), 'psi_limit', 'gamma must be > 0')
     _require((T2 > 0), 'psi_limit', 'T2 must be > 0')
     _require((F_inf >= 0), 'psi_limit', 'F_inf must be >= 0')
@@ -142,14 +118,12 @@ def gamma_star_mp(r):
     Expression (SymPy): ``2/(r**(3/2) + sqrt(r) - r)``
 
     Assumptions (checked; ValueError if violated):
-        r > 0
         r must be > 0
         r < 1
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     r = _as_mpf(r, 'r', 'gamma_star_mp')
-    _require((r > 0), 'gamma_star_mp', 'r > 0')
     _require((r > 0), 'gamma_star_mp', 'r must be > 0')
     _require((r < 1), 'gamma_star_mp', 'r < 1')
     return 2/(r**(mpmath.mpf(3)/mpmath.mpf(2)) + mpmath.sqrt(r) - r)
@@ -161,14 +135,12 @@ def gamma_threshold_mp(r):
     Expression (SymPy): ``2/r``
 
     Assumptions (checked; ValueError if violated):
-        r > 0
         r must be > 0
         r < 1
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     r = _as_mpf(r, 'r', 'gamma_threshold_mp')
-    _require((r > 0), 'gamma_threshold_mp', 'r > 0')
     _require((r > 0), 'gamma_threshold_mp', 'r must be > 0')
     _require((r < 1), 'gamma_threshold_mp', 'r < 1')
     return 2/r
@@ -181,8 +153,6 @@ def lambda_star_mp(gamma, r):
     Expression (SymPy): ``(sqrt(gamma)*(r + 1) + sqrt(gamma*(r + 1)**2 - 8))*(-gamma*r + 2)/(4*sqrt(gamma))``
 
     Assumptions (checked; ValueError if violated):
-        gamma > 0
-        r > 0
         gamma must be > 0
         r must be > 0
         r < 1
@@ -193,8 +163,6 @@ def lambda_star_mp(gamma, r):
     """
     gamma = _as_mpf(gamma, 'gamma', 'lambda_star_mp')
     r = _as_mpf(r, 'r', 'lambda_star_mp')
-    _require((gamma > 0), 'lambda_star_mp', 'gamma > 0')
-    _require((r > 0), 'lambda_star_mp', 'r > 0')
     _require((gamma > 0), 'lambda_star_mp', 'gamma must be > 0')
     _require((r > 0), 'lambda_star_mp', 'r must be > 0')
     _require((r < 1), 'lambda_star_mp', 'r < 1')
@@ -210,8 +178,6 @@ def ar2_sq_genfun(a, Delta, q):
     Expression (SymPy): ``-(Delta*q + 1)/((Delta*q - 1)*(Delta**2*q**2 + 2*Delta*q - a**2*q + 1))``
 
     Assumptions (checked; ValueError if violated):
-        Delta >= 0
-        q >= 0
         Delta must be >= 0
         q must be >= 0
         Delta < 1
@@ -221,8 +187,6 @@ def ar2_sq_genfun(a, Delta, q):
     a = _as_mpf(a, 'a', 'ar2_sq_genfun')
     Delta = _as_mpf(Delta, 'Delta', 'ar2_sq_genfun')
     q = _as_mpf(q, 'q', 'ar2_sq_genfun')
-    _require((Delta >= 0), 'ar2_sq_genfun', 'Delta >= 0')
-    _require((q >= 0), 'ar2_sq_genfun', 'q >= 0')
     _require((Delta >= 0), 'ar2_sq_genfun', 'Delta must be >= 0')
     _require((q >= 0), 'ar2_sq_genfun', 'q must be >= 0')
     _require((Delta < 1), 'ar2_sq_genfun', 'Delta < 1')
@@ -236,12 +200,6 @@ def sgdm_kernel_mass_term(gamma, zeta, Delta, lam, n):
     Expression (SymPy): ``gamma*lam*(Delta + 1)*(zeta - 1)/(n*(Delta - 1)*(2*Delta - gamma*lam*zeta + 2))``
 
     Assumptions (checked; ValueError if violated):
-        gamma > 0
-        zeta > 0
-        Delta >= 0
-        lam > 0
-        n must be an integer
-        n >= 1
         gamma must be > 0
         zeta must be > 0
         Delta must be >= 0
@@ -259,12 +217,6 @@ def sgdm_kernel_mass_term(gamma, zeta, Delta, lam, n):
     Delta = _as_mpf(Delta, 'Delta', 'sgdm_kernel_mass_term')
     lam = _as_mpf(lam, 'lam', 'sgdm_kernel_mass_term')
     n = _as_mpf(n, 'n', 'sgdm_kernel_mass_term')
-    _require((gamma > 0), 'sgdm_kernel_mass_term', 'gamma > 0')
-    _require((zeta > 0), 'sgdm_kernel_mass_term', 'zeta > 0')
-    _require((Delta >= 0), 'sgdm_kernel_mass_term', 'Delta >= 0')
-    _require((lam > 0), 'sgdm_kernel_mass_term', 'lam > 0')
-    _require((n == mpmath.floor(n)), 'sgdm_kernel_mass_term', 'n must be an integer')
-    _require((n >= 1), 'sgdm_kernel_mass_term', 'n >= 1')
     _require((gamma > 0), 'sgdm_kernel_mass_term', 'gamma must be > 0')
     _require((zeta > 0), 'sgdm_kernel_mass_term', 'zeta must be > 0')
     _require((Delta >= 0), 'sgdm_kernel_mass_term', 'Delta must be >= 0')
@@ -285,9 +237,6 @@ def sgdm_gamma_bound_lmax(zeta, Delta, lam_max):
     Expression (SymPy): ``(Delta + 1)/(lam_max*zeta)``
 
     Assumptions (checked; ValueError if violated):
-        zeta > 0
-        Delta >= 0
-        lam_max > 0
         zeta must be > 0
         Delta must be >= 0
         lam_max must be > 0
@@ -299,9 +248,6 @@ def sgdm_gamma_bound_lmax(zeta, Delta, lam_max):
     zeta = _as_mpf(zeta, 'zeta', 'sgdm_gamma_bound_lmax')
     Delta = _as_mpf(Delta, 'Delta', 'sgdm_gamma_bound_lmax')
     lam_max = _as_mpf(lam_max, 'lam_max', 'sgdm_gamma_bound_lmax')
-    _require((zeta > 0), 'sgdm_gamma_bound_lmax', 'zeta > 0')
-    _require((Delta >= 0), 'sgdm_gamma_bound_lmax', 'Delta >= 0')
-    _require((lam_max > 0), 'sgdm_gamma_bound_lmax', 'lam_max > 0')
     _require((zeta > 0), 'sgdm_gamma_bound_lmax', 'zeta must be > 0')
     _require((Delta >= 0), 'sgdm_gamma_bound_lmax', 'Delta must be >= 0')
     _require((lam_max > 0), 'sgdm_gamma_bound_lmax', 'lam_max must be > 0')
@@ -316,11 +262,6 @@ def sgdm_gamma_bound_trace(zeta, Delta, trH, n):
     Expression (SymPy): ``n*(1 - Delta)/(trH*(1 - zeta))``
 
     Assumptions (checked; ValueError if violated):
-        zeta > 0
-        Delta >= 0
-        trH > 0
-        n must be an integer
-        n >= 1
         zeta must be > 0
         Delta must be >= 0
         trH must be > 0
@@ -335,11 +276,6 @@ def sgdm_gamma_bound_trace(zeta, Delta, trH, n):
     Delta = _as_mpf(Delta, 'Delta', 'sgdm_gamma_bound_trace')
     trH = _as_mpf(trH, 'trH', 'sgdm_gamma_bound_trace')
     n = _as_mpf(n, 'n', 'sgdm_gamma_bound_trace')
-    _require((zeta > 0), 'sgdm_gamma_bound_trace', 'zeta > 0')
-    _require((Delta >= 0), 'sgdm_gamma_bound_trace', 'Delta >= 0')
-    _require((trH > 0), 'sgdm_gamma_bound_trace', 'trH > 0')
-    _require((n == mpmath.floor(n)), 'sgdm_gamma_bound_trace', 'n must be an integer')
-    _require((n >= 1), 'sgdm_gamma_bound_trace', 'n >= 1')
     _require((zeta > 0), 'sgdm_gamma_bound_trace', 'zeta must be > 0')
     _require((Delta >= 0), 'sgdm_gamma_bound_trace', 'Delta must be >= 0')
     _require((trH > 0), 'sgdm_gamma_bound_trace', 'trH must be > 0')
@@ -356,8 +292,6 @@ def icr(kappa_bar, kappa):
     Expression (SymPy): ``kappa_bar/sqrt(kappa)``
 
     Assumptions (checked; ValueError if violated):
-        kappa_bar > 0
-        kappa > 0
         kappa_bar must be > 0
         kappa must be > 0
 
@@ -365,8 +299,6 @@ def icr(kappa_bar, kappa):
     """
     kappa_bar = _as_mpf(kappa_bar, 'kappa_bar', 'icr')
     kappa = _as_mpf(kappa, 'kappa', 'icr')
-    _require((kappa_bar > 0), 'icr', 'kappa_bar > 0')
-    _require((kappa > 0), 'icr', 'kappa > 0')
     _require((kappa_bar > 0), 'icr', 'kappa_bar must be > 0')
     _require((kappa > 0), 'icr', 'kappa must be > 0')
     return kappa_bar/mpmath.sqrt(kappa)
@@ -379,8 +311,6 @@ def sgdm_delta_small_batch(zeta, kappa_bar):
     Expression (SymPy): ``(1 - zeta/(kappa_bar*(1 - zeta)))**2``
 
     Assumptions (checked; ValueError if violated):
-        zeta > 0
-        kappa_bar > 0
         zeta must be > 0
         kappa_bar must be > 0
         zeta < 1
@@ -390,8 +320,6 @@ def sgdm_delta_small_batch(zeta, kappa_bar):
     """
     zeta = _as_mpf(zeta, 'zeta', 'sgdm_delta_small_batch')
     kappa_bar = _as_mpf(kappa_bar, 'kappa_bar', 'sgdm_delta_small_batch')
-    _require((zeta > 0), 'sgdm_delta_small_batch', 'zeta > 0')
-    _require((kappa_bar > 0), 'sgdm_delta_small_batch', 'kappa_bar > 0')
     _require((zeta > 0), 'sgdm_delta_small_batch', 'zeta must be > 0')
     _require((kappa_bar > 0), 'sgdm_delta_small_batch', 'kappa_bar must be > 0')
     _require((zeta < 1), 'sgdm_delta_small_batch', 'zeta < 1')
@@ -405,14 +333,12 @@ def sgdm_delta_large_batch(kappa):
     Expression (SymPy): ``(1 - 1/sqrt(kappa))**2``
 
     Assumptions (checked; ValueError if violated):
-        kappa > 0
         kappa must be > 0
         kappa >= 1
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     kappa = _as_mpf(kappa, 'kappa', 'sgdm_delta_large_batch')
-    _require((kappa > 0), 'sgdm_delta_large_batch', 'kappa > 0')
     _require((kappa > 0), 'sgdm_delta_large_batch', 'kappa must be > 0')
     _require((kappa >= 1), 'sgdm_delta_large_batch', 'kappa >= 1')
     return (1 - 1/mpmath.sqrt(kappa))**2
@@ -425,9 +351,6 @@ def sgdm_gamma_tuned(Delta, zeta, lam_min):
     Expression (SymPy): ``(1 - sqrt(Delta))**2/(lam_min*zeta)``
 
     Assumptions (checked; ValueError if violated):
-        Delta >= 0
-        zeta > 0
-        lam_min > 0
         Delta must be >= 0
         zeta must be > 0
         lam_min must be > 0
@@ -439,9 +362,6 @@ def sgdm_gamma_tuned(Delta, zeta, lam_min):
     Delta = _as_mpf(Delta, 'Delta', 'sgdm_gamma_tuned')
     zeta = _as_mpf(zeta, 'zeta', 'sgdm_gamma_tuned')
     lam_min = _as_mpf(lam_min, 'lam_min', 'sgdm_gamma_tuned')
-    _require((Delta >= 0), 'sgdm_gamma_tuned', 'Delta >= 0')
-    _require((zeta > 0), 'sgdm_gamma_tuned', 'zeta > 0')
-    _require((lam_min > 0), 'sgdm_gamma_tuned', 'lam_min > 0')
     _require((Delta >= 0), 'sgdm_gamma_tuned', 'Delta must be >= 0')
     _require((zeta > 0), 'sgdm_gamma_tuned', 'zeta must be > 0')
     _require((lam_min > 0), 'sgdm_gamma_tuned', 'lam_min must be > 0')
@@ -456,12 +376,10 @@ def zeta_switch(icr):
     Expression (SymPy): ``icr/(icr + 1)``
 
     Assumptions (checked; ValueError if violated):
-        icr > 0
         icr must be > 0
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     icr = _as_mpf(icr, 'icr', 'zeta_switch')
-    _require((icr > 0), 'zeta_switch', 'icr > 0')
     _require((icr > 0), 'zeta_switch', 'icr must be > 0')
     return icr/(icr + 1)
