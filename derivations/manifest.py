@@ -6,4 +6,5 @@
 
 MANIFEST: dict[str, str] = {
     "interpolation": "derivations.interpolation",
+    "variance": "derivations.variance",
 }

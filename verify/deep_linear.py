@@ -48,6 +48,7 @@ __all__ = [
     "decreasing_for_all_b",
     "decreasing_on_reals",
     "isserlis_moment",
+    "layer1_factor_moments",
     "variance_polynomial",
     "wishart_moment",
 ]
@@ -276,7 +277,8 @@ def trajectory(case: DeepLinearCase):
         a = QQ(case.alphas[s].numerator, case.alphas[s].denominator)
         W1, W2 = _sub(W1, g1, a), _sub(W2, g2, a)
     g1, g2 = grads(W1, W2, Xh[t])
-    return R, (g1 if case.layer == 1 else g2), nv
+    G = _mm(_tr(W2), _sub(_mm(W2, W1), T))  # W2^T Delta at step t (layer-1 factor, no Xhat_t)
+    return R, (g1 if case.layer == 1 else g2), nv, G
 
 
 def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:
@@ -284,7 +286,7 @@ def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:
 
     ``beta_0`` is returned (not dropped) so that Theorem 4's "no constant term" is checked.
     """
-    R, g, nv = trajectory(case)
+    R, g, nv, _ = trajectory(case)
     nb = case.t + 1
     sq = R(0)
     mean_sq = Fraction(0) * 0
@@ -303,6 +305,24 @@ def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:
     out = [x - y for x, y in _pad(e2, mean_poly)]
     d = poly_degree(out)
     return out[: max(d, 0) + 1]
+
+
+def layer1_factor_moments(case: DeepLinearCase) -> tuple[list[Fraction], list[Fraction]]:
+    """``(E||G_t||^2, ||E G_t||^2)`` in powers of u, with ``G_t = W_{t,2}^T Delta_t`` (so g_{t,1} = G_t Xhat_t)."""
+    R, _, nv, G = trajectory(case)
+    nb = case.t + 1
+    sq = R(0)
+    msq: list[Fraction] = []
+    for row in G:
+        for e in row:
+            sq += e * e
+            m = _expect(e, nv, nb, case.p)
+            sqm = [Fraction(0)] * (2 * len(m) - 1) if m else []
+            for i, a in enumerate(m):
+                for j, bb in enumerate(m):
+                    sqm[i + j] += a * bb
+            msq = [x + y for x, y in _pad(msq, sqm)]
+    return _expect(sq, nv, nb, case.p), msq
 
 
 def _pad(a, b):
