@@ -185,6 +185,14 @@ def exports() -> list[Export]:
     G, DW, W1sq, Dsq = sp.symbols("G_sq DW_sq W1_sq Delta_sq", nonnegative=True)
     pp = sp.Symbol("p", integer=True, positive=True)
     cb = (nn - bi) / (bi * (nn - 1))
+    # Explicit guards on assumption-free twins of the symbols: SymPy evaluates ``b > 0`` to
+    # True for a positive symbol, so the automatic guards alone would be vacuous.
+    P = {name: sp.Symbol(name, real=True) for name in ("n", "b", "p", "G_sq", "DW_sq", "W1_sq", "Delta_sq")}
+    g_b_int = Guard(sp.And(sp.Eq(P["b"], sp.floor(P["b"])), P["b"] >= 1), "b is an integer >= 1 (batch size)")
+    g_n_int = Guard(sp.Eq(P["n"], sp.floor(P["n"])), "n is an integer")
+    g_b_pos = Guard(P["b"] > 0, "b > 0 (batch size)")
+    g_p = Guard(sp.And(sp.Eq(P["p"], sp.floor(P["p"])), P["p"] >= 1), "p is an integer >= 1")
+    nonneg = lambda *ks: tuple(Guard(P[k] >= 0, f"{k} >= 0 (a squared norm)") for k in ks)  # noqa: E731
     t0 = t0_variances(1, 1, 1)  # used only to tie the scalar export to the derivation
     scalar0 = t0["var_g1"].subs({sp.Symbol("a00", real=True): w1, sp.Symbol("c00", real=True): w2,
                                  sp.Symbol("t00", real=True): v, u: 1 / bb})
@@ -192,21 +200,24 @@ def exports() -> list[Export]:
     return [
         Export("c_b", (nn, bi), cb,
                "Lemma 1's c_b = (n - b)/(b (n - 1)): batch of b distinct indices out of n.",
-               (Guard(sp.Ge(nn, 2), "n >= 2"), Guard(sp.Le(bi, nn), "b <= n"))),
+               (g_n_int, g_b_int, Guard(sp.Ge(nn, 2), "n >= 2"), Guard(sp.Le(bi, nn), "b <= n"))),
         Export("lemma1_variance", (nn, bi, ms, sm), cb * (ms - sm),
                "var(A g | F_t) = c_b (mean_sq - sq_mean), mean_sq = (1/n) sum ||A grad L_i||^2, "
                "sq_mean = ||A grad L||^2 (mean scaling).",
-               (Guard(sp.Ge(nn, 2), "n >= 2"), Guard(sp.Le(bi, nn), "b <= n"),
+               (g_n_int, g_b_int, Guard(sp.Ge(nn, 2), "n >= 2"), Guard(sp.Le(bi, nn), "b <= n"),
                 Guard(sp.Ge(ms, sm), "mean_sq >= sq_mean"))),
         Export("var_g1_t0", (pp, bb, G), (pp + 1) * G / bb,
                "Two-layer network, t = 0: var(g_{0,1} | F_0) = (p + 1) ||W2^T Delta||_F^2 / b, "
-               "G_sq = ||W2^T (W2 W1 - W2* W1*)||_F^2, inputs N(0, I_p), batch mean."),
+               "G_sq = ||W2^T (W2 W1 - W2* W1*)||_F^2, inputs N(0, I_p), batch mean.",
+               (g_p, g_b_pos, *nonneg("G_sq"))),
         Export("var_g2_t0", (bb, DW, W1sq, Dsq), (DW + W1sq * Dsq) / bb,
                "Two-layer network, t = 0: var(g_{0,2} | F_0) = (||Delta W1^T||^2 + ||W1||^2 ||Delta||^2) / b "
-               "(Frobenius norms)."),
+               "(Frobenius norms).", (g_b_pos, *nonneg("DW_sq", "W1_sq", "Delta_sq"))),
         Export("scalar_var_g1_t0", (w1, w2, v, bb), sp.factor(scalar0),
-               "Scalar network (p = p1 = p2 = 1), t = 0, layer 1: variance of the batch-mean gradient."),
+               "Scalar network (p = p1 = p2 = 1), t = 0, layer 1: variance of the batch-mean gradient.",
+               (g_b_pos,)),
         Export("scalar_var_g1_t1", (w1, w2, v, alpha, bb), s1,
                "Scalar network, t = 1, layer 1: var(g_{1,1} | F_0) as derived by scalar_t1_variance "
-               "(a polynomial in 1/b of degree 6 with no constant term)."),
+               "(a polynomial in 1/b of degree 6 with no constant term).",
+               (g_b_pos, Guard(sp.Symbol("alpha", real=True) > 0, "alpha > 0 (step size)"))),
     ]

@@ -100,8 +100,10 @@ def test_generated_guards():
         gen.c_b(3, 4)
     with pytest.raises(ValueError, match="n >= 2"):
         gen.c_b(1, 1)
-    # NOTE: the integer guard generated from ``integer=True`` is vacuous (SymPy evaluates
-    # Eq(b, floor(b)) to True for an integer symbol): reported to the lead, not tested here.
+    with pytest.raises(ValueError, match="b is an integer"):
+        gen.c_b(5, 2.5)
+    with pytest.raises(ValueError, match="b is an integer"):
+        gen.c_b(5, 0)
     with pytest.raises(ValueError, match="mean_sq >= sq_mean"):
         gen.lemma1_variance(5, 2, 1.0, 2.0)
     with pytest.raises(ValueError):

@@ -302,7 +302,7 @@ def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:
                     sqm[i + j] += a * bb
             mean_poly = [x + y for x, y in _pad(mean_poly, sqm)]
     e2 = _expect(sq, nv, nb, case.p)
-    out = [x - y for x, y in _pad(e2, mean_poly)]
+    out = [x - y for x, y in _pad(e2, mean_poly)] or [Fraction(0)]
     d = poly_degree(out)
     return out[: max(d, 0) + 1]
 

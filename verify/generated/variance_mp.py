@@ -33,6 +33,8 @@ def c_b(n, b):
         n >= 1
         b must be an integer
         b >= 1
+        n is an integer
+        b is an integer >= 1 (batch size)
         n >= 2
         b <= n
 
@@ -44,6 +46,8 @@ def c_b(n, b):
     _require(True, 'c_b', 'n >= 1')
     _require(True, 'c_b', 'b must be an integer')
     _require(True, 'c_b', 'b >= 1')
+    _require((n == mpmath.floor(n)), 'c_b', 'n is an integer')
+    _require((b == mpmath.floor(b)) and (b >= 1), 'c_b', 'b is an integer >= 1 (batch size)')
     _require((n >= 2), 'c_b', 'n >= 2')
     _require((b <= n), 'c_b', 'b <= n')
     return (-b + n)/(b*(n - 1))
@@ -61,6 +65,8 @@ def lemma1_variance(n, b, mean_sq, sq_mean):
         b >= 1
         mean_sq >= 0
         sq_mean >= 0
+        n is an integer
+        b is an integer >= 1 (batch size)
         n >= 2
         b <= n
         mean_sq >= sq_mean
@@ -77,6 +83,8 @@ def lemma1_variance(n, b, mean_sq, sq_mean):
     _require(True, 'lemma1_variance', 'b >= 1')
     _require(True, 'lemma1_variance', 'mean_sq >= 0')
     _require(True, 'lemma1_variance', 'sq_mean >= 0')
+    _require((n == mpmath.floor(n)), 'lemma1_variance', 'n is an integer')
+    _require((b == mpmath.floor(b)) and (b >= 1), 'lemma1_variance', 'b is an integer >= 1 (batch size)')
     _require((n >= 2), 'lemma1_variance', 'n >= 2')
     _require((b <= n), 'lemma1_variance', 'b <= n')
     _require((mean_sq >= sq_mean), 'lemma1_variance', 'mean_sq >= sq_mean')
@@ -93,6 +101,9 @@ def var_g1_t0(p, b, G_sq):
         p >= 1
         b > 0
         G_sq >= 0
+        p is an integer >= 1
+        b > 0 (batch size)
+        G_sq >= 0 (a squared norm)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -103,6 +114,9 @@ def var_g1_t0(p, b, G_sq):
     _require(True, 'var_g1_t0', 'p >= 1')
     _require(True, 'var_g1_t0', 'b > 0')
     _require(True, 'var_g1_t0', 'G_sq >= 0')
+    _require((p == mpmath.floor(p)) and (p >= 1), 'var_g1_t0', 'p is an integer >= 1')
+    _require((b > 0), 'var_g1_t0', 'b > 0 (batch size)')
+    _require((G_sq >= 0), 'var_g1_t0', 'G_sq >= 0 (a squared norm)')
     return G_sq*(p + 1)/b
 
 
@@ -116,6 +130,10 @@ def var_g2_t0(b, DW_sq, W1_sq, Delta_sq):
         DW_sq >= 0
         W1_sq >= 0
         Delta_sq >= 0
+        b > 0 (batch size)
+        DW_sq >= 0 (a squared norm)
+        W1_sq >= 0 (a squared norm)
+        Delta_sq >= 0 (a squared norm)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -127,6 +145,10 @@ def var_g2_t0(b, DW_sq, W1_sq, Delta_sq):
     _require(True, 'var_g2_t0', 'DW_sq >= 0')
     _require(True, 'var_g2_t0', 'W1_sq >= 0')
     _require(True, 'var_g2_t0', 'Delta_sq >= 0')
+    _require((b > 0), 'var_g2_t0', 'b > 0 (batch size)')
+    _require((DW_sq >= 0), 'var_g2_t0', 'DW_sq >= 0 (a squared norm)')
+    _require((W1_sq >= 0), 'var_g2_t0', 'W1_sq >= 0 (a squared norm)')
+    _require((Delta_sq >= 0), 'var_g2_t0', 'Delta_sq >= 0 (a squared norm)')
     return (DW_sq + Delta_sq*W1_sq)/b
 
 
@@ -137,6 +159,7 @@ def scalar_var_g1_t0(w1, w2, v, b):
 
     Assumptions (checked; ValueError if violated):
         b > 0
+        b > 0 (batch size)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -145,6 +168,7 @@ def scalar_var_g1_t0(w1, w2, v, b):
     v = _as_mpf(v, 'v', 'scalar_var_g1_t0')
     b = _as_mpf(b, 'b', 'scalar_var_g1_t0')
     _require(True, 'scalar_var_g1_t0', 'b > 0')
+    _require((b > 0), 'scalar_var_g1_t0', 'b > 0 (batch size)')
     return 2*w2**2*(v - w1*w2)**2/b
 
 
@@ -155,6 +179,8 @@ def scalar_var_g1_t1(w1, w2, v, alpha, b):
 
     Assumptions (checked; ValueError if violated):
         b > 0
+        b > 0 (batch size)
+        alpha > 0 (step size)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -164,4 +190,6 @@ def scalar_var_g1_t1(w1, w2, v, alpha, b):
     alpha = _as_mpf(alpha, 'alpha', 'scalar_var_g1_t1')
     b = _as_mpf(b, 'b', 'scalar_var_g1_t1')
     _require(True, 'scalar_var_g1_t1', 'b > 0')
+    _require((b > 0), 'scalar_var_g1_t1', 'b > 0 (batch size)')
+    _require((alpha > 0), 'scalar_var_g1_t1', 'alpha > 0 (step size)')
     return (20*alpha**6*v**6*w1**4*w2**2 - 120*alpha**6*v**5*w1**5*w2**3 + 300*alpha**6*v**4*w1**6*w2**4 - 400*alpha**6*v**3*w1**7*w2**5 + 300*alpha**6*v**2*w1**8*w2**6 - 120*alpha**6*v*w1**9*w2**7 + 20*alpha**6*w1**10*w2**8 + 28*alpha**5*v**5*w1**5*w2 + 56*alpha**5*v**5*w1**3*w2**3 - 140*alpha**5*v**4*w1**6*w2**2 - 280*alpha**5*v**4*w1**4*w2**4 + 280*alpha**5*v**3*w1**7*w2**3 + 560*alpha**5*v**3*w1**5*w2**5 - 280*alpha**5*v**2*w1**8*w2**4 - 560*alpha**5*v**2*w1**6*w2**6 + 140*alpha**5*v*w1**9*w2**5 + 280*alpha**5*v*w1**7*w2**7 - 28*alpha**5*w1**10*w2**6 - 56*alpha**5*w1**8*w2**8 - 16*alpha**4*v**5*w1**3*w2 + 10*alpha**4*v**4*w1**6 + 136*alpha**4*v**4*w1**4*w2**2 + 56*alpha**4*v**4*w1**2*w2**4 - 40*alpha**4*v**3*w1**7*w2 - 384*alpha**4*v**3*w1**5*w2**3 - 224*alpha**4*v**3*w1**3*w2**5 + 60*alpha**4*v**2*w1**8*w2**2 + 496*alpha**4*v**2*w1**6*w2**4 + 336*alpha**4*v**2*w1**4*w2**6 - 40*alpha**4*v*w1**9*w2**3 - 304*alpha**4*v*w1**7*w2**5 - 224*alpha**4*v*w1**5*w2**7 + 10*alpha**4*w1**10*w2**4 + 72*alpha**4*w1**8*w2**6 + 56*alpha**4*w1**6*w2**8 - 12*alpha**3*v**4*w1**4 - 28*alpha**3*v**4*w1**2*w2**2 + 60*alpha**3*v**3*w1**5*w2 + 148*alpha**3*v**3*w1**3*w2**3 + 24*alpha**3*v**3*w1*w2**5 - 108*alpha**3*v**2*w1**6*w2**2 - 276*alpha**3*v**2*w1**4*w2**4 - 72*alpha**3*v**2*w1**2*w2**6 + 84*alpha**3*v*w1**7*w2**3 + 220*alpha**3*v*w1**5*w2**5 + 72*alpha**3*v*w1**3*w2**7 - 24*alpha**3*w1**8*w2**4 - 64*alpha**3*w1**6*w2**6 - 24*alpha**3*w1**4*w2**8 + 4*alpha**2*v**4*w1**2 - 28*alpha**2*v**3*w1**3*w2 - 16*alpha**2*v**3*w1*w2**3 + 64*alpha**2*v**2*w1**4*w2**2 + 56*alpha**2*v**2*w1**2*w2**4 + 4*alpha**2*v**2*w2**6 - 60*alpha**2*v*w1**5*w2**3 - 64*alpha**2*v*w1**3*w2**5 - 8*alpha**2*v*w1*w2**7 + 20*alpha**2*w1**6*w2**4 + 24*alpha**2*w1**4*w2**6 + 4*alpha**2*w1**2*w2**8 + 4*alpha*v**3*w1*w2 - 16*alpha*v**2*w1**2*w2**2 - 4*alpha*v**2*w2**4 + 20*alpha*v*w1**3*w2**3 + 8*alpha*v*w1*w2**5 - 8*alpha*w1**4*w2**4 - 4*alpha*w1**2*w2**6 + 2*v**2*w2**2 - 4*v*w1*w2**3 + 2*w1**2*w2**4)/b + (348*alpha**6*v**6*w1**4*w2**2 - 2088*alpha**6*v**5*w1**5*w2**3 + 5220*alpha**6*v**4*w1**6*w2**4 - 6960*alpha**6*v**3*w1**7*w2**5 + 5220*alpha**6*v**2*w1**8*w2**6 - 2088*alpha**6*v*w1**9*w2**7 + 348*alpha**6*w1**10*w2**8 + 320*alpha**5*v**5*w1**5*w2 + 640*alpha**5*v**5*w1**3*w2**3 - 1600*alpha**5*v**4*w1**6*w2**2 - 3200*alpha**5*v**4*w1**4*w2**4 + 3200*alpha**5*v**3*w1**7*w2**3 + 6400*alpha**5*v**3*w1**5*w2**5 - 3200*alpha**5*v**2*w1**8*w2**4 - 6400*alpha**5*v**2*w1**6*w2**6 + 1600*alpha**5*v*w1**9*w2**5 + 3200*alpha**5*v*w1**7*w2**7 - 320*alpha**5*w1**10*w2**6 - 640*alpha**5*w1**8*w2**8 - 120*alpha**4*v**5*w1**3*w2 + 64*alpha**4*v**4*w1**6 + 976*alpha**4*v**4*w1**4*w2**2 + 376*alpha**4*v**4*w1**2*w2**4 - 256*alpha**4*v**3*w1**7*w2 - 2704*alpha**4*v**3*w1**5*w2**3 - 1504*alpha**4*v**3*w1**3*w2**5 + 384*alpha**4*v**2*w1**8*w2**2 + 3456*alpha**4*v**2*w1**6*w2**4 + 2256*alpha**4*v**2*w1**4*w2**6 - 256*alpha**4*v*w1**9*w2**3 - 2104*alpha**4*v*w1**7*w2**5 - 1504*alpha**4*v*w1**5*w2**7 + 64*alpha**4*w1**10*w2**4 + 496*alpha**4*w1**8*w2**6 + 376*alpha**4*w1**6*w2**8 - 40*alpha**3*v**4*w1**4 - 104*alpha**3*v**4*w1**2*w2**2 + 200*alpha**3*v**3*w1**5*w2 + 536*alpha**3*v**3*w1**3*w2**3 + 80*alpha**3*v**3*w1*w2**5 - 360*alpha**3*v**2*w1**6*w2**2 - 984*alpha**3*v**2*w1**4*w2**4 - 240*alpha**3*v**2*w1**2*w2**6 + 280*alpha**3*v*w1**7*w2**3 + 776*alpha**3*v*w1**5*w2**5 + 240*alpha**3*v*w1**3*w2**7 - 80*alpha**3*w1**8*w2**4 - 224*alpha**3*w1**6*w2**6 - 80*alpha**3*w1**4*w2**8 + 4*alpha**2*v**4*w1**2 - 32*alpha**2*v**3*w1**3*w2 - 24*alpha**2*v**3*w1*w2**3 + 76*alpha**2*v**2*w1**4*w2**2 + 80*alpha**2*v**2*w1**2*w2**4 + 4*alpha**2*v**2*w2**6 - 72*alpha**2*v*w1**5*w2**3 - 88*alpha**2*v*w1**3*w2**5 - 8*alpha**2*v*w1*w2**7 + 24*alpha**2*w1**6*w2**4 + 32*alpha**2*w1**4*w2**6 + 4*alpha**2*w1**2*w2**8)/b**2 + (2384*alpha**6*v**6*w1**4*w2**2 - 14304*alpha**6*v**5*w1**5*w2**3 + 35760*alpha**6*v**4*w1**6*w2**4 - 47680*alpha**6*v**3*w1**7*w2**5 + 35760*alpha**6*v**2*w1**8*w2**6 - 14304*alpha**6*v*w1**9*w2**7 + 2384*alpha**6*w1**10*w2**8 + 1328*alpha**5*v**5*w1**5*w2 + 2656*alpha**5*v**5*w1**3*w2**3 - 6640*alpha**5*v**4*w1**6*w2**2 - 13280*alpha**5*v**4*w1**4*w2**4 + 13280*alpha**5*v**3*w1**7*w2**3 + 26560*alpha**5*v**3*w1**5*w2**5 - 13280*alpha**5*v**2*w1**8*w2**4 - 26560*alpha**5*v**2*w1**6*w2**6 + 6640*alpha**5*v*w1**9*w2**5 + 13280*alpha**5*v*w1**7*w2**7 - 1328*alpha**5*w1**10*w2**6 - 2656*alpha**5*w1**8*w2**8 - 272*alpha**4*v**5*w1**3*w2 + 136*alpha**4*v**4*w1**6 + 2176*alpha**4*v**4*w1**4*w2**2 + 816*alpha**4*v**4*w1**2*w2**4 - 544*alpha**4*v**3*w1**7*w2 - 5984*alpha**4*v**3*w1**5*w2**3 - 3264*alpha**4*v**3*w1**3*w2**5 + 816*alpha**4*v**2*w1**8*w2**2 + 7616*alpha**4*v**2*w1**6*w2**4 + 4896*alpha**4*v**2*w1**4*w2**6 - 544*alpha**4*v*w1**9*w2**3 - 4624*alpha**4*v*w1**7*w2**5 - 3264*alpha**4*v*w1**5*w2**7 + 136*alpha**4*w1**10*w2**4 + 1088*alpha**4*w1**8*w2**6 + 816*alpha**4*w1**6*w2**8 - 32*alpha**3*v**4*w1**4 - 96*alpha**3*v**4*w1**2*w2**2 + 160*alpha**3*v**3*w1**5*w2 + 480*alpha**3*v**3*w1**3*w2**3 + 64*alpha**3*v**3*w1*w2**5 - 288*alpha**3*v**2*w1**6*w2**2 - 864*alpha**3*v**2*w1**4*w2**4 - 192*alpha**3*v**2*w1**2*w2**6 + 224*alpha**3*v*w1**7*w2**3 + 672*alpha**3*v*w1**5*w2**5 + 192*alpha**3*v*w1**3*w2**7 - 64*alpha**3*w1**8*w2**4 - 192*alpha**3*w1**6*w2**6 - 64*alpha**3*w1**4*w2**8)/b**3 + (7920*alpha**6*v**6*w1**4*w2**2 - 47520*alpha**6*v**5*w1**5*w2**3 + 118800*alpha**6*v**4*w1**6*w2**4 - 158400*alpha**6*v**3*w1**7*w2**5 + 118800*alpha**6*v**2*w1**8*w2**6 - 47520*alpha**6*v*w1**9*w2**7 + 7920*alpha**6*w1**10*w2**8 + 2368*alpha**5*v**5*w1**5*w2 + 4736*alpha**5*v**5*w1**3*w2**3 - 11840*alpha**5*v**4*w1**6*w2**2 - 23680*alpha**5*v**4*w1**4*w2**4 + 23680*alpha**5*v**3*w1**7*w2**3 + 47360*alpha**5*v**3*w1**5*w2**5 - 23680*alpha**5*v**2*w1**8*w2**4 - 47360*alpha**5*v**2*w1**6*w2**6 + 11840*alpha**5*v*w1**9*w2**5 + 23680*alpha**5*v*w1**7*w2**7 - 2368*alpha**5*w1**10*w2**6 - 4736*alpha**5*w1**8*w2**8 - 192*alpha**4*v**5*w1**3*w2 + 96*alpha**4*v**4*w1**6 + 1536*alpha**4*v**4*w1**4*w2**2 + 576*alpha**4*v**4*w1**2*w2**4 - 384*alpha**4*v**3*w1**7*w2 - 4224*alpha**4*v**3*w1**5*w2**3 - 2304*alpha**4*v**3*w1**3*w2**5 + 576*alpha**4*v**2*w1**8*w2**2 + 5376*alpha**4*v**2*w1**6*w2**4 + 3456*alpha**4*v**2*w1**4*w2**6 - 384*alpha**4*v*w1**9*w2**3 - 3264*alpha**4*v*w1**7*w2**5 - 2304*alpha**4*v*w1**5*w2**7 + 96*alpha**4*w1**10*w2**4 + 768*alpha**4*w1**8*w2**6 + 576*alpha**4*w1**6*w2**8)/b**4 + (12608*alpha**6*v**6*w1**4*w2**2 - 75648*alpha**6*v**5*w1**5*w2**3 + 189120*alpha**6*v**4*w1**6*w2**4 - 252160*alpha**6*v**3*w1**7*w2**5 + 189120*alpha**6*v**2*w1**8*w2**6 - 75648*alpha**6*v*w1**9*w2**7 + 12608*alpha**6*w1**10*w2**8 + 1536*alpha**5*v**5*w1**5*w2 + 3072*alpha**5*v**5*w1**3*w2**3 - 7680*alpha**5*v**4*w1**6*w2**2 - 15360*alpha**5*v**4*w1**4*w2**4 + 15360*alpha**5*v**3*w1**7*w2**3 + 30720*alpha**5*v**3*w1**5*w2**5 - 15360*alpha**5*v**2*w1**8*w2**4 - 30720*alpha**5*v**2*w1**6*w2**6 + 7680*alpha**5*v*w1**9*w2**5 + 15360*alpha**5*v*w1**7*w2**7 - 1536*alpha**5*w1**10*w2**6 - 3072*alpha**5*w1**8*w2**8)/b**5 + (7680*alpha**6*v**6*w1**4*w2**2 - 46080*alpha**6*v**5*w1**5*w2**3 + 115200*alpha**6*v**4*w1**6*w2**4 - 153600*alpha**6*v**3*w1**7*w2**5 + 115200*alpha**6*v**2*w1**8*w2**6 - 46080*alpha**6*v*w1**9*w2**7 + 7680*alpha**6*w1**10*w2**8)/b**6
