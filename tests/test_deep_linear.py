@@ -83,7 +83,7 @@ def test_scalar_t3():
 
 
 @pytest.mark.parametrize("bad", [
-    dict(W1=[[1, 2]], W2=[[1], [2]], W1s=[[1, 2]], W2s=[[1], [1]], alphas=[], t=0),  # W2 cols != p1
+    dict(W1=[[1, 2]], W2=[[1, 2]], W1s=[[1, 2]], W2s=[[1]], alphas=[], t=0),  # W2 cols != p1
     dict(W1=[[1]], W2=[[1]], W1s=[[1]], W2s=[[1]], alphas=[], t=1),  # too few alphas
     dict(W1=[[1]], W2=[[1]], W1s=[[1]], W2s=[[1]], alphas=[], t=-1),
     dict(W1=[["a"]], W2=[[1]], W1s=[[1]], W2s=[[1]], alphas=[], t=0),
