@@ -8,5 +8,6 @@ MANIFEST: dict[str, str] = {
     "diversity": "derivations.diversity",
     "interpolation": "derivations.interpolation",
     "stationary": "derivations.stationary",
+    "variance": "derivations.variance",
     "volterra": "derivations.volterra",
 }

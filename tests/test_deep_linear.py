@@ -1,0 +1,118 @@
+"""Tests for the exact two-layer linear network engine and its CLI."""
+
+import json
+from fractions import Fraction as F
+
+import mpmath
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from verify.deep_linear import (
+    DeepLinearCase,
+    _moment_table,
+    decreasing_for_all_b,
+    isserlis_moment,
+    variance_polynomial,
+    wishart_moment,
+)
+from verify.deep_linear_cli import run_case
+from verify.variance_engine import eval_poly
+
+
+@pytest.mark.parametrize("p", [1, 2, 3])
+def test_moment_table_matches_isserlis(p):
+    """MGF-derived moments == direct Isserlis/partition sums at integer b = 1, 2, 3 (degree <= 3)."""
+    pairs = [(a, c) for a in range(p) for c in range(a, p)]
+    table = _moment_table(p, 3)
+    import itertools
+
+    for k in (1, 2, 3):
+        for combo in itertools.combinations_with_replacement(pairs, k):
+            exps = {pc: combo.count(pc) for pc in set(combo)}
+            mom = wishart_moment(p, exps)
+            for b in (1, 2, 3):
+                assert eval_poly(mom, F(1, b)) == isserlis_moment(p, list(combo), b)
+    assert table  # non-empty
+
+
+def test_scalar_moments_closed_form():
+    """E[s^k] for s = chi2_b / b is prod_{j<k} (1 + 2 j / b): the series solves (1 - 2 u th) M' = M."""
+    for k in range(1, 9):
+        mom = wishart_moment(1, {(0, 0): k})
+        for b in (1, 2, 5):
+            want = F(1)
+            for j in range(k):
+                want *= 1 + F(2 * j, b)
+            assert eval_poly(mom, F(1, b)) == want
+
+
+def _scalar(w1, w2, v, a, t, layer=1):
+    return DeepLinearCase([[w1]], [[w2]], [[v]], [[F(1)]], [a] * t, t, layer)
+
+
+@settings(deadline=None, derandomize=True, max_examples=15)
+@given(w1=st.fractions(-2, 2, max_denominator=8), w2=st.fractions(-2, 2, max_denominator=8),
+       v=st.fractions(-2, 2, max_denominator=8), a=st.fractions(F(1, 100), 1, max_denominator=100))
+@example(w1=F(0), w2=F(0), v=F(1), a=F(1, 10))  # saddle: no gradient noise at all
+def test_scalar_t1_engine_matches_generated(w1, w2, v, a):
+    """Engine (exact) vs the generated mpmath evaluator of the symbolic t = 1 polynomial (50 digits)."""
+    from verify.generated import variance_mp as gm
+
+    beta = variance_polynomial(_scalar(w1, w2, v, a, 1))
+    assert beta[0] == 0
+    mpmath.mp.dps = 50
+    for b in (1, 2, 7, 64):
+        got = gm.scalar_var_g1_t1(mpmath.mpf(w1.numerator) / w1.denominator, mpmath.mpf(w2.numerator) / w2.denominator,
+                                  mpmath.mpf(v.numerator) / v.denominator, mpmath.mpf(a.numerator) / a.denominator, b)
+        exact = eval_poly(beta, F(1, b))
+        want = mpmath.mpf(exact.numerator) / exact.denominator
+        # 50-digit evaluation of a degree-6 polynomial: agreement to 1e-40 relative
+        assert abs(got - want) <= mpmath.mpf(10) ** -40 * (1 + abs(want))
+
+
+def test_degree_grows_like_3_pow():
+    degs = [len(variance_polynomial(_scalar(F(1, 2), F(1, 3), F(1), F(1, 10), t))) - 1 for t in (0, 1, 2)]
+    assert degs == [1, 6, 23]
+
+
+@pytest.mark.slow
+def test_scalar_t3():
+    beta = variance_polynomial(_scalar(F(1, 2), F(1, 3), F(1), F(1, 10), 3))
+    assert beta[0] == 0 and len(beta) - 1 == 76 and decreasing_for_all_b(beta)
+
+
+@pytest.mark.parametrize("bad", [
+    dict(W1=[[1, 2]], W2=[[1, 2]], W1s=[[1, 2]], W2s=[[1]], alphas=[], t=0),  # W2 cols != p1
+    dict(W1=[[1]], W2=[[1]], W1s=[[1]], W2s=[[1]], alphas=[], t=1),  # too few alphas
+    dict(W1=[[1]], W2=[[1]], W1s=[[1]], W2s=[[1]], alphas=[], t=-1),
+    dict(W1=[["a"]], W2=[[1]], W1s=[[1]], W2s=[[1]], alphas=[], t=0),
+])
+def test_case_rejects(bad):
+    with pytest.raises(ValueError):
+        DeepLinearCase(bad["W1"], bad["W2"], bad["W1s"], bad["W2s"], bad["alphas"], bad["t"])
+
+
+def test_cli_ok(tmp_path, capsys):
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps({"W1": [["1/2"]], "W2": [["1/3"]], "W1_teacher": [[1]], "W2_teacher": [[1]],
+                             "alphas": ["1/10"], "t": 1, "layer": 1}))
+    assert run_case(f) == 0
+    out = json.loads(capsys.readouterr().out)
+    beta = variance_polynomial(_scalar(F(1, 2), F(1, 3), F(1), F(1, 10), 1))
+    assert out["coefficients"] == [str(x) for x in beta[1:]]
+    assert out["decreasing_for_all_b"] is True
+
+
+@pytest.mark.parametrize("payload", [
+    "not json", json.dumps([1, 2]), json.dumps({"W1": [[1]]}),
+    json.dumps({"W1": [[1]], "W2": [[1, 2]], "W1_teacher": [[1]], "W2_teacher": [[1]], "alphas": [], "t": 0}),
+    json.dumps({"W1": [[1]], "W2": [[1]], "W1_teacher": [[1]], "W2_teacher": [[1]], "alphas": [], "t": -1}),
+    json.dumps({"W1": [["x"]], "W2": [[1]], "W1_teacher": [[1]], "W2_teacher": [[1]], "alphas": [], "t": 0}),
+])
+def test_cli_bad_input(tmp_path, capsys, payload):
+    f = tmp_path / "c.json"
+    f.write_text(payload)
+    assert run_case(f) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "error" in err
