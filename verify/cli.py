@@ -74,7 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--topic", help="only this topic")
     h.add_argument("--device", default="auto", help="auto (cuda if available), cpu, cuda[:N]")
     h.add_argument("--replicas", type=_positive_int, help="replica count (default per experiment)")
-    h.add_argument("--quick", action="store_true", help="the light variant (minutes on a CPU)")
+    size = h.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="the light variant (minutes on a CPU)")
+    size.add_argument("--full", action="store_true",
+                      help="the full variant even on a CPU (default: full on CUDA, light on CPU)")
     h.add_argument("--seed", type=_seed, default=20261125)
     h.add_argument("--alpha", type=_alpha, default=0.01, help="family-wise level (Holm)")
     h.add_argument("--out", default=None, help="results folder (default ./results)")
@@ -83,7 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--path", default="book", help="book folder")
 
     a = sub.add_parser("all", help="the main job: generate --check, check, harness, book")
-    a.add_argument("--quick", action="store_true", help="harness light variant")
+    asize = a.add_mutually_exclusive_group()
+    asize.add_argument("--quick", action="store_true", help="harness light variant")
+    asize.add_argument("--full", action="store_true", help="harness full variant even on a CPU")
     a.add_argument("--device", default="auto")
     a.add_argument("--seed", type=_seed, default=20261125)
 
@@ -164,7 +169,11 @@ def _cmd_harness(args) -> int:
     for t in topics:
         if t not in known:
             raise UsageError(f"batchproof harness: error: unknown topic {t!r} (known: {', '.join(known)})")
-    cfg = HarnessConfig(device=args.device, replicas=args.replicas, quick=args.quick,
+    from verify.harness import resolve_device
+
+    device = resolve_device(args.device)
+    quick = args.quick or (not args.full and device == "cpu")  # default size: full on CUDA only
+    cfg = HarnessConfig(device=device, replicas=args.replicas, quick=quick,
                         seed=args.seed, alpha=args.alpha)
     console = Console()
     ok = True
@@ -220,7 +229,8 @@ def _cmd_all(args) -> int:
     steps = [
         ("generate --check", ["generate", "--check"]),
         ("check", ["check", "--json", "results/check.json", "--junit-xml", "results/check-junit.xml"]),
-        ("harness", ["harness", "--device", args.device, "--seed", str(args.seed)] + (["--quick"] if args.quick else [])),
+        ("harness", ["harness", "--device", args.device, "--seed", str(args.seed)]
+         + (["--quick"] if args.quick else []) + (["--full"] if args.full else [])),
         ("book", ["book"]),
     ]
     rc_all = 0
