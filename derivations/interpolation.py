@@ -28,7 +28,7 @@ import sympy as sp
 from derivations.export import Export, Guard
 
 __all__ = [
-    "beta", "eta", "lam", "lam1", "lamn", "m", "n", "symbols",
+    "LATEX_NAMES", "beta", "eta", "lam", "lam1", "lamn", "m", "n", "symbols",
     "second_moment_noncommutative", "sandwich_moment_noncommutative", "enumerate_second_moment", "g_lambda", "eta_1", "eta_0", "eta_stationary",
     "m_threshold", "eta_star", "g_star", "eta_hat", "g_hat_exact", "g_hat_bound",
     "s_speedup", "s_limit", "g1", "g2", "lemma4_certificate", "exports",
@@ -43,6 +43,8 @@ eta = sp.Symbol("eta", positive=True)  # step size
 m = sp.Symbol("m", positive=True, integer=True)  # batch size
 n = sp.Symbol("n", positive=True, integer=True)  # number of data points
 symbols = dict(lam=lam, lam1=lam1, lamn=lamn, beta=beta, eta=eta, m=m, n=n)
+#: LaTeX names for ``sympy.latex(expr, symbol_names=LATEX_NAMES)``
+LATEX_NAMES = {lam: r"\lambda", lam1: r"\lambda_1", lamn: r"\lambda_n", beta: r"\beta", eta: r"\eta"}
 
 
 # ---------------------------------------------------------------- E[H_m^2]

@@ -201,7 +201,8 @@ def _cmd_book(args) -> int:
     if not (path / "_config.yml").exists():
         raise UsageError(f"batchproof book: error: no Jupyter Book at {str(path)!r} (missing _config.yml)")
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
-           "build", str(path), "-W", "-n", "--keep-going"]
+           "build", str(path), "-W", "-n", "--keep-going", "--all"]  # --all: every page rewritten;
+    # notebook execution is still cached by jupyter-cache, so an unchanged page is not re-executed
     root = Path(__file__).resolve().parent.parent  # the checkout whose code the book imports
     env = {**os.environ, "BATCHPROOF_RESULTS": str(Path("results").resolve()),
            "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
