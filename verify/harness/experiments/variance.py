@@ -295,6 +295,8 @@ def _linreg(cfg, R, progress, comps, unresolved, report, p0, p1):
         out.append({"dataset": name, "n": n, "p": p, "alphas": [str(a) for a in al[:T_exact]],
                     "w0": [str(v) for v in w0], "b": bs, "t_mc": list(range(T_mc + 1)),
                     "b_grid": bgrid, "exact_curves": curves,
+                    "exact_vs_t": {str(bb): {q: [float(eval_poly(ex[q][t], c_b(n, bb))) for t in range(T_exact + 1)]
+                                             for q in ex} for bb in bs},
                     "degree_in_inv_b": {q: [len(c_poly_to_inv_b(ex[q][t], n)) - 1 for t in range(T_exact + 1)]
                                         for q in ex},
                     "rows": rows})
