@@ -88,7 +88,7 @@ def test_run_structure(small_run):
 def test_linreg_t0_prediction_matches_lemma1(small_run):
     """var(g_0) = c_b ((1/n) sum ||v_i||^2 - ||vbar||^2), v_i = x_i (x_i^T w0 - y_i), computed here in numpy."""
     for si, s in enumerate(V.linreg_settings()):
-        name, data, w0, _ = s
+        _, data, w0, _ = s
         X = np.array([[float(v) for v in r] for r in data.X])
         y = np.array([float(v) for v in data.y])
         w = np.array([float(v) for v in w0])
@@ -104,7 +104,7 @@ def test_linreg_t0_prediction_matches_lemma1(small_run):
 def test_deep_linear_t0_prediction_matches_closed_form(small_run):
     """var(g_{0,1}) = (p+1)/b ||W2^T Delta||^2, var(g_{0,2}) = (||Delta W1^T||^2 + ||W1||^2 ||Delta||^2)/b."""
     for si, s in enumerate(V.DL_SETTINGS):
-        f = lambda M: np.array([[float(v) for v in r] for r in M])  # noqa: E731
+        f = lambda M: np.array([[float(v) for v in r] for r in M])
         W1, W2 = f(s["W1"]), f(s["W2"])
         D = W2 @ W1 - f(s["W2s"]) @ f(s["W1s"])
         p = W1.shape[1]
@@ -118,7 +118,7 @@ def test_deep_linear_t0_prediction_matches_closed_form(small_run):
 
 def test_deep_linear_polynomials_reported(small_run):
     for s in small_run["deep_linear"]:
-        for key, poly in s["polynomials"].items():
+        for poly in s["polynomials"].values():
             coeffs = [F(c) for c in poly["coefficients"]]
             assert coeffs[0] == 0  # Theorem 4: no constant term
             assert poly["curve"][0] == pytest.approx(float(sum(coeffs)), rel=1e-12)  # b = 1
