@@ -104,6 +104,26 @@ def _moments(name: str, full: bool = False) -> LinRegMoments:
     raise KeyError(name)
 
 
+@lru_cache(maxsize=None)
+def _cov_batch(name: str, t: int):
+    """Cached ``Cov(g_t | F_0)`` (polynomial in c, matrix coefficients; callers must not mutate)."""
+    return _moments(name).cov_batch_grad(t)
+
+
+@lru_cache(maxsize=None)
+def _cov_full(name: str, t: int):
+    """Cached ``Cov(grad L(w_t) | F_0)`` (polynomial in c; callers must not mutate)."""
+    return _moments(name).cov_full_grad(t)
+
+
+def _var_g(name: str, t: int):
+    return LinRegMoments.weighted(_cov_batch(name, t))
+
+
+def _var_full(name: str, t: int):
+    return LinRegMoments.weighted(_cov_full(name, t))
+
+
 def _rand_mats(n: int, q: int, p: int, seed: int):
     rng = random.Random(seed)
     return [[[F(rng.randint(-3, 3), 2) for _ in range(p)] for _ in range(q)] for _ in range(n)]
@@ -246,8 +266,7 @@ def _check_degree_norm() -> Outcome:
 def _check_degree_var() -> Outcome:
     ev, ok = [], True
     for name, d, w0, al, T in datasets():
-        mom = _moments(name)
-        degs = [poly_degree(c_poly_to_inv_b(mom.var_batch_grad(t), d.n)) for t in range(T + 1)]
+        degs = [poly_degree(c_poly_to_inv_b(_var_g(name, t), d.n)) for t in range(T + 1)]
         good = all(dg == t + 1 for t, dg in enumerate(degs))
         ok &= good
         ev.append(Evidence("exhaustive", f"{name}: exact degree in 1/b of var(g_t | F_0), t = 0..{T}", good,
@@ -274,10 +293,9 @@ def _check_theorem1() -> Outcome:
 def _check_theorem2() -> Outcome:
     ev, ok = [], True
     for name, d, w0, al, T in datasets():
-        mom = _moments(name)
         for t in (1, T):
-            psd_full = all(_is_psd(C) for C in mom.cov_full_grad(t))
-            psd_batch = all(_is_psd(C) for C in mom.cov_batch_grad(t))
+            psd_full = all(_is_psd(C) for C in _cov_full(name, t))
+            psd_batch = all(_is_psd(C) for C in _cov_batch(name, t))
             good = psd_full and psd_batch
             ok &= good
             ev.append(Evidence("exhaustive", f"{name}, t = {t}: every c_b-coefficient of Cov(grad L(w_t)) and of "
@@ -289,10 +307,9 @@ def _check_theorem2() -> Outcome:
 def _check_corollary1() -> Outcome:
     ev, ok = [], True
     for name, d, w0, al, T in datasets():
-        mom = _moments(name)
         bad = []
         for t in range(T + 1):
-            for kind, poly in (("var_g", mom.var_batch_grad(t)), ("var_gradL", mom.var_full_grad(t))):
+            for kind, poly in (("var_g", _var_g(name, t)), ("var_gradL", _var_full(name, t))):
                 cert, direct = _nonincreasing_all_b(poly, d.n)
                 if not (cert and direct):
                     bad.append((kind, t))
