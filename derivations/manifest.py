@@ -5,5 +5,8 @@
 """
 
 MANIFEST: dict[str, str] = {
+    "diversity": "derivations.diversity",
     "interpolation": "derivations.interpolation",
+    "stationary": "derivations.stationary",
+    "volterra": "derivations.volterra",
 }

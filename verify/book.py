@@ -36,11 +36,25 @@ def verdict_table(topic: str) -> str:
     rows = ["| claim | where | verdict | evidence |", "|---|---|---|---|"]
     for r in topic_results(topic):
         kinds = sorted({e.kind for e in (r.outcome.evidence if r.outcome else [])})
-        rows.append(f"| [{r.claim.id}](#{anchor(r.claim.id)}) | {r.claim.where} | "
+        rows.append(f"| [{r.claim.id}](#{anchor(r.claim.id)}) | {_text(r.claim.where)} | "
                     f"{_BADGE[r.verdict]} | {', '.join(kinds)} |")
     counts = {v: sum(r.verdict is v for r in topic_results(topic)) for v in Verdict}
     summary = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
     return f"**{len(topic_results(topic))} claims: {summary}.**\n\n" + "\n".join(rows) + "\n"
+
+
+def _text(s: str) -> str:
+    """Plain text for MyST: escape characters that would start links or emphasis."""
+    for ch in "\\[]*_`<>":
+        s = s.replace(ch, "\\" + ch)
+    return s
+
+
+def _fmt(s: str, display: bool = False) -> str:
+    """A statement as math when it is LaTeX, else as escaped text."""
+    if any(tok in s for tok in ("\\", "^", "_", "{")):
+        return f"$$\n{s}\n$$" if display else f"${s}$"
+    return _text(s)
 
 
 def _evidence_md(r: Result) -> str:
@@ -49,7 +63,7 @@ def _evidence_md(r: Result) -> str:
     lines = []
     for e in r.outcome.evidence:
         mark = "✓" if e.passed else "✗"
-        lines.append(f"- {mark} *{e.kind}*: {e.description}")
+        lines.append(f"- {mark} *{e.kind}*: {_text(e.description)}")
     return "\n".join(lines) + "\n"
 
 
@@ -59,11 +73,13 @@ def claim_blocks(topic: str) -> str:
     for r in topic_results(topic):
         c = r.claim
         cls = {"holds": "tip", "holds empirically": "note", "erratum": "warning"}.get(r.verdict.value, "error")
-        body = [f"**{c.where}** — {_BADGE[r.verdict]}", "", "As printed:", "", f"$$\n{c.statement}\n$$", ""]
+        body = [f"**{_text(c.where)}** — {_BADGE[r.verdict]}", "", "As printed:", "",
+                _fmt(c.statement, display=True), ""]
         if c.assumptions:
-            body += ["Assumptions: " + "; ".join(c.assumptions), ""]
+            body += ["Assumptions: " + "; ".join(_text(a) for a in c.assumptions), ""]
         if c.erratum is not None:
-            body += ["Corrected:", "", f"$$\n{c.erratum.corrected}\n$$", "", f"*Why:* {c.erratum.explanation}", ""]
+            body += ["Corrected:", "", _fmt(c.erratum.corrected, display=True), "",
+                     f"*Why:* {_text(c.erratum.explanation)}", ""]
         body += ["Evidence:", "", _evidence_md(r)]
         out.append(f"({anchor(c.id)})=\n:::{{admonition}} {c.id} — {c.title or c.where}\n:class: {cls}\n\n"
                    + "\n".join(body) + "\n:::\n")
@@ -82,8 +98,8 @@ def errata_markdown() -> str:
         if c.paper != paper:
             paper = c.paper
             out.append(f"\n### Paper `{paper}`\n")
-        out.append(f"#### `{c.id}` — {c.where}\n\n**Printed:** ${c.erratum.printed}$\n\n"
-                   f"**Corrected:** ${c.erratum.corrected}$\n\n{c.erratum.explanation}\n\n"
+        out.append(f"#### `{c.id}` — {_text(c.where)}\n\n**Printed:** {_fmt(c.erratum.printed)}\n\n"
+                   f"**Corrected:** {_fmt(c.erratum.corrected)}\n\n{_text(c.erratum.explanation)}\n\n"
                    f"Verdict: {_BADGE[r.verdict]}. Evidence:\n\n{_evidence_md(r)}")
     return "\n".join(out)
 

@@ -197,9 +197,23 @@ def _cmd_book(args) -> int:
     env = {**os.environ, "BATCHPROOF_RESULTS": str(Path("results").resolve()),
            "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
     rc = subprocess.call(cmd, env=env)
-    if rc == 0:
-        print(f"book: {(path / '_build' / 'html' / 'index.html').resolve()}")
-    return 1 if rc else 0
+    if rc:
+        return 1
+    html = path / "_build" / "html"
+    from verify.browser import find_chromium, screenshot
+
+    if find_chromium():
+        shots = html / "_screenshots"
+        chapters = sorted((html / "chapters").glob("*.html"))
+        for page in [html / "index.html", *chapters[:1]]:
+            try:
+                print(f"screenshot: {screenshot(page, shots / (page.stem + '.png'))}")
+            except (RuntimeError, subprocess.SubprocessError) as e:
+                print(f"screenshot of {page.name} failed: {e}", file=sys.stderr)
+    else:
+        print("no Chromium installed: screenshots skipped (apt-get install chromium)")
+    print(f"book: {(html / 'index.html').resolve()}")
+    return 0
 
 
 def _cmd_all(args) -> int:

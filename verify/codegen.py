@@ -60,6 +60,19 @@ class _NP(NumPyPrinter):
             out = f"numpy.{fn}({a}, {out})"
         return out
 
+    def _minmax(self, expr, fn):
+        args = [self._print(a) for a in expr.args]
+        out = args[-1]
+        for a in reversed(args[:-1]):
+            out = f"numpy.{fn}({a}, {out})"
+        return out
+
+    def _print_Min(self, expr):
+        return self._minmax(expr, "minimum")
+
+    def _print_Max(self, expr):
+        return self._minmax(expr, "maximum")
+
     def _print_And(self, expr):
         return self._logic(expr, "logical_and")
 

@@ -62,7 +62,7 @@ def second_moment_curve(X, eta: float, m: int, e0, T: int, stop_loss_below: floa
         q = np.sum((X @ S) * X, axis=1)  # x_i^T S x_i
         XSX = (X * q[:, None]).T @ X / n
         HS = H @ S
-        S = S - eta * (HS + HS.T) + eta**2 * (XSX / m + (1 - 1 / m) * (HS.T @ H))
+        S = S - eta * (HS + HS.T) + eta**2 * (XSX / m + (1 - 1 / m) * (HS @ H))
         S = 0.5 * (S + S.T)
     return dist, loss
 
