@@ -88,8 +88,9 @@ def _loop(k, r, partial, poll, progress, *, seed, dev, T, times, init, step):
         bufs = None if partial["bufs"] is None else [b.to(dev) for b in partial["bufs"]]
         gen.set_state(partial["gen"])
     for t in range(t0, T + 1):
-        poll(lambda: {"t": t, "j": j, "state": {a: v.cpu() for a, v in state.items()},
-                      "bufs": None if bufs is None else [b.cpu() for b in bufs], "gen": gen.get_state()})
+        poll(lambda: {"t": t, "j": j, "state": {a: v.to("cpu", copy=True) for a, v in state.items()},
+                      "bufs": None if bufs is None else [b.to("cpu", copy=True) for b in bufs],
+                      "gen": gen.get_state()})
         record = j < K and t == times[j]
         state, obs = step(state, t, gen, record)
         if record:
@@ -107,38 +108,31 @@ def _loop(k, r, partial, poll, progress, *, seed, dev, T, times, init, step):
 
 # --------------------------------------------------------------------- sampling
 def sample_without_replacement(r: int, n: int, b: int, gen, device) -> tuple[str, Any]:
-    """A uniform b-subset of ``range(n)`` for each of ``r`` replicas.
+    """A uniform b-subset of ``range(n)`` for each of ``r`` replicas (Floyd's algorithm, exact).
 
-    Returns ``("index", idx)`` with ``idx`` of shape ``(r, b)`` (the subset, in no
-    particular order) or ``("mask", mask)`` with a float64 0/1 mask of shape ``(r, n)``.
-    Small subsets (or small complements) use Floyd's algorithm (b draws, exact); others
-    keep the b smallest of n i.i.d. float64 uniform keys (``topk``; ties have probability
-    below ``n^2 2^-54``).
+    Floyd: for ``j = n-k, ..., n-1`` draw ``t`` uniform in ``[0, j]`` and add ``t``, or ``j``
+    if ``t`` is already in, which gives a uniform k-subset with k draws; vectorised over
+    replicas with an ``(r, n)`` membership mask (one gather and one scatter per draw).
+    ``k = min(b, n - b)``: a large subset is drawn as its complement.  Returns
+    ``("index", idx)`` (shape ``(r, b)``, for ``b <= 32``) or ``("mask", mask)`` (float64
+    0/1, shape ``(r, n)``).
     """
     import torch
 
-    small = min(b, n - b)
-    if small == 0:
+    k = min(b, n - b)
+    if k == 0:
         return "mask", torch.ones((r, n), dtype=torch.float64, device=device)
-    if small <= 32:
-        sel = torch.empty((r, small), dtype=torch.long, device=device)
-        for i, jj in enumerate(range(n - small, n)):
-            t = torch.randint(0, jj + 1, (r,), generator=gen, device=device)
-            if i:
-                dup = (sel[:, :i] == t[:, None]).any(1)
-                t = torch.where(dup, torch.full_like(t, jj), t)
-            sel[:, i] = t
-        if b == small:
-            return "index", sel
-        mask = torch.ones((r, n), dtype=torch.float64, device=device)
-        return "mask", mask.scatter_(1, sel, 0.0)
-    keys = torch.rand((r, n), generator=gen, dtype=torch.float64, device=device)
-    sel = keys.topk(small, dim=1, largest=False, sorted=False).indices
-    if b == small:
-        mask = torch.zeros((r, n), dtype=torch.float64, device=device)
-        return "mask", mask.scatter_(1, sel, 1.0)
-    mask = torch.ones((r, n), dtype=torch.float64, device=device)
-    return "mask", mask.scatter_(1, sel, 0.0)
+    member = torch.zeros((r, n), dtype=torch.float64, device=device)
+    sel = torch.empty((r, k), dtype=torch.long, device=device) if k == b <= 32 else None
+    for i, jj in enumerate(range(n - k, n)):
+        t = torch.randint(0, jj + 1, (r, 1), generator=gen, device=device)
+        t = torch.where(member.gather(1, t) > 0, jj, t)
+        member.scatter_(1, t, 1.0)
+        if sel is not None:
+            sel[:, i] = t[:, 0]
+    if sel is not None:
+        return "index", sel
+    return "mask", member if k == b else member.neg_().add_(1.0)
 
 
 # --------------------------------------------------------------------- paper 001: linear regression
@@ -276,13 +270,19 @@ def deep_linear_moments(
             z = torch.zeros(r, dtype=torch.float64, device=dev)
             return s, [loss(s), z, z]
         X = torch.randn((r, p, b), generator=gen, dtype=torch.float64, device=dev)
-        H = torch.bmm(s["W1"], X)  # (r, h, b)
-        E = torch.bmm(s["W2"], H) - torch.matmul(Mt, X)  # (r, q, b)
-        G2 = torch.bmm(E, H.transpose(1, 2)) / b
-        G1 = torch.bmm(torch.bmm(s["W2"].transpose(1, 2), E), X.transpose(1, 2)) / b
-        obs = [loss(s), (G1 * G1).sum((1, 2)), (G2 * G2).sum((1, 2))] if record else None
-        a = alphas[t]
-        return {"W1": s["W1"] - a * G1, "W2": s["W2"] - a * G2}, obs
+        W1_, W2_ = s["W1"], s["W2"]
+        H = torch.bmm(W1_, X)  # (r, h, b)
+        E = torch.baddbmm(torch.matmul(Mt, X), W2_, H, beta=-1.0)  # (W2 W1 - M) X, (r, q, b)
+        V = torch.bmm(W2_.transpose(1, 2), E)  # W2^T E, (r, h, b)
+        obs = None
+        if record:
+            G1 = torch.bmm(V, X.transpose(1, 2)) / b
+            G2 = torch.bmm(E, H.transpose(1, 2)) / b
+            obs = [loss(s), (G1 * G1).sum((1, 2)), (G2 * G2).sum((1, 2))]
+        a = float(alphas[t]) / b
+        W2_.baddbmm_(E, H.transpose(1, 2), alpha=-a)  # in place: W2 -= α G2
+        W1_.baddbmm_(V, X.transpose(1, 2), alpha=-a)  # W1 -= α G1 (V from the old W2)
+        return s, obs
 
     def run_chunk(k, r, partial, poll, prog):
         return _loop(k, r, partial, poll, prog, seed=seed, dev=dev, T=T, times=times,

@@ -105,7 +105,8 @@ def lsq_sgd_moments(
             gen.set_state(partial["gen"])
         ones = torch.ones((r, m), dtype=torch.float64, device=dev) if form == "dense" else None
         for t in range(t0, T + 1):
-            poll(lambda: {"t": t, "j": j, "e": e.cpu(), "dbuf": dbuf.cpu(), "lbuf": lbuf.cpu(),
+            poll(lambda: {"t": t, "j": j, "e": e.to("cpu", copy=True), "dbuf": dbuf.to("cpu", copy=True),
+                          "lbuf": lbuf.to("cpu", copy=True),
                           "gen": gen.get_state()})
             if t == times[j]:
                 dbuf[:, j] = (e * e).sum(1)
