@@ -248,3 +248,30 @@ def test_kernels_bit_identical_and_bad_input():
         K.linreg_wor_moments(A, y, np.zeros(3), [31], 10, 200, 1)
     with pytest.raises(ValueError, match="replicas"):
         K.linreg_wor_moments(A, y, np.zeros(3), [2], 10, 1, 1)
+
+
+@pytest.mark.slow
+def test_distributed_cli_two_ranks_equal_one_process(tmp_path):
+    """``python -m verify.harness.distributed`` on 2 gloo ranks == run_topic in one process (same chunk)."""
+    port = _free_port()
+    args = ["--topic", "interpolation", "--quick", "--replicas", "400", "--chunk", "100", "--device", "cpu",
+            "--out", str(tmp_path / "dist")]
+    procs = [subprocess.Popen([sys.executable, "-m", "verify.harness.distributed", *args], cwd=ROOT,
+                              env={**_env(), "RANK": str(r), "WORLD_SIZE": "2", "LOCAL_RANK": str(r),
+                                   "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port)},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for r in range(2)]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    from verify.harness import HarnessConfig, run_topic
+    from verify.harness.distributed import set_default_chunk
+
+    set_default_chunk(100)
+    try:
+        rep = run_topic("interpolation", HarnessConfig(device="cpu", quick=True, replicas=400), tmp_path / "one")
+    finally:
+        set_default_chunk(None)
+    dist_rep = json.loads((tmp_path / "dist" / "harness_interpolation.json").read_text())
+    assert [(c["estimate"], c["sem"]) for c in dist_rep["comparisons"]] == \
+        [(c["estimate"], c["sem"]) for c in rep["comparisons"]]
+    assert dist_rep["provenance"]["distributed"]["world_size"] == 2

@@ -286,4 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # run the canonical module's main, so that set_default_chunk reaches the kernels
+    # (``python -m`` executes this file as ``__main__``, a second copy of its globals)
+    from verify.harness.distributed import main as _main
+
+    sys.exit(_main())
