@@ -28,9 +28,6 @@ checkpoints, batch sizes, number of comparisons).
 from __future__ import annotations
 
 import argparse
-import json
-import math
-import os
 import sys
 import time
 from pathlib import Path

@@ -28,7 +28,6 @@ wall time of ``batchproof check``, and the exact engines' times.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
