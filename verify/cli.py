@@ -81,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--seed", type=_seed, default=20261125)
     h.add_argument("--alpha", type=_alpha, default=0.01, help="family-wise level (Holm)")
     h.add_argument("--out", default=None, help="results folder (default ./results)")
+    h.add_argument("--resume", action="store_true",
+                   help="on SIGINT/SIGTERM save the streaming state to results/.harness_<topic>.ckpt "
+                        "and stop; rerun the same command to resume (the result is bit-identical)")
+    h.add_argument("--chunk", type=_positive_int, default=None,
+                   help="replicas per chunk (chunk k uses seed + k); fixes results across process counts")
+    h.add_argument("--threads", type=_positive_int, default=None,
+                   help="torch intra-op threads (1 is much faster on a loaded shared CPU)")
+    h.add_argument("--distributed", action="store_true",
+                   help="shard replicas across torchrun ranks (start with torchrun -m verify.cli harness ...)")
 
     b = sub.add_parser("book", help="build the Jupyter Book (offline)")
     b.add_argument("--path", default="book", help="book folder")
@@ -173,6 +182,26 @@ def _cmd_harness(args) -> int:
 
     device = resolve_device(args.device)
     quick = args.quick or (not args.full and device == "cpu")  # default size: full on CUDA only
+    if args.distributed:
+        from verify.harness import distributed
+
+        argv = ["--device", args.device, "--seed", str(args.seed), "--alpha", str(args.alpha)]
+        argv += ["--topic", args.topic] if args.topic else []
+        argv += ["--replicas", str(args.replicas)] if args.replicas else []
+        argv += ["--quick"] if quick else []
+        argv += ["--out", args.out] if args.out else []
+        argv += ["--chunk", str(args.chunk)] if args.chunk else []
+        argv += ["--resume"] if args.resume else []
+        return distributed.main(argv)  # exit 2 with one line when not under torchrun
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    from verify.harness.distributed import set_default_chunk
+    from verify.harness.resume import run_topic_resumable
+
+    set_default_chunk(args.chunk)
+    runner = run_topic_resumable if args.resume else run_topic
     cfg = HarnessConfig(device=device, replicas=args.replicas, quick=quick,
                         seed=args.seed, alpha=args.alpha)
     console = Console()
@@ -181,13 +210,16 @@ def _cmd_harness(args) -> int:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[msg]}"),
                       TimeElapsedColumn(), console=console, transient=True) as prog:
             task = prog.add_task(t, total=1.0, msg="")
-            rep = run_topic(t, cfg, Path(args.out) if args.out else None,
-                            progress=lambda msg, frac: prog.update(task, completed=frac, msg=msg))
+            rep = runner(t, cfg, Path(args.out) if args.out else None,
+                         progress=lambda msg, frac: prog.update(task, completed=frac, msg=msg))
         d = rep["decision"]
         status = "[green]passed" if d["passed"] else "[bold red]FAILED"
         console.print(f"{t}: {status}[/] — {d['n_comparisons']} comparisons, {d['n_rejected']} rejected "
                       f"(Holm, alpha={d['family_wise_alpha']}); device {rep['provenance']['device']}; "
                       f"{rep['provenance']['wall_seconds']:.1f} s -> {rep['path']}")
+        if rep.get("unresolved"):
+            console.print(f"  {len(rep['unresolved'])} values unresolved (Monte-Carlo could not resolve them; "
+                          f"see 'unresolved' in the results file)")
         for c in rep["comparisons"]:
             if c["rejected"]:
                 console.print(f"  [red]rejected[/] {c['name']}: estimate {c['estimate']:.6g} ± {c['sem']:.2g}, "
@@ -230,7 +262,7 @@ def _cmd_all(args) -> int:
     steps = [
         ("generate --check", ["generate", "--check"]),
         ("check", ["check", "--json", "results/check.json", "--junit-xml", "results/check-junit.xml"]),
-        ("harness", ["harness", "--device", args.device, "--seed", str(args.seed)]
+        ("harness", ["harness", "--device", args.device, "--seed", str(args.seed), "--resume"]
          + (["--quick"] if args.quick else []) + (["--full"] if args.full else [])),
         ("book", ["book"]),
     ]
@@ -267,8 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as e:  # bad values that only the library can judge
         print(f"batchproof: error: {str(e).splitlines()[0]}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("batchproof: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as e:
+        print(f"batchproof: interrupted{': ' + str(e) if str(e) else ''}", file=sys.stderr)
         return 130
 
 
