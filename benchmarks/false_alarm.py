@@ -54,30 +54,11 @@ def binom_upper_p(k: int, n: int, p: float) -> float:
     return float(binom.sf(k - 1, n, p))
 
 
-def mutant_second_moment_curve(X, eta, m, e0, T, stop_loss_below=None, noise=1.1):
-    """Planted error: the exact recursion with its ``1/m`` noise constant times ``noise``.
+def mutant_second_moment_curve(X, eta, m, e0, T, stop_loss_below=None):
+    """Planted error: the exact recursion with its ``1/m`` noise constant times 1.1."""
+    from verify.interpolation_exact import second_moment_curve
 
-    A copy of :func:`verify.interpolation_exact.second_moment_curve` with that one
-    constant changed (the point is to check that the harness notices).
-    """
-    X = np.asarray(X, dtype=np.float64)
-    n, d = X.shape
-    e0 = np.asarray(e0, dtype=np.float64).reshape(d)
-    H = X.T @ X / n
-    S = np.outer(e0, e0)
-    dist = np.empty(T + 1)
-    loss = np.empty(T + 1)
-    for t in range(T + 1):
-        dist[t] = np.trace(S)
-        loss[t] = np.sum(H * S)
-        if t == T or (stop_loss_below is not None and loss[t] <= stop_loss_below):
-            return dist[: t + 1], loss[: t + 1]
-        q = np.sum((X @ S) * X, axis=1)
-        XSX = (X * q[:, None]).T @ X / n
-        HS = H @ S
-        S = S - eta * (HS + HS.T) + eta**2 * (noise * XSX / m + (1 - 1 / m) * (HS @ H))
-        S = 0.5 * (S + S.T)
-    return dist, loss
+    return second_moment_curve(X, eta, m, e0, T, stop_loss_below, noise_factor=1.1)
 
 
 def one_run(seed: int, R: int, alpha: float, plant: str):

@@ -41,11 +41,15 @@ def _check(X, eta, m, T):
     return X
 
 
-def second_moment_curve(X, eta: float, m: int, e0, T: int, stop_loss_below: float | None = None):
+def second_moment_curve(X, eta: float, m: int, e0, T: int, stop_loss_below: float | None = None,
+                        noise_factor: float = 1.0):
     """Exact ``(E||e_t||^2, E L(w_t))`` for t = 0..T (float64 arrays of length T+1).
 
     With ``stop_loss_below``, the recursion stops at the first t with
     ``E L(w_t) <= stop_loss_below`` and the arrays end there (length t+1).
+    ``noise_factor`` multiplies the with-replacement noise constant 1/m; it is 1 for the
+    model and exists only to plant a known error when measuring the harness's power
+    (``benchmarks/false_alarm.py``).
     """
     X = _check(X, eta, m, T)
     n, d = X.shape
@@ -62,7 +66,7 @@ def second_moment_curve(X, eta: float, m: int, e0, T: int, stop_loss_below: floa
         q = np.sum((X @ S) * X, axis=1)  # x_i^T S x_i
         XSX = (X * q[:, None]).T @ X / n
         HS = H @ S
-        S = S - eta * (HS + HS.T) + eta**2 * (XSX / m + (1 - 1 / m) * (HS @ H))
+        S = S - eta * (HS + HS.T) + eta**2 * (noise_factor * XSX / m + (1 - 1 / m) * (HS @ H))
         S = 0.5 * (S + S.T)
     return dist, loss
 
