@@ -32,11 +32,15 @@ class StreamStats:
     s1: np.ndarray = field(init=False)
     s2: np.ndarray = field(init=False)
     s3: np.ndarray = field(init=False)
+    mx: np.ndarray = field(init=False)
+    mn: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.s1 = np.zeros(self.shape)
         self.s2 = np.zeros(self.shape)
         self.s3 = np.zeros(self.shape)
+        self.mx = np.full(self.shape, -np.inf)
+        self.mn = np.full(self.shape, np.inf)
 
     def update(self, x: Any) -> None:
         """Add samples ``x`` of shape ``(k, *shape)`` (k replicas)."""
@@ -50,6 +54,8 @@ class StreamStats:
         self.s1 += d.sum(axis=0)
         self.s2 += (d * d).sum(axis=0)
         self.s3 += (d * d * d).sum(axis=0)
+        self.mx = np.maximum(self.mx, x.max(axis=0))
+        self.mn = np.minimum(self.mn, x.min(axis=0))
 
     def merge(self, other: "StreamStats") -> None:
         if other.n == 0:
@@ -64,6 +70,8 @@ class StreamStats:
         self.s1 += s1o
         self.s2 += s2o
         self.s3 += s3o
+        self.mx = np.maximum(self.mx, other.mx)
+        self.mn = np.minimum(self.mn, other.mn)
 
     @property
     def mean(self) -> np.ndarray:
@@ -89,6 +97,15 @@ class StreamStats:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(m2 > 0, m3 / m2**1.5, 0.0)
 
+    def max_share(self) -> np.ndarray:
+        """Largest single replica's share of the sum of squared deviations,
+        max_i (x_i - mean)^2 / sum_i (x_i - mean)^2 (Lindeberg's condition: no single term
+        may dominate the variance).  For n Gaussian replicas it is about 2 ln(n) / n."""
+        dev = np.maximum((self.mx - self.mean) ** 2, (self.mn - self.mean) ** 2)
+        tot = self.var * (self.n - 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(tot > 0, dev / tot, 0.0)
+
     def normal_ok(self) -> np.ndarray:
         """Cochran's rule for the normal approximation of a mean: n >= 25 g1^2.
 
@@ -98,10 +115,17 @@ class StreamStats:
         """
         return self.n >= 25 * self.skewness**2
 
+    def lindeberg_ok(self, factor: float = 4.0) -> np.ndarray:
+        """No replica dominates: ``max_share <= factor * 2 ln(n) / n`` (``factor`` times the
+        Gaussian value).  Heavy right tails -- a product of random factors, say -- put
+        most of the variance in a few replicas; their sample mean is biased low and its
+        standard error too small, which sample skewness alone can miss."""
+        return self.max_share() <= factor * 2 * np.log(max(self.n, 2)) / self.n
+
     def state(self) -> dict[str, Any]:
         return {"n": self.n, "shift": None if self.shift is None else self.shift.tolist(),
                 "s1": self.s1.tolist(), "s2": self.s2.tolist(), "s3": self.s3.tolist(),
-                "shape": list(self.shape)}
+                "mx": self.mx.tolist(), "mn": self.mn.tolist(), "shape": list(self.shape)}
 
     @classmethod
     def from_state(cls, st: dict[str, Any]) -> "StreamStats":
@@ -111,6 +135,8 @@ class StreamStats:
         out.s1 = np.asarray(st["s1"], dtype=np.float64)
         out.s2 = np.asarray(st["s2"], dtype=np.float64)
         out.s3 = np.asarray(st.get("s3", np.zeros(out.shape)), dtype=np.float64)
+        out.mx = np.asarray(st.get("mx", np.full(out.shape, -np.inf)), dtype=np.float64)
+        out.mn = np.asarray(st.get("mn", np.full(out.shape, np.inf)), dtype=np.float64)
         return out
 
 

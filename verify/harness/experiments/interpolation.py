@@ -52,15 +52,18 @@ def digits_kernel_features(n: int, sigma: float = 1.5, seed: int = 0):
 
 def _compare(comps, unresolved, name, stats, j, predicted, kind, meta):
     """A z-test of stats' mean at index j against ``predicted`` -- or, when the replicas
-    are too skewed for the normal approximation (Cochran's rule n >= 25 g1^2, see
-    :meth:`StreamStats.normal_ok`), an *unresolved* entry instead of a test."""
+    are too heavy-tailed for the normal approximation, an *unresolved* entry instead of a
+    test: Cochran's rule n >= 25 g1^2 (:meth:`StreamStats.normal_ok`) and no replica
+    dominating the variance (:meth:`StreamStats.lindeberg_ok`)."""
     est, sem = float(stats.mean[j]), float(stats.sem[j])
-    if not bool(stats.normal_ok()[j]):
+    if not (bool(stats.normal_ok()[j]) and bool(stats.lindeberg_ok()[j])):
         unresolved.append(dict(name=name, estimate=est, sem=sem, predicted=float(predicted),
-                               skewness=float(stats.skewness[j]), replicas=int(stats.n),
+                               skewness=float(stats.skewness[j]), max_share=float(stats.max_share()[j]),
+                               replicas=int(stats.n),
                                needed_replicas=int(np.ceil(25 * float(stats.skewness[j]) ** 2)),
-                               reason="sample skewness too large for a normal-theory z-test "
-                                      "(Cochran: replicas < 25 g1^2)", **meta))
+                               reason="too heavy-tailed for a normal-theory z-test (Cochran: replicas "
+                                      "< 25 g1^2, or one replica holds > 4x the Gaussian share "
+                                      "2 ln(n)/n of the variance)", **meta))
         return
     comps.append(Comparison(name, est, sem, float(predicted), kind, meta).to_json())
 
@@ -183,11 +186,11 @@ def run(cfg, progress):
     X = X / np.linalg.norm(X, axis=1, keepdims=True)
     e0 = X.T @ rng.standard_normal(n_syn) / np.sqrt(n_syn)
     ms = [1, 2, 4, 8, 16, 32, 64] if quick else [1, 2, 4, 8, 16, 32, 64, 128, 256]
-    syn = _iterations("synthetic", X, e0, 1.0, 1e-2, ms, 4000, cfg, max(R // 4, 200), progress, comps, unresolved, 0.4, 0.65)
+    syn = _iterations("synthetic", X, e0, 1.0, 1e-2, ms, 4000, cfg, R, progress, comps, unresolved, 0.4, 0.65)
     n_dig = 128 if quick else 512
     Phi, y, wstar = digits_kernel_features(n_dig, seed=cfg.seed % 2**32)
     dig = _iterations("digits (Gaussian kernel, sigma = 1.5)", Phi, -wstar, 1.0, 0.05, ms, 4000, cfg,
-                      max(R // 8, 100), progress, comps, unresolved, 0.65, 1.0)
+                      R, progress, comps, unresolved, 0.65, 1.0)
     report["iterations"] = [syn, dig]
     report["comparisons"] = comps
     report["unresolved"] = unresolved
