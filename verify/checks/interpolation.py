@@ -482,28 +482,38 @@ def _check_lemma3_monotone() -> Outcome:
 def _check_lemma4() -> Outcome:
     pos, base = D.lemma4_certificate()
     sq = _zero(sp.expand(base**2) - sp.expand(P.lemma4_expanded)) and _zero(base**2 - P.lemma4_square)
-    a = sp.Symbol("a", nonnegative=True)  # a = m - 1 >= 0
-    d_ = sp.Symbol("d", nonnegative=True)  # lam1 = lamn + d
-    pos_ok = sp.factor(pos.subs(m, a + 1).subs(lam1, lamn + d_)).is_positive
-    return Outcome(sq and bool(pos_ok), [
+    pos_ok = _positive_for_admissible(pos)
+    return Outcome(sq and pos_ok, [
         _sym("g2(m) − g1(m) = [mλn/((β+(m−1)λn)(β+(m−1)(λ1+λn))²)] · ((m−1)(λ1−λn) − β)²: "
              "a positive factor times the printed complete square", sq and bool(pos_ok),
              positive_factor=str(pos), square_base=str(base)),
     ])
 
 
+def _positive_for_admissible(expr) -> bool:
+    """``expr`` is positive for m >= 1, lam1 >= lamn > 0, beta > 0 (m = a + 1, lam1 = lamn + d)."""
+    a = sp.Symbol("a", nonnegative=True)
+    d_ = sp.Symbol("d", nonnegative=True)
+    return bool(sp.factor(expr.subs(m, a + 1).subs(lam1, lamn + d_)).is_positive)
+
+
 def _check_lemma4_strict() -> Outcome:
+    lhs_e = 4 * m * (m - 1) * lam1 * lamn / (beta + (m - 1) * (lam1 + lamn)) ** 2
+    rhs_e = m * lamn / (beta + (m - 1) * lamn)
     sub = {beta: 1, lam1: sp.Rational(1, 2), lamn: sp.Rational(1, 4), m: 5}
-    lhs = (4 * m * (m - 1) * lam1 * lamn / (beta + (m - 1) * (lam1 + lamn)) ** 2).subs(sub)
-    rhs = (m * lamn / (beta + (m - 1) * lamn)).subs(sub)
+    lhs, rhs = lhs_e.subs(sub), rhs_e.subs(sub)
     printed_ok = bool(lhs < rhs)
     pos, base = D.lemma4_certificate()
+    # corrected (non-strict): rhs - lhs = positive factor * square >= 0, with equality iff square = 0
+    ident = _zero(rhs_e - lhs_e - pos * base**2)
+    corrected = ident and _positive_for_admissible(pos)
     return Outcome(printed_ok, [
         _sym(f"β = 1, λ1 = 1/2, λn = 1/4, m = 5 (= β/(λ1−λn) + 1): both sides equal {lhs}; "
              "the strict inequality fails", not printed_ok and lhs == rhs),
-        _sym("the non-strict version holds: the difference is a positive factor times a square",
-             True, square_base=str(base)),
-    ], corrected=True)
+        _sym("the non-strict version holds: right side − left side = (positive factor)·(square), "
+             "checked as an identity with the factor's positivity shown for m = a + 1, λ1 = λn + d",
+             corrected, square_base=str(base)),
+    ], corrected=corrected)
 
 
 def _check_eq18() -> Outcome:
