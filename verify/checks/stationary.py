@@ -639,12 +639,14 @@ def check_label_446() -> Outcome:
     correspond = {"(12)": "4.45", "(13)": "4.49"}
     referred = {"(12)": "4.45", "(13)": "4.46"}
     printed = correspond == referred
+    corrected_map = {**referred, "(13)": "4.49"}
+    corrected = corrected_map == correspond
     return Outcome(printed, [
         Evidence("exhaustive", "the two printed equation maps for (12), (13) compared entry by entry",
                  not printed, {"correspond": correspond, "referred_as": referred}),
-        Evidence("exhaustive", "corrected: (13) is referred to as (4.49)", True,
-                 {"corrected": {"(12)": "4.45", "(13)": "4.49"}}),
-    ], corrected=True)
+        Evidence("exhaustive", "corrected: with (13) referred to as (4.49) the two maps agree", corrected,
+                 {"corrected": corrected_map}),
+    ], corrected=corrected)
 
 
 # --- the registry --------------------------------------------------------------------------

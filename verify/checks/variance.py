@@ -242,10 +242,10 @@ def _check_lemma2(sign_l_printed: int) -> Outcome:
         details.append({"t": t, "b": bb, "lhs": float(lhs), "printed_rhs": float(rhs_p), "corrected_rhs": float(rhs_c)})
     ev.append(Evidence("exhaustive", "all C(5,b)^(t+1) batch sequences, n = 5, exact: printed recursion "
                        f"(B^kl_i = {'+' if sign_l_printed > 0 else '-'}A for i = l, coefficient alpha^2 c_b/n^2)",
-                       True, {"printed_fails_at": printed_fail, "cases": details}))
+                       bool(printed_fail), {"printed_fails_at": printed_fail, "cases": details}))
     ev.append(Evidence("exhaustive", "corrected recursion (B^kl_i = -A for i = l, coefficient alpha^2 c_b/(2n^2)) "
                        "equals the left side exactly", not corrected_bad, {"corrected_fails_at": corrected_bad}))
-    printed_holds = not printed_fail and (sign_l_printed < 0 or True)
+    printed_holds = not printed_fail
     return Outcome(printed=printed_holds, evidence=ev, corrected=ident and not corrected_bad)
 
 
@@ -411,7 +411,7 @@ def _check_thm4_identity() -> Outcome:
         det.append({"case": lab, "beta_1..3": [float(x) for x in beta[1:4]],
                     "printed_1..3": [float(x) for x in printed[1:4]]})
     ev.append(Evidence("exhaustive", "t = 1: printed (1/b)((p+2) E||G_t||^2 - ||E G_t||^2) vs the exact variance",
-                       True, {"printed_fails": fails, "cases": det}))
+                       bool(fails), {"printed_fails": fails, "cases": det}))
     ev.append(Evidence("exhaustive", "t = 1: corrected var = (1 + (p+1)/b) E||G_t||^2 - ||E G_t||^2 equals the exact "
                        "variance", not corr_bad, {"corrected_fails": corr_bad}))
     return Outcome(printed=t0_ok and not fails, evidence=ev, corrected=t0_ok and not corr_bad)
@@ -439,7 +439,8 @@ def _check_theorem4() -> Outcome:
             printed_bad.append(lab)
         if not (no_const and r <= 2 * 3 ** (c.t + 1)):
             corr_bad.append(lab)
-    ev.append(Evidence("exhaustive", "exact polynomials: printed 'degree at most 2*3^t'", True,
+    ev.append(Evidence("exhaustive", "exact polynomials: printed 'degree at most 2*3^t' is violated",
+                       bool(printed_bad),
                        {"violations": printed_bad, "cases": rows}))
     ev.append(Evidence("exhaustive", "exact polynomials: no constant term and r <= 2*3^(t+1)", not corr_bad,
                        {"violations": corr_bad}))
