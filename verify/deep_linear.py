@@ -10,45 +10,61 @@ moment ``Xhat_t = (1/b) sum_i x_{t,i} x_{t,i}^T`` (**mean** over the batch) and
 
 and ``W_{t+1,k} = W_{t,k} - alpha_t g_{t,k}``.  ``var(M) = E||vec M||^2 - ||E vec M||^2``.
 
-Method (exact).  Every entry of ``g_{t,k}`` is a polynomial with rational coefficients
-in the entries of the independent matrices ``Xhat_0, ..., Xhat_t`` (the initial and
-teacher weights and the step sizes are rational numbers).  We expand
-``||g_{t,k}||^2`` and ``g_{t,k}`` in those entries (SymPy sparse polynomial rings over
-QQ) and replace every monomial by its exact expectation.  The moments of ``Xhat`` are
-read off its moment generating function: ``b Xhat`` is Wishart(I_p, b), so
+Method (exact).  Every entry of ``W_{t,k}`` and ``g_{t,k}`` is a polynomial with rational
+coefficients in the entries of the independent matrices ``Xhat_0, ..., Xhat_t`` (one
+*block* of p(p+1)/2 variables per step; the initial and teacher weights and the step sizes
+are rational numbers).  The forward pass is carried out in FLINT's sparse multivariate
+polynomials over Q (python-flint ``fmpq_mpoly``).  Expectations are then taken block by
+block (the blocks are independent): a polynomial is grouped by its exponents in one block,
+and every block monomial is replaced by its exact moment, a polynomial in ``u = 1/b``.
+For the variance the last block is integrated *before* squaring: ``g_t`` is linear in
+``Xhat_t``, ``g = sum_j c_j X_j``, so ``E_t[g^2] = sum_{j,l} c_j c_l E[X_j X_l]`` with the
+``c_j`` free of ``Xhat_t`` -- the square is never expanded in the last block.
+
+The moments of ``Xhat`` are read off its moment generating function: ``b Xhat`` is
+Wishart(I_p, b), so
 
     log E exp(tr(Theta Xhat)) = -(b/2) log det(I - 2 Theta / b)
-                              = sum_{k>=1} (2^{k-1}/k) u^{k-1} tr(Theta^k),   u = 1/b,
+                              = sum_{k>=1} (2^{k-1}/k) u^{k-1} tr(Theta^k),
 
 (the Gaussian integral ``E exp(x^T A x) = det(I - 2A)^{-1/2}``, summed over b independent
 inputs).  Exponentiating this series (truncated at the needed degree) gives every mixed
-moment of the entries of ``Xhat`` as an exact polynomial in ``u``.  The result is
-``var(g_{t,k} | F_0) = sum_j beta_j u^j`` with exact rational ``beta_j``.  The moment
-table is checked independently against Isserlis/Wick pairings (see the tests and
-:func:`isserlis_moment`).
+moment of the entries of ``Xhat`` as an exact polynomial in ``u``.  The moment table is
+checked against Isserlis/Wick pairings (:func:`isserlis_moment`) and the whole engine
+against the independent SymPy implementation in :mod:`verify.deep_linear_reference`.
+
+Besides the variance, :func:`term_expectation` returns ``E[M | F_0]`` for any matrix ``M``
+built from the step-t quantities (the multiplicative terms of Theorem 3), optionally with
+the initial weights scaled by a symbol ``s`` so that the degree of each coefficient in the
+initial weights can be read off.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
-from itertools import combinations_with_replacement
 from math import factorial
-from typing import Sequence
+from collections.abc import Callable, Sequence
 
-from sympy.polys.domains import QQ
-from sympy.polys.rings import ring
+import flint
 
 from verify.variance_engine import as_fraction, eval_poly, poly_degree
 
 __all__ = [
     "DeepLinearCase",
-    "b0_printed",
+    "Trajectory",
     "b0_derivative",
+    "b0_printed",
     "decreasing_for_all_b",
     "decreasing_on_reals",
+    "degrees",
+    "expect",
     "isserlis_moment",
     "layer1_factor_moments",
+    "term_expectation",
+    "trajectory",
+    "u_coefficients",
     "variance_polynomial",
     "wishart_moment",
 ]
@@ -108,58 +124,69 @@ def _sub(A, B, s=1):
 
 
 # ---------------------------------------------------------------- Wishart moments
-@lru_cache(maxsize=None)
-def _moment_table(p: int, D: int) -> dict[tuple[int, ...], tuple[Fraction, ...]]:
-    """All moments of the entries ``Xhat_{ac}`` (a <= c) up to total degree D.
+_TABLES: dict[int, tuple[int, dict]] = {}
+
+
+def _pairs(p: int) -> list[tuple[int, int]]:
+    return [(a, c) for a in range(p) for c in range(a, p)]
+
+
+def _moment_table(p: int, D: int) -> dict[tuple[int, ...], dict[int, flint.fmpq]]:
+    """All moments of the entries ``Xhat_{ac}`` (a <= c) up to total degree (at least) D.
 
     Key: exponent tuple over the pairs (a, c), a <= c, in lexicographic order.
-    Value: coefficients (in ``u = 1/b``) of ``E[prod Xhat_{ac}^{k_ac}]``.
+    Value: ``{k: coefficient of u^k}`` of ``E[prod Xhat_{ac}^{e_ac}]`` (zero moments absent).
+    The largest table computed for each p is kept and serves every smaller D.
     """
-    pairs = [(a, c) for a in range(p) for c in range(a, p)]
-    names = [f"th{a}{c}" for a, c in pairs] + ["u"]
-    R, *gens = ring(",".join(names), QQ)
-    th, u = gens[:-1], gens[-1]
-    idx = {pc: i for i, pc in enumerate(pairs)}
-    # Theta symmetric with tr(Theta Xhat) = sum_{a<=c} th_ac Xhat_ac
-    Theta = [[th[idx[(min(a, c), max(a, c))]] * (QQ(1) if a == c else QQ(1, 2)) for c in range(p)]
-             for a in range(p)]
+    have = _TABLES.get(p)
+    if have is not None and have[0] >= D:
+        return have[1]
+    pairs = _pairs(p)
     npair = len(pairs)
+    ctx = flint.fmpq_mpoly_ctx.get(tuple(f"th{a}{c}" for a, c in pairs) + ("u",), "degrevlex")
+    gens = ctx.gens()
+    th, u = gens[:-1], gens[-1]
+    zero, one = ctx.from_dict({}), ctx.constant(1)
+    idx = {pc: i for i, pc in enumerate(pairs)}
+    half = flint.fmpq(1, 2)
+    # Theta symmetric with tr(Theta Xhat) = sum_{a<=c} th_ac Xhat_ac
+    Theta = [[th[idx[(min(a, c), max(a, c))]] * (1 if a == c else half) for c in range(p)] for a in range(p)]
 
     def trunc(P):
-        return R({m: v for m, v in P.items() if sum(m[:npair]) <= D})
+        return ctx.from_dict({m: v for m, v in P.to_dict().items() if sum(m[:npair]) <= D})
 
-    K = R(0)
-    Pk = [[R(1) if a == c else R(0) for c in range(p)] for a in range(p)]
+    K = zero
+    Pk = [[one if a == c else zero for c in range(p)] for a in range(p)]
     for k in range(1, D + 1):
-        Pk = [[trunc(sum((Pk[a][e] * Theta[e][c] for e in range(p)), R(0))) for c in range(p)]
-              for a in range(p)]
-        trk = sum((Pk[a][a] for a in range(p)), R(0))
-        K += QQ(2 ** (k - 1), k) * u ** (k - 1) * trk
+        Pk = [[trunc(sum((Pk[a][e] * Theta[e][c] for e in range(p)), zero)) for c in range(p)] for a in range(p)]
+        K += flint.fmpq(2 ** (k - 1), k) * u ** (k - 1) * sum((Pk[a][a] for a in range(p)), zero)
     # exp(K) = sum_j K^j / j!, truncated at theta-degree D
-    M = R(1)
-    term = R(1)
+    M, term = one, one
     for j in range(1, D + 1):
-        term = trunc(term * K) * QQ(1, j)
+        term = trunc(term * K) * flint.fmpq(1, j)
         M += term
-    table: dict[tuple[int, ...], list[Fraction]] = {}
-    for mono, coeff in M.items():
-        ex, ue = mono[:npair], mono[npair]
+    table: dict[tuple[int, ...], dict[int, flint.fmpq]] = {}
+    for mono, coeff in M.to_dict().items():
+        ex, ue = tuple(mono[:npair]), mono[npair]
         scale = 1
         for e in ex:
             scale *= factorial(e)
-        lst = table.setdefault(ex, [])
-        while len(lst) <= ue:
-            lst.append(Fraction(0))
-        lst[ue] += Fraction(int(coeff.numerator), int(coeff.denominator)) * scale
-    return {k: tuple(v) for k, v in table.items()}
+        table.setdefault(ex, {})[ue] = coeff * scale
+    _TABLES[p] = (D, table)
+    return table
+
+
+def _frac(c) -> Fraction:
+    return Fraction(int(c.p), int(c.q))
 
 
 def wishart_moment(p: int, exps: dict[tuple[int, int], int]) -> list[Fraction]:
     """``E[prod_{a<=c} Xhat_{ac}^{e_ac}]`` as coefficients in ``u = 1/b`` (from the MGF)."""
-    pairs = [(a, c) for a in range(p) for c in range(a, p)]
-    key = tuple(int(exps.get(pc, 0)) for pc in pairs)
-    D = sum(key)
-    return list(_moment_table(p, max(D, 1)).get(key, (Fraction(0),)))
+    key = tuple(int(exps.get(pc, 0)) for pc in _pairs(p))
+    mom = _moment_table(p, max(sum(key), 1)).get(key)
+    if not mom:
+        return [Fraction(0)]
+    return [_frac(mom.get(k, flint.fmpq(0))) for k in range(max(mom) + 1)]
 
 
 def isserlis_moment(p: int, factors: Sequence[tuple[int, int]], b: int) -> Fraction:
@@ -215,70 +242,163 @@ def isserlis_moment(p: int, factors: Sequence[tuple[int, int]], b: int) -> Fract
 
 
 # ---------------------------------------------------------------- the engine
-def _expect(P, nvars_per_block: int, nblocks: int, p: int) -> list[Fraction]:
-    """Exact expectation of a polynomial in the Xhat entries (blocks = time steps)."""
-    maxdeg = [0] * nblocks
-    for mono in P.itermonoms():
-        for s in range(nblocks):
-            maxdeg[s] = max(maxdeg[s], sum(mono[s * nvars_per_block:(s + 1) * nvars_per_block]))
-    tables = [_moment_table(p, max(d, 1)) for d in maxdeg]
-    out: list[Fraction] = []
-    cache: dict = {}
-    for mono, coeff in P.items():
-        c = Fraction(int(coeff.numerator), int(coeff.denominator))
-        poly = [Fraction(1)]
-        for s in range(nblocks):
-            key = mono[s * nvars_per_block:(s + 1) * nvars_per_block]
-            if any(key):
-                mom = tables[s].get(key)
-                if mom is None:
-                    poly = [Fraction(0)]
-                    break
-                ck = (tuple(poly), key, s) if False else None
-                new = [Fraction(0)] * (len(poly) + len(mom) - 1)
-                for i, a in enumerate(poly):
-                    if a:
-                        for j, m in enumerate(mom):
-                            if m:
-                                new[i + j] += a * m
-                poly = new
-        while len(out) < len(poly):
-            out.append(Fraction(0))
-        for i, a in enumerate(poly):
-            out[i] += c * a
-    return out
+@dataclass
+class Trajectory:
+    """Step-t quantities as FLINT polynomials in the blocks ``Xhat_0..Xhat_t`` (then ``u``, then ``s``).
+
+    ``W1, W2`` are ``W_{t,1}, W_{t,2}``; ``g1, g2`` the batch gradients at step t; ``W1s, W2s, T``
+    the teacher matrices and their product (constants).  With ``scale=True`` the initial
+    weights are ``s W_{0,k}`` for a variable ``s`` (teacher unscaled), so that the degree of a
+    coefficient in the initial weights is its degree in ``s``.
+    """
+
+    case: DeepLinearCase
+    ctx: object
+    nv: int
+    nblocks: int
+    u_index: int
+    s_index: int | None
+    W1: list
+    W2: list
+    g1: list
+    g2: list
+    W1s: list
+    W2s: list
+    T: list
+
+    @property
+    def zero(self):
+        return self.ctx.from_dict({})
+
+    def block(self, s: int) -> range:
+        return range(s * self.nv, (s + 1) * self.nv)
 
 
-def trajectory(case: DeepLinearCase):
-    """Forward pass: polynomials for ``W_{t,1}, W_{t,2}`` and the gradients at step t."""
+def _trace(A):
+    return sum((A[i][i] for i in range(len(A))), 0 * A[0][0])
+
+
+def trajectory(case: DeepLinearCase, scale: bool = False) -> Trajectory:
+    """Forward pass of online SGD in exact polynomial arithmetic (see the module docstring)."""
     p, t = case.p, case.t
-    pairs = [(a, c) for a in range(p) for c in range(a, p)]
-    names = [f"x{s}_{a}{c}" for s in range(t + 1) for a, c in pairs]
-    R, *gens = ring(",".join(names), QQ)
+    pairs = _pairs(p)
     nv = len(pairs)
-    Xh = []
-    for s in range(t + 1):
-        g = gens[s * nv:(s + 1) * nv]
-        idx = {pc: i for i, pc in enumerate(pairs)}
-        Xh.append([[g[idx[(min(a, c), max(a, c))]] for c in range(p)] for a in range(p)])
+    names = tuple(f"x{s}_{a}{c}" for s in range(t + 1) for a, c in pairs) + ("u",) + (("s",) if scale else ())
+    ctx = flint.fmpq_mpoly_ctx.get(names, "degrevlex")
+    gens = ctx.gens()
+    idx = {pc: i for i, pc in enumerate(pairs)}
+    Xh = [[[gens[s * nv + idx[(min(a, c), max(a, c))]] for c in range(p)] for a in range(p)] for s in range(t + 1)]
 
-    def conv(M):
-        return [[R(QQ(v.numerator, v.denominator)) for v in r] for r in M]
+    def conv(M, factor=None):
+        out = [[ctx.constant(flint.fmpq(v.numerator, v.denominator)) for v in r] for r in M]
+        return out if factor is None else [[factor * v for v in r] for r in out]
 
-    W1, W2, T = conv(case.W1), conv(case.W2), conv(case.T)
+    sv = gens[-1] if scale else None
+    W1, W2 = conv(case.W1, sv), conv(case.W2, sv)
+    W1s, W2s, T = conv(case.W1s), conv(case.W2s), conv(case.T)
 
     def grads(W1, W2, X):
-        Delta = _sub(_mm(W2, W1), T)
-        DX = _mm(Delta, X)
+        DX = _mm(_sub(_mm(W2, W1), T), X)
         return _mm(_tr(W2), DX), _mm(DX, _tr(W1))
 
     for s in range(t):
         g1, g2 = grads(W1, W2, Xh[s])
-        a = QQ(case.alphas[s].numerator, case.alphas[s].denominator)
+        a = flint.fmpq(case.alphas[s].numerator, case.alphas[s].denominator)
         W1, W2 = _sub(W1, g1, a), _sub(W2, g2, a)
     g1, g2 = grads(W1, W2, Xh[t])
-    G = _mm(_tr(W2), _sub(_mm(W2, W1), T))  # W2^T Delta at step t (layer-1 factor, no Xhat_t)
-    return R, (g1 if case.layer == 1 else g2), nv, G
+    return Trajectory(case, ctx, nv, t + 1, (t + 1) * nv, (t + 1) * nv + 1 if scale else None,
+                      W1, W2, g1, g2, W1s, W2s, T)
+
+
+def _mom_poly(tr: Trajectory, key: tuple[int, ...], table: dict, cache: dict):
+    """The moment ``E[prod Xhat^key]`` as a polynomial in ``u`` of ``tr``'s context (None when zero)."""
+    if key not in cache:
+        mom = table.get(key)
+        if not mom:
+            cache[key] = None
+        else:
+            nvars = tr.ctx.nvars()
+            terms = {}
+            for k, c in mom.items():
+                e = [0] * nvars
+                e[tr.u_index] = k
+                terms[tuple(e)] = c
+            cache[key] = tr.ctx.from_dict(terms)
+    return cache[key]
+
+
+def _expect_block(tr: Trajectory, P, s: int, cache: dict):
+    """``E[P | all blocks but s]``: integrate block ``s`` out (exact moments, polynomial in u)."""
+    lo, hi = s * tr.nv, (s + 1) * tr.nv
+    groups: dict[tuple, dict] = defaultdict(dict)
+    pad = (0,) * tr.nv
+    for mono, c in P.to_dict().items():
+        groups[tuple(mono[lo:hi])][tuple(mono[:lo]) + pad + tuple(mono[hi:])] = c
+    if not groups:
+        return tr.zero
+    table = _moment_table(tr.case.p, max(1, max(sum(k) for k in groups)))
+    out = tr.zero
+    for key, terms in groups.items():
+        rest = tr.ctx.from_dict(terms)
+        if not any(key):
+            out += rest
+            continue
+        mp = _mom_poly(tr, key, table, cache)
+        if mp is not None:
+            out += rest * mp
+    return out
+
+
+def expect(tr: Trajectory, P, blocks: Sequence[int] | None = None, cache: dict | None = None):
+    """``E[P | F_0]`` (or over the given blocks only): a polynomial in ``u`` (and ``s``)."""
+    cache = {} if cache is None else cache
+    for s in (reversed(range(tr.nblocks)) if blocks is None else blocks):
+        P = _expect_block(tr, P, s, cache)
+    return P
+
+
+def u_coefficients(tr: Trajectory, P) -> list[Fraction]:
+    """Coefficients ``[c_0, ..., c_r]`` of a polynomial in ``u`` alone (ValueError if anything else is left)."""
+    out: dict[int, Fraction] = {}
+    for mono, c in P.to_dict().items():
+        if any(e for i, e in enumerate(mono) if i != tr.u_index):
+            raise ValueError("polynomial still depends on variables other than u")
+        out[mono[tr.u_index]] = _frac(c)
+    r = max(out) if out else 0
+    return [out.get(k, Fraction(0)) for k in range(r + 1)]
+
+
+def _linear_parts(tr: Trajectory, e):
+    """``e = sum_j c_j X_{t,j}`` (g_t is linear and homogeneous in the last block): the ``c_j``."""
+    last = tr.block(tr.nblocks - 1)
+    gens = tr.ctx.gens()
+    cs = [e.derivative(i) for i in last]
+    if e - sum((c * gens[i] for c, i in zip(cs, last)), tr.zero) != 0:
+        raise RuntimeError("internal error: a gradient entry is not linear homogeneous in the last input block")
+    return cs
+
+
+def _second_moment_last_block(tr: Trajectory, entries, cache: dict):
+    """``sum_e E_t[e^2]`` with the last block integrated before squaring (see the module docstring)."""
+    nv = tr.nv
+    table = _moment_table(tr.case.p, 2)
+    keys = {}
+    for j in range(nv):
+        for m in range(j, nv):
+            key = [0] * nv
+            key[j] += 1
+            key[m] += 1
+            keys[(j, m)] = tuple(key)
+    Q = tr.zero
+    for e in entries:
+        cs = _linear_parts(tr, e)
+        for (j, m), key in keys.items():
+            if cs[j] == 0 or cs[m] == 0:
+                continue
+            mp = _mom_poly(tr, key, table, cache)
+            if mp is not None:
+                Q += (1 if j == m else 2) * cs[j] * cs[m] * mp
+    return Q
 
 
 def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:
@@ -286,48 +406,57 @@ def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:
 
     ``beta_0`` is returned (not dropped) so that Theorem 4's "no constant term" is checked.
     """
-    R, g, nv, _ = trajectory(case)
-    nb = case.t + 1
-    sq = R(0)
-    mean_sq = Fraction(0) * 0
-    mean_poly: list[Fraction] = []
-    for row in g:
-        for e in row:
-            sq += e * e
-            m = _expect(e, nv, nb, case.p)
-            # ||E g||^2 : square each entry's mean polynomial
-            sqm = [Fraction(0)] * (2 * len(m) - 1) if m else []
-            for i, a in enumerate(m):
-                for j, bb in enumerate(m):
-                    sqm[i + j] += a * bb
-            mean_poly = [x + y for x, y in _pad(mean_poly, sqm)]
-    e2 = _expect(sq, nv, nb, case.p)
-    out = [x - y for x, y in _pad(e2, mean_poly)] or [Fraction(0)]
+    tr = trajectory(case)
+    g = tr.g1 if case.layer == 1 else tr.g2
+    entries = [e for row in g for e in row]
+    cache: dict = {}
+    Q = _second_moment_last_block(tr, entries, cache)
+    Q = expect(tr, Q, blocks=range(tr.nblocks - 2, -1, -1), cache=cache)
+    msq = tr.zero
+    for e in entries:
+        m = expect(tr, e, cache=cache)
+        msq += m * m
+    out = u_coefficients(tr, Q - msq)
     d = poly_degree(out)
     return out[: max(d, 0) + 1]
 
 
 def layer1_factor_moments(case: DeepLinearCase) -> tuple[list[Fraction], list[Fraction]]:
     """``(E||G_t||^2, ||E G_t||^2)`` in powers of u, with ``G_t = W_{t,2}^T Delta_t`` (so g_{t,1} = G_t Xhat_t)."""
-    R, _, nv, G = trajectory(case)
-    nb = case.t + 1
-    sq = R(0)
-    msq: list[Fraction] = []
+    tr = trajectory(case)
+    G = _mm(_tr(tr.W2), _sub(_mm(tr.W2, tr.W1), tr.T))
+    cache: dict = {}
+    sq, msq = tr.zero, tr.zero
     for row in G:
         for e in row:
             sq += e * e
-            m = _expect(e, nv, nb, case.p)
-            sqm = [Fraction(0)] * (2 * len(m) - 1) if m else []
-            for i, a in enumerate(m):
-                for j, bb in enumerate(m):
-                    sqm[i + j] += a * bb
-            msq = [x + y for x, y in _pad(msq, sqm)]
-    return _expect(sq, nv, nb, case.p), msq
+            m = expect(tr, e, cache=cache)
+            msq += m * m
+    return u_coefficients(tr, expect(tr, sq, cache=cache)), u_coefficients(tr, msq)
 
 
-def _pad(a, b):
-    n = max(len(a), len(b))
-    return [(a[i] if i < len(a) else Fraction(0), b[i] if i < len(b) else Fraction(0)) for i in range(n)]
+def term_expectation(case: DeepLinearCase, build: Callable[[Trajectory], list], scale: bool = False):
+    """``E[M | F_0]`` for the matrix ``M = build(trajectory)`` (a list of rows of polynomials).
+
+    Returns ``(trajectory, rows of expected polynomials in u [and s])``.  ``build`` receives
+    the :class:`Trajectory` and composes ``g1, g2, W1, W2, W1s, W2s`` with :func:`_mm`,
+    :func:`_tr`, :func:`_trace` (the multiplicative terms of Theorem 3).
+    """
+    tr = trajectory(case, scale=scale)
+    M = build(tr)
+    cache: dict = {}
+    return tr, [[expect(tr, e, cache=cache) for e in row] for row in M]
+
+
+def degrees(tr: Trajectory, P) -> dict[int, int]:
+    """``{k: degree in s of the coefficient of u^k}`` of a polynomial in ``u`` (and ``s``); -1 if no s."""
+    out: dict[int, int] = {}
+    for mono in P.to_dict().keys():
+        if any(e for i, e in enumerate(mono) if i not in (tr.u_index, tr.s_index)):
+            raise ValueError("polynomial still depends on input variables")
+        k = mono[tr.u_index]
+        out[k] = max(out.get(k, -1), mono[tr.s_index] if tr.s_index is not None else -1)
+    return out
 
 
 # ---------------------------------------------------------------- Theorem 5
