@@ -1,23 +1,34 @@
-"""Timing of the exact deep-linear engine: t = 0, 1 (and 2 for p = 1) at each dims, and the
-largest t reached for the scalar network within a budget (default 60 s).
+"""Timing of the exact deep-linear engine, against the SymPy reference engine in the same run.
 
-Run: ``python benchmarks/bench_deep_linear.py [--budget 60] [--max-dim 3]``.
-Weights: entries k/4 from a seeded generator; alpha_t = 1/10.
+Prints, for every dims (p, p1, p2) with entries up to ``--max-dim`` and t = 0, 1, 2, the time of
+:func:`verify.deep_linear.variance_polynomial` (python-flint, blockwise expectations) and of
+:func:`verify.deep_linear_reference.variance_polynomial_reference` (SymPy rings, full
+expansion), their ratio and the degree reached; then the largest t reached for the scalar
+network within ``--budget`` seconds by each engine.  Every case runs in its own process
+under a time limit (``--budget`` for the fast engine, ``--ref-budget`` for the reference).
+The reference engine is run at t = 2 only for p = 1 and for (2, 1, 1).
+At t = 2 with p = 3 only one network is attempted: the first p = 3 case that does not finish
+stands for the others (their cost depends on p, not on p1, p2, which only size the matrices).
+
+Run: ``python benchmarks/bench_deep_linear.py [--budget 60] [--ref-budget 20] [--max-dim 3]``.
+Weights: entries k/4, k in -4..4 but not 0, from a seeded generator; alpha_t = 1/10; layer 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import queue
 import random
 import time
 from fractions import Fraction as F
 
 from verify.deep_linear import DeepLinearCase, variance_polynomial
+from verify.deep_linear_reference import variance_polynomial_reference
 
 
 def _M(r, c, rng):
-    return [[F(rng.randint(-4, 4), 4) for _ in range(c)] for _ in range(r)]
+    return [[F(rng.choice([-4, -3, -2, -1, 1, 2, 3, 4]), 4) for _ in range(c)] for _ in range(r)]
 
 
 def _case(p, p1, p2, t, seed=0):
@@ -25,46 +36,68 @@ def _case(p, p1, p2, t, seed=0):
     return DeepLinearCase(_M(p1, p, rng), _M(p2, p1, rng), _M(p1, p, rng), _M(p2, p1, rng), [F(1, 10)] * t, t, 1)
 
 
-def _run(args, q):
+def _run(engine, args, q):
+    fn = variance_polynomial if engine == "fast" else variance_polynomial_reference
     t0 = time.perf_counter()
-    beta = variance_polynomial(_case(*args))
-    q.put((time.perf_counter() - t0, len(beta) - 1))
+    beta = fn(_case(*args))
+    q.put((time.perf_counter() - t0, len(beta) - 1, beta))
 
 
-def timed(args, limit):
+def timed(engine, args, limit):
+    """(seconds, degree, coefficients) or None when the limit is reached."""
     q = mp.Queue()
-    pr = mp.Process(target=_run, args=(args, q))
+    pr = mp.Process(target=_run, args=(engine, args, q))
     pr.start()
-    pr.join(limit)
+    try:  # read before joining: a child with a large result blocks until its pipe is drained
+        res = q.get(timeout=limit)
+    except queue.Empty:
+        res = None
     if pr.is_alive():
         pr.terminate()
-        pr.join()
-        return None
-    return q.get()
+    pr.join()
+    return res
+
+
+def _fmt(r, limit):
+    return f"> {limit:.0f}" if r is None else f"{r[0]:.3f}"
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--budget", type=float, default=60.0)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--budget", type=float, default=60.0, help="seconds per case, fast engine")
+    ap.add_argument("--ref-budget", type=float, default=20.0, help="seconds per case, reference engine")
     ap.add_argument("--max-dim", type=int, default=3)
     a = ap.parse_args()
-    print("p p1 p2 t  seconds  degree")
+    print(f"{'p':>2} {'p1':>2} {'p2':>2} {'t':>2} {'flint s':>9} {'sympy s':>9} {'ratio':>7} {'degree':>6}")
+    skip_p3_t2 = False
     for p in range(1, a.max_dim + 1):
         for p1 in range(1, a.max_dim + 1):
             for p2 in range(1, a.max_dim + 1):
                 for t in (0, 1, 2):
-                    if t == 2 and p > 1:
+                    if t == 2 and p >= 3 and skip_p3_t2:
+                        print(f"{p:>2} {p1:>2} {p2:>2} {t:>2} {'(as above)':>9}")
                         continue
-                    r = timed((p, p1, p2, t), a.budget)
-                    print(p, p1, p2, t, "timeout" if r is None else f"{r[0]:8.3f}  {r[1]}", flush=True)
-    t = 0
-    while True:
-        r = timed((1, 1, 1, t), a.budget)
-        if r is None:
-            print(f"scalar network: t = {t} did not finish in {a.budget:.0f} s; largest t reached = {t - 1}")
-            break
-        print(f"scalar network t = {t}: {r[0]:.3f} s, degree {r[1]}", flush=True)
-        t += 1
+                    r = timed("fast", (p, p1, p2, t), a.budget)
+                    if r is None and t == 2 and p >= 3:
+                        skip_p3_t2 = True
+                    run_ref = t < 2 or p == 1 or (p, p1, p2) == (2, 1, 1)
+                    ref = timed("ref", (p, p1, p2, t), a.ref_budget) if run_ref else None
+                    if r is not None and ref is not None and ref[2] != r[2]:
+                        raise SystemExit(f"engines disagree at {(p, p1, p2, t)}")
+                    ratio = f"{ref[0] / r[0]:7.1f}" if (r and ref) else (
+                        f"> {a.ref_budget / r[0]:.0f}" if r and run_ref else "")
+                    print(f"{p:>2} {p1:>2} {p2:>2} {t:>2} {_fmt(r, a.budget):>9} "
+                          f"{_fmt(ref, a.ref_budget) if run_ref else 'not run':>9} {ratio:>7} "
+                          f"{r[1] if r else '':>6}", flush=True)
+    for engine, limit in (("fast", a.budget), ("ref", a.budget)):
+        t = 0
+        while True:
+            r = timed(engine, (1, 1, 1, t), limit)
+            if r is None:
+                print(f"scalar network, {engine}: t = {t} did not finish in {limit:.0f} s; largest t reached = {t - 1}")
+                break
+            print(f"scalar network, {engine}: t = {t}: {r[0]:.3f} s, degree {r[1]}", flush=True)
+            t += 1
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ __all__ = [
     "scalar_t1_variance",
     "scalar_chi2_moment",
     "t0_variances",
+    "theorem3_degrees",
+    "update_degrees",
     "xhat_second_moment",
 ]
 
@@ -175,6 +177,82 @@ def scalar_t1_variance(layer: int = 1) -> sp.Expr:
         return sp.expand(sum(c * scalar_chi2_moment(i) * scalar_chi2_moment(j) for (i, j), c in P.terms()))
 
     return sp.collect(sp.expand(E(g**2) - E(g) ** 2), u)
+
+
+def update_degrees(T: int) -> list[dict[str, tuple[int, ...] | int]]:
+    """Degree bookkeeping read off the update rule, steps ``t = 0..T``.
+
+    A polynomial in the input blocks ``Xhat_0..Xhat_t`` and the initial weights is tracked by
+    its degree in each block and in the initial weights (``W_{0,k}`` have degree 1 in the
+    weights and 0 in every block; the teacher and the step sizes are constants).  Products
+    add degrees, sums take the maximum (an upper bound, attained for generic weights).
+    Applying ``Delta = W2 W1 - T``, ``g_1 = W2^T Delta Xhat_t``, ``g_2 = Delta Xhat_t W1^T``,
+    ``W_{t+1,k} = W_{t,k} - alpha g_{t,k}`` gives, per step, the degrees of ``W_t`` and ``g_t``.
+    """
+    def add(*vs):
+        return tuple(sum(c) for c in zip(*vs))
+
+    def mx(*vs):
+        return tuple(max(c) for c in zip(*vs))
+
+    n = T + 1  # blocks 0..T, then the weight degree
+    W1 = W2 = (0,) * n + (1,)
+    const = (0,) * (n + 1)
+    out = []
+    for t in range(T + 1):
+        X = tuple(1 if s == t else 0 for s in range(n)) + (0,)
+        Delta = mx(add(W2, W1), const)
+        g1, g2 = add(W2, Delta, X), add(Delta, X, W1)
+        out.append({"t": t, "W": mx(W1, W2), "g": mx(g1, g2)})
+        W1, W2 = mx(W1, g1), mx(W2, g2)
+    return out
+
+
+t_, d_, dp_ = sp.symbols("t d dprime", integer=True, nonnegative=True)
+j_ = sp.Symbol("j", integer=True, positive=True)
+
+
+@lru_cache(maxsize=None)
+def theorem3_degrees() -> dict[str, sp.Expr]:
+    """Degree of ``E[M | F_0]`` in ``1/b`` and of its coefficients in the initial weights.
+
+    ``M`` is a multiplicative term with ``d`` factors ``g_{t,k}`` and ``d'`` factors ``W_{t,k}``
+    (teacher factors are constants).  From :func:`update_degrees`: ``W_t`` has degree
+    ``3^{j-1}`` in block ``t - j`` (j >= 1) and ``3^t`` in the initial weights; ``g_t`` has
+    degree ``3^j`` in block ``t - j`` (j >= 0) and ``3^{t+1}`` in the weights -- the
+    recurrences ``D_{t+1} = 3 D_t`` read off the update, solved by ``rsolve`` and compared with
+    the bookkeeping.  So ``M`` has degree ``k_0 = d`` in block t and
+    ``k_j = d 3^j + d' 3^{j-1}`` in block ``t - j``.  A moment of ``Xhat`` of degree ``k >= 1``
+    is a polynomial in ``u = 1/b`` of degree ``k - 1`` (the log-MGF's degree-k part carries
+    ``u^{k-1}``; a product of m cumulants of total degree k carries ``u^{k-m}``), so
+
+        q <= sum_j (k_j - 1) = (3^{t+1} - 1) d / 2 + (3^t - 1) d' / 2 - (t + 1)     (d >= 1),
+
+    one less ``-1`` when ``d = 0`` (block t absent).  The coefficients have degree
+    ``d 3^{t+1} + d' 3^t = 3^t (3 d + d')`` in the initial weights.
+    """
+    D = sp.Function("D")
+    j = sp.Symbol("j", integer=True)
+    DW = sp.rsolve(D(j + 1) - 3 * D(j), D(j), {D(1): 1})  # degree of W_t in block t - j
+    Dw = sp.rsolve(D(j + 1) - 3 * D(j), D(j), {D(0): 1})  # degree of W_t in the weights, j = t
+    table = update_degrees(6)
+    for row in table:
+        t = row["t"]
+        for jj in range(1, t + 1):
+            assert row["W"][t - jj] == DW.subs(j, jj) and row["g"][t - jj] == 3 * DW.subs(j, jj)
+        assert row["g"][t] == 1 and row["W"][-1] == Dw.subs(j, t) and row["g"][-1] == 3 * Dw.subs(j, t)
+    k_j = d_ * 3 * DW.subs(j, j_) + dp_ * DW.subs(j, j_)
+    derived = sp.simplify(sp.summation(k_j - 1, (j_, 1, t_)) + d_ - 1)
+    derived_d0 = sp.simplify(sp.summation(k_j.subs(d_, 0) - 1, (j_, 1, t_)))
+    printed = sp.Rational(1, 2) * (3 ** (t_ + 1) - 1) * d_ + sp.Rational(1, 2) * (3**t_ - 1) * dp_
+    return {
+        "W_block_degree": DW.subs(j, j_), "W_weight_degree": Dw.subs(j, t_),
+        "q_derived": derived, "q_derived_d0": derived_d0, "q_printed": printed,
+        "slack": sp.simplify(printed - derived), "slack_d0": sp.simplify(printed.subs(d_, 0) - derived_d0),
+        "coef_degree_derived": sp.expand(d_ * 3 * Dw.subs(j, t_) + dp_ * Dw.subs(j, t_)),
+        "coef_degree_printed": 3**t_ * (3 * d_ + dp_),
+        "var_degree": sp.simplify(derived.subs({d_: 2, dp_: 0})),
+    }
 
 
 def exports() -> list[Export]:

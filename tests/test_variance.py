@@ -76,8 +76,41 @@ def test_claims_verdicts():
     assert all(r.verdict.ok for r in res.values()), {k: r.reason for k, r in res.items() if not r.verdict.ok}
     for cid in ("variance.lemma2", "variance.lemma4", "variance.theorem4", "variance.theorem4_identity"):
         assert res[cid].verdict is Verdict.ERRATUM
-    for cid in ("variance.lemma1", "variance.theorem1", "variance.theorem2", "variance.corollary1"):
+    for cid in ("variance.lemma1", "variance.theorem1", "variance.theorem2", "variance.corollary1",
+                "variance.theorem3"):
         assert res[cid].verdict is Verdict.HOLDS
+
+
+def test_degree_bookkeeping_matches_engine_polynomials():
+    """Theorem 3's derivation tracks degrees by max/plus on the update rule; the engine's actual
+    polynomials (t = 2, initial weights scaled by s) have exactly those block and weight degrees."""
+    from derivations.variance import update_degrees
+    from verify.deep_linear import DeepLinearCase, trajectory
+
+    case = DeepLinearCase([[F(1, 2)], [F(-1, 3)]], [[F(3, 4), F(1, 5)]], [[F(1)], [F(1, 2)]], [[F(1, 4), F(2)]],
+                          [F(1, 10), F(1, 7)], 2, 1)
+    tr = trajectory(case, scale=True)
+    want = update_degrees(2)[2]
+    for name, mats in (("g", (tr.g1, tr.g2)), ("W", (tr.W1, tr.W2))):
+        got = [0] * (tr.nblocks + 1)
+        for M in mats:
+            for row in M:
+                for e in row:
+                    for mono in e.monoms():
+                        for s in range(tr.nblocks):
+                            got[s] = max(got[s], sum(mono[s * tr.nv:(s + 1) * tr.nv]))
+                        got[-1] = max(got[-1], mono[tr.s_index])
+        assert tuple(got) == want[name][:tr.nblocks] + (want[name][-1],), name
+
+
+def test_theorem3_table_is_tight_and_printed_bound_loose_by_t_plus_1():
+    from verify.checks.variance import theorem3_table
+
+    rows = theorem3_table()
+    assert len(rows) >= 50
+    for r in rows:
+        assert r["q"] == r["q_derived"] and r["weight_degree"] == r["weight_degree_printed"]
+        assert r["q_printed"] - r["q"] == (r["t"] + 1 if r["d"] else r["t"])
 
 
 # ---- generated checkers
