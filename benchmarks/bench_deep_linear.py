@@ -44,22 +44,32 @@ def _run(engine, args, q):
 
 
 def timed(engine, args, limit):
-    """(seconds, degree, coefficients) or None when the limit is reached."""
+    """(seconds, degree, coefficients); None when the time limit is reached; or the string
+    "failed (exit code N)" when the worker died without a result (e.g. FLINT out of memory)."""
     q = mp.Queue()
     pr = mp.Process(target=_run, args=(engine, args, q))
     pr.start()
-    try:  # read before joining: a child with a large result blocks until its pipe is drained
-        res = q.get(timeout=limit)
-    except queue.Empty:
-        res = None
+    t_end = time.monotonic() + limit
+    res = None
+    while res is None and time.monotonic() < t_end:
+        try:  # read before joining: a child with a large result blocks until its pipe is drained
+            res = q.get(timeout=0.5)
+        except queue.Empty:
+            if not pr.is_alive() and q.empty():
+                pr.join()
+                return f"failed (exit code {pr.exitcode})"
     if pr.is_alive():
         pr.terminate()
     pr.join()
     return res
 
 
+def _ok(r):
+    return isinstance(r, tuple)
+
+
 def _fmt(r, limit):
-    return f"> {limit:.0f}" if r is None else f"{r[0]:.3f}"
+    return f"> {limit:.0f}" if r is None else (r if isinstance(r, str) else f"{r[0]:.3f}")
 
 
 def main():
@@ -78,23 +88,24 @@ def main():
                         print(f"{p:>2} {p1:>2} {p2:>2} {t:>2} {'(as above)':>9}")
                         continue
                     r = timed("fast", (p, p1, p2, t), a.budget)
-                    if r is None and t == 2 and p >= 3:
+                    if not _ok(r) and t == 2 and p >= 3:
                         skip_p3_t2 = True
                     run_ref = t < 2 or p == 1 or (p, p1, p2) == (2, 1, 1)
                     ref = timed("ref", (p, p1, p2, t), a.ref_budget) if run_ref else None
-                    if r is not None and ref is not None and ref[2] != r[2]:
+                    if _ok(r) and _ok(ref) and ref[2] != r[2]:
                         raise SystemExit(f"engines disagree at {(p, p1, p2, t)}")
-                    ratio = f"{ref[0] / r[0]:7.1f}" if (r and ref) else (
-                        f"> {a.ref_budget / r[0]:.0f}" if r and run_ref else "")
+                    ratio = f"{ref[0] / r[0]:7.1f}" if (_ok(r) and _ok(ref)) else (
+                        f"> {a.ref_budget / r[0]:.0f}" if _ok(r) and run_ref and ref is None else "")
                     print(f"{p:>2} {p1:>2} {p2:>2} {t:>2} {_fmt(r, a.budget):>9} "
                           f"{_fmt(ref, a.ref_budget) if run_ref else 'not run':>9} {ratio:>7} "
-                          f"{r[1] if r else '':>6}", flush=True)
+                          f"{r[1] if _ok(r) else '':>6}", flush=True)
     for engine, limit in (("fast", a.budget), ("ref", a.budget)):
         t = 0
         while True:
             r = timed(engine, (1, 1, 1, t), limit)
-            if r is None:
-                print(f"scalar network, {engine}: t = {t} did not finish in {limit:.0f} s; largest t reached = {t - 1}")
+            if r is None or isinstance(r, str):
+                why = f"did not finish in {limit:.0f} s" if r is None else r
+                print(f"scalar network, {engine}: t = {t} {why}; largest t reached = {t - 1}")
                 break
             print(f"scalar network, {engine}: t = {t}: {r[0]:.3f} s, degree {r[1]}", flush=True)
             t += 1
