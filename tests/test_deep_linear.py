@@ -182,3 +182,25 @@ def test_cli_bad_input(tmp_path, capsys, payload):
     assert run_case(f) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "error" in err
+
+
+def test_cli_refuses_infeasible_case(tmp_path, capsys):
+    """t = 2 with p = 3 would take hours / run out of memory: exit 2 at once, one line."""
+    f = tmp_path / "c.json"
+    eye = [[1 if i == j else 0 for j in range(3)] for i in range(3)]
+    f.write_text(json.dumps({"W1": eye, "W2": eye, "W1_teacher": eye, "W2_teacher": eye,
+                             "alphas": ["1/10", "1/10"], "t": 2}))
+    assert run_case(f) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "too large" in err and "--allow-large" in err
+
+
+def test_size_estimate_orders_cases():
+    from verify.deep_linear import LARGE_TERMS, estimated_terms
+
+    def c(p, t):
+        return DeepLinearCase([[1] * p], [[1]], [[1] * p], [[1]], [F(1, 10)] * t, t)
+
+    feasible = [c(1, 4), c(2, 2), c(3, 1)]  # all run in seconds (benchmark)
+    infeasible = [c(1, 5), c(3, 2)]
+    assert max(map(estimated_terms, feasible)) < LARGE_TERMS < min(map(estimated_terms, infeasible))

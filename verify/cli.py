@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     dl = sub.add_parser("deep-linear", help="exact variance polynomial for a deep-linear case")
     dl.add_argument("--case", required=True, metavar="FILE.json")
+    dl.add_argument("--allow-large", action="store_true",
+                    help="run even when the size estimate says hours or out of memory (e.g. t = 2 with p = 3)")
     return p
 
 
@@ -283,7 +285,7 @@ def _cmd_deep_linear(args) -> int:
         from verify.deep_linear_cli import run_case
     except ImportError:
         raise UsageError("batchproof deep-linear: error: the deep-linear engine is not available") from None
-    return run_case(args.case)
+    return run_case(args.case, allow_large=args.allow_large)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

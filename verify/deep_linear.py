@@ -59,6 +59,7 @@ __all__ = [
     "decreasing_for_all_b",
     "decreasing_on_reals",
     "degrees",
+    "estimated_terms",
     "expect",
     "isserlis_moment",
     "layer1_factor_moments",
@@ -399,6 +400,27 @@ def _second_moment_last_block(tr: Trajectory, entries, cache: dict):
             if mp is not None:
                 Q += (1 if j == m else 2) * cs[j] * cs[m] * mp
     return Q
+
+
+def estimated_terms(case: DeepLinearCase) -> int:
+    """Upper estimate of the number of terms of the largest intermediate polynomial of
+    :func:`variance_polynomial`: monomials of ``||g_t||^2`` in the blocks ``0..t-1`` (degree
+    ``2 * 3^(t-s)`` in block s, see ``derivations.variance.update_degrees``) times its degree
+    in ``u``.  Measured: 2.2e5 (p = 2, t = 2) runs in about 3 s, 2.4e6 (scalar, t = 4) in
+    about 15 s; 2.5e8 (p = 3, t = 2) and 1.2e9 (scalar, t = 5) did not finish (FLINT ran out
+    of memory on 24 GiB for the latter)."""
+    from math import comb
+
+    nv = case.p * (case.p + 1) // 2
+    n = 1
+    for s in range(case.t):
+        n *= comb(2 * 3 ** (case.t - s) + nv, nv)
+    return n * 2
+
+
+LARGE_TERMS = 10_000_000
+"""Above this estimate the CLI refuses a case unless asked (the engine would take hours or
+run out of memory)."""
 
 
 def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:

@@ -6,7 +6,9 @@ Input JSON: ``{"W1": [[...]], "W2": [[...]], "W1_teacher": [[...]], "W2_teacher"
 where coefficient k (k = 1..r) is that of ``b^{-k}`` as an exact rational string; ``b0`` is
 the largest real root of the printed equation of Theorem 5 (null when it has none), and
 ``b0_derivative`` the largest real root of the proof's polynomial ``sum k beta_k b^{r-k}``.
-Bad input: one line on stderr, exit code 2.
+Bad input: one line on stderr, exit code 2.  A case whose size estimate
+(:func:`verify.deep_linear.estimated_terms`) says hours or out of memory -- t = 2 with p = 3,
+the scalar network at t = 5 -- is refused the same way unless ``--allow-large`` is given.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ __all__ = ["run_case"]
 _KEYS = ("W1", "W2", "W1_teacher", "W2_teacher", "alphas", "t")
 
 
-def run_case(path) -> int:
+def run_case(path, allow_large: bool = False) -> int:
     from verify.deep_linear import (
+        LARGE_TERMS,
         DeepLinearCase,
         b0_derivative,
         b0_printed,
         decreasing_for_all_b,
+        estimated_terms,
         variance_polynomial,
     )
 
@@ -49,6 +53,10 @@ def run_case(path) -> int:
     try:
         case = DeepLinearCase(spec["W1"], spec["W2"], spec["W1_teacher"], spec["W2_teacher"],
                               spec["alphas"], t, spec.get("layer", 1))
+        size = estimated_terms(case)
+        if size > LARGE_TERMS and not allow_large:
+            return _bad(f"case too large for the exact engine: about {size:.1e} polynomial terms at p = {case.p}, "
+                        f"t = {case.t} (hours or out of memory); pass --allow-large to try anyway")
         beta = variance_polynomial(case)
     except ValueError as e:
         return _bad(str(e))
