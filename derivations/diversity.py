@@ -401,33 +401,7 @@ def stability_step_sizes() -> dict[str, sp.Expr]:
 # ---------------------------------------------------------------------------------
 # exports for the code generator (scalar, elementwise)
 # ---------------------------------------------------------------------------------
-def _plain(e: Export) -> Export:
-    """Re-express an export over assumption-free symbols with explicit guards.
-
-    The framework's ``symbol_guards`` builds e.g. ``M2 > 0`` from a ``positive=True`` symbol,
-    which SymPy folds to ``True`` at once, so the generated guard could never fire.  Here
-    every argument is replaced by a plain symbol of the same name and the guards implied by
-    the original assumptions are written out against the plain symbol (reported to the lead).
-    """
-    sub = {a: sp.Symbol(a.name, real=True) for a in e.args}
-    guards: list[Guard] = []
-    for a in e.args:
-        x = sub[a]
-        if a.is_integer:
-            guards.append(Guard(sp.Eq(x, sp.floor(x)), f"{a} must be an integer"))
-        if a.is_positive:
-            guards.append(Guard(x >= 1, f"{a} >= 1") if a.is_integer else Guard(x > 0, f"{a} > 0"))
-        elif a.is_nonnegative:
-            guards.append(Guard(x >= 0, f"{a} >= 0"))
-    guards += [Guard(g.condition.subs(sub), g.text) for g in e.guards]
-    return Export(e.name, tuple(sub[a] for a in e.args), e.expr.subs(sub), e.doc, tuple(guards))
-
-
 def exports() -> list[Export]:
-    return [_plain(e) for e in _exports()]
-
-
-def _exports() -> list[Export]:
     counts_serial = theorem_update_counts()
     counts_table = theorem_update_counts(scale=1 + delta, target=eps)
     bounds = theorem_bounds()

@@ -452,31 +452,10 @@ def eq6_expr() -> sp.Expr:
     return eq12_expr().subs(tr_sigma2, tr_H)
 
 
-def _plain_export(name: str, args: tuple, expr: sp.Expr, doc: str, guards: tuple = ()) -> Export:
-    """An Export whose arguments are plain real symbols with explicit guards.
-
-    Workaround: ``derivations.export.symbol_guards`` builds ``a > 0`` from a symbol
-    declared positive, which SymPy evaluates to ``True`` at once, so the generated guard
-    could never fire.  Here each assumption is restated on an assumption-free symbol
-    of the same name, where the comparison stays symbolic and is emitted as code."""
-    plain = {a: sp.Symbol(a.name, real=True) for a in args}
-    out: list[Guard] = []
-    for a in args:
-        b = plain[a]
-        if a.is_integer:
-            out.append(Guard(sp.Eq(b, sp.floor(b)), f"{a} must be an integer"))
-        if a.is_positive:
-            out.append(Guard(b >= 1, f"{a} >= 1") if a.is_integer else Guard(b > 0, f"{a} > 0"))
-        elif a.is_nonnegative:
-            out.append(Guard(b >= 0, f"{a} >= 0"))
-    out += [Guard(g.condition.subs(plain), g.text) for g in guards]
-    return Export(name, tuple(plain[a] for a in args), expr.subs(plain), doc, tuple(out))
-
-
 def exports() -> list[Export]:
     """Scalar / element-wise checkers (matrix-valued numerics: ``verify/stationary_numeric.py``)."""
     stab = Guard(delta * lam < 2, "delta*lam < 2 (the discrete recursion is stable)")
-    E = _plain_export
+    E = Export
     return [
         E("lyapunov_eigen_entry", (s_ij, lam_i, lam_j), lyapunov_eigen_entry(),
           "Stationary covariance entry Gamma_ij of (10) in H's eigenbasis:\n"

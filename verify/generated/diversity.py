@@ -53,10 +53,10 @@ def batch_size_bound_from_sums(n, S, C):
     Expression (SymPy): ``S*n/(C + S)``
 
     Assumptions (checked; ValueError if violated):
+        S + C > 0 (the summed gradient is non-zero)
         n must be an integer
         n >= 1
         S > 0
-        S + C > 0 (the summed gradient is non-zero)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -64,10 +64,10 @@ def batch_size_bound_from_sums(n, S, C):
     S = _as_float(S, 'S', 'batch_size_bound_from_sums')
     C = _as_float(C, 'C', 'batch_size_bound_from_sums')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater(C + S, 0), 'batch_size_bound_from_sums', 'S + C > 0 (the summed gradient is non-zero)')
         _require(numpy.equal(n, numpy.floor(n)), 'batch_size_bound_from_sums', 'n must be an integer')
         _require(numpy.greater_equal(n, 1), 'batch_size_bound_from_sums', 'n >= 1')
         _require(numpy.greater(S, 0), 'batch_size_bound_from_sums', 'S > 0')
-        _require(numpy.greater(C + S, 0), 'batch_size_bound_from_sums', 'S + C > 0 (the summed gradient is non-zero)')
         return _out(S*n/(C + S))
 
 
@@ -195,12 +195,12 @@ def dropout_batch_size_bound(n, S, C, p):
     Expression (SymPy): ``-S*n/(C*(p - 1) - S)``
 
     Assumptions (checked; ValueError if violated):
+        S + C > 0 (the summed gradient is non-zero)
+        p < 1
         n must be an integer
         n >= 1
         S > 0
         p > 0
-        S + C > 0 (the summed gradient is non-zero)
-        p < 1
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -209,12 +209,12 @@ def dropout_batch_size_bound(n, S, C, p):
     C = _as_float(C, 'C', 'dropout_batch_size_bound')
     p = _as_float(p, 'p', 'dropout_batch_size_bound')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater(C + S, 0), 'dropout_batch_size_bound', 'S + C > 0 (the summed gradient is non-zero)')
+        _require(numpy.less(p, 1), 'dropout_batch_size_bound', 'p < 1')
         _require(numpy.equal(n, numpy.floor(n)), 'dropout_batch_size_bound', 'n must be an integer')
         _require(numpy.greater_equal(n, 1), 'dropout_batch_size_bound', 'n >= 1')
         _require(numpy.greater(S, 0), 'dropout_batch_size_bound', 'S > 0')
         _require(numpy.greater(p, 0), 'dropout_batch_size_bound', 'p > 0')
-        _require(numpy.greater(C + S, 0), 'dropout_batch_size_bound', 'S + C > 0 (the summed gradient is non-zero)')
-        _require(numpy.less(p, 1), 'dropout_batch_size_bound', 'p < 1')
         return _out(-S*n/(C*(p - 1) - S))
 
 
@@ -224,13 +224,13 @@ def sgld_batch_size_bound(n, S, C, d, v):
     Expression (SymPy): ``n*(S + d*n*v)/(C + S + d*n*v)``
 
     Assumptions (checked; ValueError if violated):
+        S + C > 0 (the summed gradient is non-zero)
         n must be an integer
         n >= 1
         S > 0
         d must be an integer
         d >= 1
         v >= 0
-        S + C > 0 (the summed gradient is non-zero)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -240,13 +240,13 @@ def sgld_batch_size_bound(n, S, C, d, v):
     d = _as_float(d, 'd', 'sgld_batch_size_bound')
     v = _as_float(v, 'v', 'sgld_batch_size_bound')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater(C + S, 0), 'sgld_batch_size_bound', 'S + C > 0 (the summed gradient is non-zero)')
         _require(numpy.equal(n, numpy.floor(n)), 'sgld_batch_size_bound', 'n must be an integer')
         _require(numpy.greater_equal(n, 1), 'sgld_batch_size_bound', 'n >= 1')
         _require(numpy.greater(S, 0), 'sgld_batch_size_bound', 'S > 0')
         _require(numpy.equal(d, numpy.floor(d)), 'sgld_batch_size_bound', 'd must be an integer')
         _require(numpy.greater_equal(d, 1), 'sgld_batch_size_bound', 'd >= 1')
         _require(numpy.greater_equal(v, 0), 'sgld_batch_size_bound', 'v >= 0')
-        _require(numpy.greater(C + S, 0), 'sgld_batch_size_bound', 'S + C > 0 (the summed gradient is non-zero)')
         return _out(n*(S + d*n*v)/(C + S + d*n*v))
 
 
@@ -275,10 +275,10 @@ def quant_batch_size_bound(n, Sq, C):
     Expression (SymPy): ``Sq*n/(C + Sq)``
 
     Assumptions (checked; ValueError if violated):
+        Sq + C > 0
         n must be an integer
         n >= 1
         Sq > 0
-        Sq + C > 0
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -286,10 +286,10 @@ def quant_batch_size_bound(n, Sq, C):
     Sq = _as_float(Sq, 'Sq', 'quant_batch_size_bound')
     C = _as_float(C, 'C', 'quant_batch_size_bound')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater(C + Sq, 0), 'quant_batch_size_bound', 'Sq + C > 0')
         _require(numpy.equal(n, numpy.floor(n)), 'quant_batch_size_bound', 'n must be an integer')
         _require(numpy.greater_equal(n, 1), 'quant_batch_size_bound', 'n >= 1')
         _require(numpy.greater(Sq, 0), 'quant_batch_size_bound', 'Sq > 0')
-        _require(numpy.greater(C + Sq, 0), 'quant_batch_size_bound', 'Sq + C > 0')
         return _out(Sq*n/(C + Sq))
 
 
@@ -299,13 +299,13 @@ def stability_step_size_convex(beta, n, B, Bbar):
     Expression (SymPy): ``2/(beta*(1 + Piecewise((1, B > 1), (0, True))/(n - 1) + (B - 1)/Bbar))``
 
     Assumptions (checked; ValueError if violated):
+        n >= 2
         beta > 0
         n must be an integer
         n >= 1
         B must be an integer
         B >= 1
         Bbar > 0
-        n >= 2
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -314,13 +314,13 @@ def stability_step_size_convex(beta, n, B, Bbar):
     B = _as_float(B, 'B', 'stability_step_size_convex')
     Bbar = _as_float(Bbar, 'Bbar', 'stability_step_size_convex')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(n, 2), 'stability_step_size_convex', 'n >= 2')
         _require(numpy.greater(beta, 0), 'stability_step_size_convex', 'beta > 0')
         _require(numpy.equal(n, numpy.floor(n)), 'stability_step_size_convex', 'n must be an integer')
         _require(numpy.greater_equal(n, 1), 'stability_step_size_convex', 'n >= 1')
         _require(numpy.equal(B, numpy.floor(B)), 'stability_step_size_convex', 'B must be an integer')
         _require(numpy.greater_equal(B, 1), 'stability_step_size_convex', 'B >= 1')
         _require(numpy.greater(Bbar, 0), 'stability_step_size_convex', 'Bbar > 0')
-        _require(numpy.greater_equal(n, 2), 'stability_step_size_convex', 'n >= 2')
         return _out(2/(beta*(1 + numpy.where(numpy.greater(B, 1), 1, 0)/(n - 1) + (B - 1)/Bbar)))
 
 
@@ -330,6 +330,7 @@ def stability_step_size_strongly_convex(beta, lam, n, B, Bbar):
     Expression (SymPy): ``2/((beta + lam)*(1 + Piecewise((1, B > 1), (0, True))/(n - 1) + (B - 1)/Bbar))``
 
     Assumptions (checked; ValueError if violated):
+        n >= 2
         beta > 0
         lam > 0
         n must be an integer
@@ -337,7 +338,6 @@ def stability_step_size_strongly_convex(beta, lam, n, B, Bbar):
         B must be an integer
         B >= 1
         Bbar > 0
-        n >= 2
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -347,6 +347,7 @@ def stability_step_size_strongly_convex(beta, lam, n, B, Bbar):
     B = _as_float(B, 'B', 'stability_step_size_strongly_convex')
     Bbar = _as_float(Bbar, 'Bbar', 'stability_step_size_strongly_convex')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater_equal(n, 2), 'stability_step_size_strongly_convex', 'n >= 2')
         _require(numpy.greater(beta, 0), 'stability_step_size_strongly_convex', 'beta > 0')
         _require(numpy.greater(lam, 0), 'stability_step_size_strongly_convex', 'lam > 0')
         _require(numpy.equal(n, numpy.floor(n)), 'stability_step_size_strongly_convex', 'n must be an integer')
@@ -354,7 +355,6 @@ def stability_step_size_strongly_convex(beta, lam, n, B, Bbar):
         _require(numpy.equal(B, numpy.floor(B)), 'stability_step_size_strongly_convex', 'B must be an integer')
         _require(numpy.greater_equal(B, 1), 'stability_step_size_strongly_convex', 'B >= 1')
         _require(numpy.greater(Bbar, 0), 'stability_step_size_strongly_convex', 'Bbar > 0')
-        _require(numpy.greater_equal(n, 2), 'stability_step_size_strongly_convex', 'n >= 2')
         return _out(2/((beta + lam)*(1 + numpy.where(numpy.greater(B, 1), 1, 0)/(n - 1) + (B - 1)/Bbar)))
 
 
@@ -364,6 +364,7 @@ def bound_strongly_convex(T, gamma, lam, B, D0, M2, delta):
     Expression (SymPy): ``D0*exp(-2*T*gamma*lam) + M2*delta*gamma/(2*lam) + M2*gamma/(2*lam)``
 
     Assumptions (checked; ValueError if violated):
+        B <= 1/(2 gamma lam)
         T > 0
         gamma > 0
         lam > 0
@@ -372,7 +373,6 @@ def bound_strongly_convex(T, gamma, lam, B, D0, M2, delta):
         D0 > 0
         M2 > 0
         delta >= 0
-        B <= 1/(2 gamma lam)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -384,6 +384,7 @@ def bound_strongly_convex(T, gamma, lam, B, D0, M2, delta):
     M2 = _as_float(M2, 'M2', 'bound_strongly_convex')
     delta = _as_float(delta, 'delta', 'bound_strongly_convex')
     with numpy.errstate(all='ignore'):
+        _require(numpy.less_equal(2*B*gamma*lam, 1), 'bound_strongly_convex', 'B <= 1/(2 gamma lam)')
         _require(numpy.greater(T, 0), 'bound_strongly_convex', 'T > 0')
         _require(numpy.greater(gamma, 0), 'bound_strongly_convex', 'gamma > 0')
         _require(numpy.greater(lam, 0), 'bound_strongly_convex', 'lam > 0')
@@ -392,7 +393,6 @@ def bound_strongly_convex(T, gamma, lam, B, D0, M2, delta):
         _require(numpy.greater(D0, 0), 'bound_strongly_convex', 'D0 > 0')
         _require(numpy.greater(M2, 0), 'bound_strongly_convex', 'M2 > 0')
         _require(numpy.greater_equal(delta, 0), 'bound_strongly_convex', 'delta >= 0')
-        _require(numpy.less_equal(2*B*gamma*lam, 1), 'bound_strongly_convex', 'B <= 1/(2 gamma lam)')
         return _out(D0*numpy.exp(-2*T*gamma*lam) + (1/2)*M2*delta*gamma/lam + (1/2)*M2*gamma/lam)
 
 
@@ -402,12 +402,12 @@ def updates_strongly_convex_theorem(M2, lam, eps, D0, delta):
     Expression (SymPy): ``M2*(log(D0) - log(eps) + log(2))/(2*eps*lam**2)``
 
     Assumptions (checked; ValueError if violated):
+        eps < 2 D0 (else no update is needed)
         M2 > 0
         lam > 0
         eps > 0
         D0 > 0
         delta >= 0
-        eps < 2 D0 (else no update is needed)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -417,12 +417,12 @@ def updates_strongly_convex_theorem(M2, lam, eps, D0, delta):
     D0 = _as_float(D0, 'D0', 'updates_strongly_convex_theorem')
     delta = _as_float(delta, 'delta', 'updates_strongly_convex_theorem')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater(2*D0, eps), 'updates_strongly_convex_theorem', 'eps < 2 D0 (else no update is needed)')
         _require(numpy.greater(M2, 0), 'updates_strongly_convex_theorem', 'M2 > 0')
         _require(numpy.greater(lam, 0), 'updates_strongly_convex_theorem', 'lam > 0')
         _require(numpy.greater(eps, 0), 'updates_strongly_convex_theorem', 'eps > 0')
         _require(numpy.greater(D0, 0), 'updates_strongly_convex_theorem', 'D0 > 0')
         _require(numpy.greater_equal(delta, 0), 'updates_strongly_convex_theorem', 'delta >= 0')
-        _require(numpy.greater(2*D0, eps), 'updates_strongly_convex_theorem', 'eps < 2 D0 (else no update is needed)')
         return _out((1/2)*M2*(numpy.log(D0) - numpy.log(eps) + numpy.log(2))/(eps*lam**2))
 
 
@@ -432,12 +432,12 @@ def updates_strongly_convex_table1(M2, lam, eps, D0, delta):
     Expression (SymPy): ``M2*(delta + 1)*(log(D0) - log(eps) + log(2))/(2*eps*lam**2)``
 
     Assumptions (checked; ValueError if violated):
+        eps < 2 D0 (else no update is needed)
         M2 > 0
         lam > 0
         eps > 0
         D0 > 0
         delta >= 0
-        eps < 2 D0 (else no update is needed)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -447,12 +447,12 @@ def updates_strongly_convex_table1(M2, lam, eps, D0, delta):
     D0 = _as_float(D0, 'D0', 'updates_strongly_convex_table1')
     delta = _as_float(delta, 'delta', 'updates_strongly_convex_table1')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater(2*D0, eps), 'updates_strongly_convex_table1', 'eps < 2 D0 (else no update is needed)')
         _require(numpy.greater(M2, 0), 'updates_strongly_convex_table1', 'M2 > 0')
         _require(numpy.greater(lam, 0), 'updates_strongly_convex_table1', 'lam > 0')
         _require(numpy.greater(eps, 0), 'updates_strongly_convex_table1', 'eps > 0')
         _require(numpy.greater(D0, 0), 'updates_strongly_convex_table1', 'D0 > 0')
         _require(numpy.greater_equal(delta, 0), 'updates_strongly_convex_table1', 'delta >= 0')
-        _require(numpy.greater(2*D0, eps), 'updates_strongly_convex_table1', 'eps < 2 D0 (else no update is needed)')
         return _out((1/2)*M2*(delta + 1)*(numpy.log(D0) - numpy.log(eps) + numpy.log(2))/(eps*lam**2))
 
 
@@ -627,6 +627,7 @@ def bound_pl(T, gamma, beta, mu, B, F0, M2, delta):
     Expression (SymPy): ``F0*exp(-2*T*gamma*mu) + M2*beta*delta*gamma/(4*mu) + M2*beta*gamma/(4*mu)``
 
     Assumptions (checked; ValueError if violated):
+        B <= 1/(2 gamma mu)
         T > 0
         gamma > 0
         beta > 0
@@ -636,7 +637,6 @@ def bound_pl(T, gamma, beta, mu, B, F0, M2, delta):
         F0 > 0
         M2 > 0
         delta >= 0
-        B <= 1/(2 gamma mu)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -649,6 +649,7 @@ def bound_pl(T, gamma, beta, mu, B, F0, M2, delta):
     M2 = _as_float(M2, 'M2', 'bound_pl')
     delta = _as_float(delta, 'delta', 'bound_pl')
     with numpy.errstate(all='ignore'):
+        _require(numpy.less_equal(2*B*gamma*mu, 1), 'bound_pl', 'B <= 1/(2 gamma mu)')
         _require(numpy.greater(T, 0), 'bound_pl', 'T > 0')
         _require(numpy.greater(gamma, 0), 'bound_pl', 'gamma > 0')
         _require(numpy.greater(beta, 0), 'bound_pl', 'beta > 0')
@@ -658,7 +659,6 @@ def bound_pl(T, gamma, beta, mu, B, F0, M2, delta):
         _require(numpy.greater(F0, 0), 'bound_pl', 'F0 > 0')
         _require(numpy.greater(M2, 0), 'bound_pl', 'M2 > 0')
         _require(numpy.greater_equal(delta, 0), 'bound_pl', 'delta >= 0')
-        _require(numpy.less_equal(2*B*gamma*mu, 1), 'bound_pl', 'B <= 1/(2 gamma mu)')
         return _out(F0*numpy.exp(-2*T*gamma*mu) + (1/4)*M2*beta*delta*gamma/mu + (1/4)*M2*beta*gamma/mu)
 
 
@@ -668,13 +668,13 @@ def updates_pl_theorem(M2, beta, mu, eps, F0, delta):
     Expression (SymPy): ``M2*beta*(log(F0) - log(eps) + log(2))/(4*eps*mu**2)``
 
     Assumptions (checked; ValueError if violated):
+        eps < 2 (F(w0) - F*) (else no update is needed)
         M2 > 0
         beta > 0
         mu > 0
         eps > 0
         F0 > 0
         delta >= 0
-        eps < 2 (F(w0) - F*) (else no update is needed)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -685,13 +685,13 @@ def updates_pl_theorem(M2, beta, mu, eps, F0, delta):
     F0 = _as_float(F0, 'F0', 'updates_pl_theorem')
     delta = _as_float(delta, 'delta', 'updates_pl_theorem')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater(2*F0, eps), 'updates_pl_theorem', 'eps < 2 (F(w0) - F*) (else no update is needed)')
         _require(numpy.greater(M2, 0), 'updates_pl_theorem', 'M2 > 0')
         _require(numpy.greater(beta, 0), 'updates_pl_theorem', 'beta > 0')
         _require(numpy.greater(mu, 0), 'updates_pl_theorem', 'mu > 0')
         _require(numpy.greater(eps, 0), 'updates_pl_theorem', 'eps > 0')
         _require(numpy.greater(F0, 0), 'updates_pl_theorem', 'F0 > 0')
         _require(numpy.greater_equal(delta, 0), 'updates_pl_theorem', 'delta >= 0')
-        _require(numpy.greater(2*F0, eps), 'updates_pl_theorem', 'eps < 2 (F(w0) - F*) (else no update is needed)')
         return _out((1/4)*M2*beta*(numpy.log(F0) - numpy.log(eps) + numpy.log(2))/(eps*mu**2))
 
 
@@ -701,13 +701,13 @@ def updates_pl_table1(M2, beta, mu, eps, F0, delta):
     Expression (SymPy): ``M2*beta*(delta + 1)*(log(F0) - log(eps) + log(2))/(4*eps*mu**2)``
 
     Assumptions (checked; ValueError if violated):
+        eps < 2 (F(w0) - F*) (else no update is needed)
         M2 > 0
         beta > 0
         mu > 0
         eps > 0
         F0 > 0
         delta >= 0
-        eps < 2 (F(w0) - F*) (else no update is needed)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -718,11 +718,11 @@ def updates_pl_table1(M2, beta, mu, eps, F0, delta):
     F0 = _as_float(F0, 'F0', 'updates_pl_table1')
     delta = _as_float(delta, 'delta', 'updates_pl_table1')
     with numpy.errstate(all='ignore'):
+        _require(numpy.greater(2*F0, eps), 'updates_pl_table1', 'eps < 2 (F(w0) - F*) (else no update is needed)')
         _require(numpy.greater(M2, 0), 'updates_pl_table1', 'M2 > 0')
         _require(numpy.greater(beta, 0), 'updates_pl_table1', 'beta > 0')
         _require(numpy.greater(mu, 0), 'updates_pl_table1', 'mu > 0')
         _require(numpy.greater(eps, 0), 'updates_pl_table1', 'eps > 0')
         _require(numpy.greater(F0, 0), 'updates_pl_table1', 'F0 > 0')
         _require(numpy.greater_equal(delta, 0), 'updates_pl_table1', 'delta >= 0')
-        _require(numpy.greater(2*F0, eps), 'updates_pl_table1', 'eps < 2 (F(w0) - F*) (else no update is needed)')
         return _out((1/4)*M2*beta*(delta + 1)*(numpy.log(F0) - numpy.log(eps) + numpy.log(2))/(eps*mu**2))

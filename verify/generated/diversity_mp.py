@@ -47,20 +47,20 @@ def batch_size_bound_from_sums(n, S, C):
     Expression (SymPy): ``S*n/(C + S)``
 
     Assumptions (checked; ValueError if violated):
+        S + C > 0 (the summed gradient is non-zero)
         n must be an integer
         n >= 1
         S > 0
-        S + C > 0 (the summed gradient is non-zero)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     n = _as_mpf(n, 'n', 'batch_size_bound_from_sums')
     S = _as_mpf(S, 'S', 'batch_size_bound_from_sums')
     C = _as_mpf(C, 'C', 'batch_size_bound_from_sums')
+    _require((C + S > 0), 'batch_size_bound_from_sums', 'S + C > 0 (the summed gradient is non-zero)')
     _require((n == mpmath.floor(n)), 'batch_size_bound_from_sums', 'n must be an integer')
     _require((n >= 1), 'batch_size_bound_from_sums', 'n >= 1')
     _require((S > 0), 'batch_size_bound_from_sums', 'S > 0')
-    _require((C + S > 0), 'batch_size_bound_from_sums', 'S + C > 0 (the summed gradient is non-zero)')
     return S*n/(C + S)
 
 
@@ -183,12 +183,12 @@ def dropout_batch_size_bound(n, S, C, p):
     Expression (SymPy): ``-S*n/(C*(p - 1) - S)``
 
     Assumptions (checked; ValueError if violated):
+        S + C > 0 (the summed gradient is non-zero)
+        p < 1
         n must be an integer
         n >= 1
         S > 0
         p > 0
-        S + C > 0 (the summed gradient is non-zero)
-        p < 1
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -196,12 +196,12 @@ def dropout_batch_size_bound(n, S, C, p):
     S = _as_mpf(S, 'S', 'dropout_batch_size_bound')
     C = _as_mpf(C, 'C', 'dropout_batch_size_bound')
     p = _as_mpf(p, 'p', 'dropout_batch_size_bound')
+    _require((C + S > 0), 'dropout_batch_size_bound', 'S + C > 0 (the summed gradient is non-zero)')
+    _require((p < 1), 'dropout_batch_size_bound', 'p < 1')
     _require((n == mpmath.floor(n)), 'dropout_batch_size_bound', 'n must be an integer')
     _require((n >= 1), 'dropout_batch_size_bound', 'n >= 1')
     _require((S > 0), 'dropout_batch_size_bound', 'S > 0')
     _require((p > 0), 'dropout_batch_size_bound', 'p > 0')
-    _require((C + S > 0), 'dropout_batch_size_bound', 'S + C > 0 (the summed gradient is non-zero)')
-    _require((p < 1), 'dropout_batch_size_bound', 'p < 1')
     return -S*n/(C*(p - 1) - S)
 
 
@@ -211,13 +211,13 @@ def sgld_batch_size_bound(n, S, C, d, v):
     Expression (SymPy): ``n*(S + d*n*v)/(C + S + d*n*v)``
 
     Assumptions (checked; ValueError if violated):
+        S + C > 0 (the summed gradient is non-zero)
         n must be an integer
         n >= 1
         S > 0
         d must be an integer
         d >= 1
         v >= 0
-        S + C > 0 (the summed gradient is non-zero)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -226,13 +226,13 @@ def sgld_batch_size_bound(n, S, C, d, v):
     C = _as_mpf(C, 'C', 'sgld_batch_size_bound')
     d = _as_mpf(d, 'd', 'sgld_batch_size_bound')
     v = _as_mpf(v, 'v', 'sgld_batch_size_bound')
+    _require((C + S > 0), 'sgld_batch_size_bound', 'S + C > 0 (the summed gradient is non-zero)')
     _require((n == mpmath.floor(n)), 'sgld_batch_size_bound', 'n must be an integer')
     _require((n >= 1), 'sgld_batch_size_bound', 'n >= 1')
     _require((S > 0), 'sgld_batch_size_bound', 'S > 0')
     _require((d == mpmath.floor(d)), 'sgld_batch_size_bound', 'd must be an integer')
     _require((d >= 1), 'sgld_batch_size_bound', 'd >= 1')
     _require((v >= 0), 'sgld_batch_size_bound', 'v >= 0')
-    _require((C + S > 0), 'sgld_batch_size_bound', 'S + C > 0 (the summed gradient is non-zero)')
     return n*(S + d*n*v)/(C + S + d*n*v)
 
 
@@ -260,20 +260,20 @@ def quant_batch_size_bound(n, Sq, C):
     Expression (SymPy): ``Sq*n/(C + Sq)``
 
     Assumptions (checked; ValueError if violated):
+        Sq + C > 0
         n must be an integer
         n >= 1
         Sq > 0
-        Sq + C > 0
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     n = _as_mpf(n, 'n', 'quant_batch_size_bound')
     Sq = _as_mpf(Sq, 'Sq', 'quant_batch_size_bound')
     C = _as_mpf(C, 'C', 'quant_batch_size_bound')
+    _require((C + Sq > 0), 'quant_batch_size_bound', 'Sq + C > 0')
     _require((n == mpmath.floor(n)), 'quant_batch_size_bound', 'n must be an integer')
     _require((n >= 1), 'quant_batch_size_bound', 'n >= 1')
     _require((Sq > 0), 'quant_batch_size_bound', 'Sq > 0')
-    _require((C + Sq > 0), 'quant_batch_size_bound', 'Sq + C > 0')
     return Sq*n/(C + Sq)
 
 
@@ -283,13 +283,13 @@ def stability_step_size_convex(beta, n, B, Bbar):
     Expression (SymPy): ``2/(beta*(1 + Piecewise((1, B > 1), (0, True))/(n - 1) + (B - 1)/Bbar))``
 
     Assumptions (checked; ValueError if violated):
+        n >= 2
         beta > 0
         n must be an integer
         n >= 1
         B must be an integer
         B >= 1
         Bbar > 0
-        n >= 2
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -297,13 +297,13 @@ def stability_step_size_convex(beta, n, B, Bbar):
     n = _as_mpf(n, 'n', 'stability_step_size_convex')
     B = _as_mpf(B, 'B', 'stability_step_size_convex')
     Bbar = _as_mpf(Bbar, 'Bbar', 'stability_step_size_convex')
+    _require((n >= 2), 'stability_step_size_convex', 'n >= 2')
     _require((beta > 0), 'stability_step_size_convex', 'beta > 0')
     _require((n == mpmath.floor(n)), 'stability_step_size_convex', 'n must be an integer')
     _require((n >= 1), 'stability_step_size_convex', 'n >= 1')
     _require((B == mpmath.floor(B)), 'stability_step_size_convex', 'B must be an integer')
     _require((B >= 1), 'stability_step_size_convex', 'B >= 1')
     _require((Bbar > 0), 'stability_step_size_convex', 'Bbar > 0')
-    _require((n >= 2), 'stability_step_size_convex', 'n >= 2')
     return 2/(beta*(1 + ((1) if (B > 1) else (0))/(n - 1) + (B - 1)/Bbar))
 
 
@@ -313,6 +313,7 @@ def stability_step_size_strongly_convex(beta, lam, n, B, Bbar):
     Expression (SymPy): ``2/((beta + lam)*(1 + Piecewise((1, B > 1), (0, True))/(n - 1) + (B - 1)/Bbar))``
 
     Assumptions (checked; ValueError if violated):
+        n >= 2
         beta > 0
         lam > 0
         n must be an integer
@@ -320,7 +321,6 @@ def stability_step_size_strongly_convex(beta, lam, n, B, Bbar):
         B must be an integer
         B >= 1
         Bbar > 0
-        n >= 2
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -329,6 +329,7 @@ def stability_step_size_strongly_convex(beta, lam, n, B, Bbar):
     n = _as_mpf(n, 'n', 'stability_step_size_strongly_convex')
     B = _as_mpf(B, 'B', 'stability_step_size_strongly_convex')
     Bbar = _as_mpf(Bbar, 'Bbar', 'stability_step_size_strongly_convex')
+    _require((n >= 2), 'stability_step_size_strongly_convex', 'n >= 2')
     _require((beta > 0), 'stability_step_size_strongly_convex', 'beta > 0')
     _require((lam > 0), 'stability_step_size_strongly_convex', 'lam > 0')
     _require((n == mpmath.floor(n)), 'stability_step_size_strongly_convex', 'n must be an integer')
@@ -336,7 +337,6 @@ def stability_step_size_strongly_convex(beta, lam, n, B, Bbar):
     _require((B == mpmath.floor(B)), 'stability_step_size_strongly_convex', 'B must be an integer')
     _require((B >= 1), 'stability_step_size_strongly_convex', 'B >= 1')
     _require((Bbar > 0), 'stability_step_size_strongly_convex', 'Bbar > 0')
-    _require((n >= 2), 'stability_step_size_strongly_convex', 'n >= 2')
     return 2/((beta + lam)*(1 + ((1) if (B > 1) else (0))/(n - 1) + (B - 1)/Bbar))
 
 
@@ -346,6 +346,7 @@ def bound_strongly_convex(T, gamma, lam, B, D0, M2, delta):
     Expression (SymPy): ``D0*exp(-2*T*gamma*lam) + M2*delta*gamma/(2*lam) + M2*gamma/(2*lam)``
 
     Assumptions (checked; ValueError if violated):
+        B <= 1/(2 gamma lam)
         T > 0
         gamma > 0
         lam > 0
@@ -354,7 +355,6 @@ def bound_strongly_convex(T, gamma, lam, B, D0, M2, delta):
         D0 > 0
         M2 > 0
         delta >= 0
-        B <= 1/(2 gamma lam)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -365,6 +365,7 @@ def bound_strongly_convex(T, gamma, lam, B, D0, M2, delta):
     D0 = _as_mpf(D0, 'D0', 'bound_strongly_convex')
     M2 = _as_mpf(M2, 'M2', 'bound_strongly_convex')
     delta = _as_mpf(delta, 'delta', 'bound_strongly_convex')
+    _require((2*B*gamma*lam <= 1), 'bound_strongly_convex', 'B <= 1/(2 gamma lam)')
     _require((T > 0), 'bound_strongly_convex', 'T > 0')
     _require((gamma > 0), 'bound_strongly_convex', 'gamma > 0')
     _require((lam > 0), 'bound_strongly_convex', 'lam > 0')
@@ -373,7 +374,6 @@ def bound_strongly_convex(T, gamma, lam, B, D0, M2, delta):
     _require((D0 > 0), 'bound_strongly_convex', 'D0 > 0')
     _require((M2 > 0), 'bound_strongly_convex', 'M2 > 0')
     _require((delta >= 0), 'bound_strongly_convex', 'delta >= 0')
-    _require((2*B*gamma*lam <= 1), 'bound_strongly_convex', 'B <= 1/(2 gamma lam)')
     return D0*mpmath.exp(-2*T*gamma*lam) + (mpmath.mpf(1)/mpmath.mpf(2))*M2*delta*gamma/lam + (mpmath.mpf(1)/mpmath.mpf(2))*M2*gamma/lam
 
 
@@ -383,12 +383,12 @@ def updates_strongly_convex_theorem(M2, lam, eps, D0, delta):
     Expression (SymPy): ``M2*(log(D0) - log(eps) + log(2))/(2*eps*lam**2)``
 
     Assumptions (checked; ValueError if violated):
+        eps < 2 D0 (else no update is needed)
         M2 > 0
         lam > 0
         eps > 0
         D0 > 0
         delta >= 0
-        eps < 2 D0 (else no update is needed)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -397,12 +397,12 @@ def updates_strongly_convex_theorem(M2, lam, eps, D0, delta):
     eps = _as_mpf(eps, 'eps', 'updates_strongly_convex_theorem')
     D0 = _as_mpf(D0, 'D0', 'updates_strongly_convex_theorem')
     delta = _as_mpf(delta, 'delta', 'updates_strongly_convex_theorem')
+    _require((2*D0 > eps), 'updates_strongly_convex_theorem', 'eps < 2 D0 (else no update is needed)')
     _require((M2 > 0), 'updates_strongly_convex_theorem', 'M2 > 0')
     _require((lam > 0), 'updates_strongly_convex_theorem', 'lam > 0')
     _require((eps > 0), 'updates_strongly_convex_theorem', 'eps > 0')
     _require((D0 > 0), 'updates_strongly_convex_theorem', 'D0 > 0')
     _require((delta >= 0), 'updates_strongly_convex_theorem', 'delta >= 0')
-    _require((2*D0 > eps), 'updates_strongly_convex_theorem', 'eps < 2 D0 (else no update is needed)')
     return (mpmath.mpf(1)/mpmath.mpf(2))*M2*(mpmath.log(D0) - mpmath.log(eps) + mpmath.log(2))/(eps*lam**2)
 
 
@@ -412,12 +412,12 @@ def updates_strongly_convex_table1(M2, lam, eps, D0, delta):
     Expression (SymPy): ``M2*(delta + 1)*(log(D0) - log(eps) + log(2))/(2*eps*lam**2)``
 
     Assumptions (checked; ValueError if violated):
+        eps < 2 D0 (else no update is needed)
         M2 > 0
         lam > 0
         eps > 0
         D0 > 0
         delta >= 0
-        eps < 2 D0 (else no update is needed)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -426,12 +426,12 @@ def updates_strongly_convex_table1(M2, lam, eps, D0, delta):
     eps = _as_mpf(eps, 'eps', 'updates_strongly_convex_table1')
     D0 = _as_mpf(D0, 'D0', 'updates_strongly_convex_table1')
     delta = _as_mpf(delta, 'delta', 'updates_strongly_convex_table1')
+    _require((2*D0 > eps), 'updates_strongly_convex_table1', 'eps < 2 D0 (else no update is needed)')
     _require((M2 > 0), 'updates_strongly_convex_table1', 'M2 > 0')
     _require((lam > 0), 'updates_strongly_convex_table1', 'lam > 0')
     _require((eps > 0), 'updates_strongly_convex_table1', 'eps > 0')
     _require((D0 > 0), 'updates_strongly_convex_table1', 'D0 > 0')
     _require((delta >= 0), 'updates_strongly_convex_table1', 'delta >= 0')
-    _require((2*D0 > eps), 'updates_strongly_convex_table1', 'eps < 2 D0 (else no update is needed)')
     return (mpmath.mpf(1)/mpmath.mpf(2))*M2*(delta + 1)*(mpmath.log(D0) - mpmath.log(eps) + mpmath.log(2))/(eps*lam**2)
 
 
@@ -600,6 +600,7 @@ def bound_pl(T, gamma, beta, mu, B, F0, M2, delta):
     Expression (SymPy): ``F0*exp(-2*T*gamma*mu) + M2*beta*delta*gamma/(4*mu) + M2*beta*gamma/(4*mu)``
 
     Assumptions (checked; ValueError if violated):
+        B <= 1/(2 gamma mu)
         T > 0
         gamma > 0
         beta > 0
@@ -609,7 +610,6 @@ def bound_pl(T, gamma, beta, mu, B, F0, M2, delta):
         F0 > 0
         M2 > 0
         delta >= 0
-        B <= 1/(2 gamma mu)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -621,6 +621,7 @@ def bound_pl(T, gamma, beta, mu, B, F0, M2, delta):
     F0 = _as_mpf(F0, 'F0', 'bound_pl')
     M2 = _as_mpf(M2, 'M2', 'bound_pl')
     delta = _as_mpf(delta, 'delta', 'bound_pl')
+    _require((2*B*gamma*mu <= 1), 'bound_pl', 'B <= 1/(2 gamma mu)')
     _require((T > 0), 'bound_pl', 'T > 0')
     _require((gamma > 0), 'bound_pl', 'gamma > 0')
     _require((beta > 0), 'bound_pl', 'beta > 0')
@@ -630,7 +631,6 @@ def bound_pl(T, gamma, beta, mu, B, F0, M2, delta):
     _require((F0 > 0), 'bound_pl', 'F0 > 0')
     _require((M2 > 0), 'bound_pl', 'M2 > 0')
     _require((delta >= 0), 'bound_pl', 'delta >= 0')
-    _require((2*B*gamma*mu <= 1), 'bound_pl', 'B <= 1/(2 gamma mu)')
     return F0*mpmath.exp(-2*T*gamma*mu) + (mpmath.mpf(1)/mpmath.mpf(4))*M2*beta*delta*gamma/mu + (mpmath.mpf(1)/mpmath.mpf(4))*M2*beta*gamma/mu
 
 
@@ -640,13 +640,13 @@ def updates_pl_theorem(M2, beta, mu, eps, F0, delta):
     Expression (SymPy): ``M2*beta*(log(F0) - log(eps) + log(2))/(4*eps*mu**2)``
 
     Assumptions (checked; ValueError if violated):
+        eps < 2 (F(w0) - F*) (else no update is needed)
         M2 > 0
         beta > 0
         mu > 0
         eps > 0
         F0 > 0
         delta >= 0
-        eps < 2 (F(w0) - F*) (else no update is needed)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -656,13 +656,13 @@ def updates_pl_theorem(M2, beta, mu, eps, F0, delta):
     eps = _as_mpf(eps, 'eps', 'updates_pl_theorem')
     F0 = _as_mpf(F0, 'F0', 'updates_pl_theorem')
     delta = _as_mpf(delta, 'delta', 'updates_pl_theorem')
+    _require((2*F0 > eps), 'updates_pl_theorem', 'eps < 2 (F(w0) - F*) (else no update is needed)')
     _require((M2 > 0), 'updates_pl_theorem', 'M2 > 0')
     _require((beta > 0), 'updates_pl_theorem', 'beta > 0')
     _require((mu > 0), 'updates_pl_theorem', 'mu > 0')
     _require((eps > 0), 'updates_pl_theorem', 'eps > 0')
     _require((F0 > 0), 'updates_pl_theorem', 'F0 > 0')
     _require((delta >= 0), 'updates_pl_theorem', 'delta >= 0')
-    _require((2*F0 > eps), 'updates_pl_theorem', 'eps < 2 (F(w0) - F*) (else no update is needed)')
     return (mpmath.mpf(1)/mpmath.mpf(4))*M2*beta*(mpmath.log(F0) - mpmath.log(eps) + mpmath.log(2))/(eps*mu**2)
 
 
@@ -672,13 +672,13 @@ def updates_pl_table1(M2, beta, mu, eps, F0, delta):
     Expression (SymPy): ``M2*beta*(delta + 1)*(log(F0) - log(eps) + log(2))/(4*eps*mu**2)``
 
     Assumptions (checked; ValueError if violated):
+        eps < 2 (F(w0) - F*) (else no update is needed)
         M2 > 0
         beta > 0
         mu > 0
         eps > 0
         F0 > 0
         delta >= 0
-        eps < 2 (F(w0) - F*) (else no update is needed)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -688,11 +688,11 @@ def updates_pl_table1(M2, beta, mu, eps, F0, delta):
     eps = _as_mpf(eps, 'eps', 'updates_pl_table1')
     F0 = _as_mpf(F0, 'F0', 'updates_pl_table1')
     delta = _as_mpf(delta, 'delta', 'updates_pl_table1')
+    _require((2*F0 > eps), 'updates_pl_table1', 'eps < 2 (F(w0) - F*) (else no update is needed)')
     _require((M2 > 0), 'updates_pl_table1', 'M2 > 0')
     _require((beta > 0), 'updates_pl_table1', 'beta > 0')
     _require((mu > 0), 'updates_pl_table1', 'mu > 0')
     _require((eps > 0), 'updates_pl_table1', 'eps > 0')
     _require((F0 > 0), 'updates_pl_table1', 'F0 > 0')
     _require((delta >= 0), 'updates_pl_table1', 'delta >= 0')
-    _require((2*F0 > eps), 'updates_pl_table1', 'eps < 2 (F(w0) - F*) (else no update is needed)')
     return (mpmath.mpf(1)/mpmath.mpf(4))*M2*beta*(delta + 1)*(mpmath.log(F0) - mpmath.log(eps) + mpmath.log(2))/(eps*mu**2)

@@ -131,12 +131,12 @@ def discrete_mode_second_moment(delta, m, s, lam):
     Expression (SymPy): ``-delta*s/(lam*m*(delta*lam - 2))``
 
     Assumptions (checked; ValueError if violated):
+        delta*lam < 2 (the discrete recursion is stable)
         delta > 0
         m must be an integer
         m >= 1
         s >= 0
         lam > 0
-        delta*lam < 2 (the discrete recursion is stable)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -145,12 +145,12 @@ def discrete_mode_second_moment(delta, m, s, lam):
     s = _as_float(s, 's', 'discrete_mode_second_moment')
     lam = _as_float(lam, 'lam', 'discrete_mode_second_moment')
     with numpy.errstate(all='ignore'):
+        _require(numpy.less(delta*lam, 2), 'discrete_mode_second_moment', 'delta*lam < 2 (the discrete recursion is stable)')
         _require(numpy.greater(delta, 0), 'discrete_mode_second_moment', 'delta > 0')
         _require(numpy.equal(m, numpy.floor(m)), 'discrete_mode_second_moment', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 'discrete_mode_second_moment', 'm >= 1')
         _require(numpy.greater_equal(s, 0), 'discrete_mode_second_moment', 's >= 0')
         _require(numpy.greater(lam, 0), 'discrete_mode_second_moment', 'lam > 0')
-        _require(numpy.less(delta*lam, 2), 'discrete_mode_second_moment', 'delta*lam < 2 (the discrete recursion is stable)')
         return _out(-delta*s/(lam*m*(delta*lam - 2)))
 
 
@@ -161,12 +161,12 @@ def discrete_mode_excess_loss(delta, m, s, lam):
     Expression (SymPy): ``-delta*s/(2*m*(delta*lam - 2))``
 
     Assumptions (checked; ValueError if violated):
+        delta*lam < 2 (the discrete recursion is stable)
         delta > 0
         m must be an integer
         m >= 1
         s >= 0
         lam > 0
-        delta*lam < 2 (the discrete recursion is stable)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
@@ -175,12 +175,12 @@ def discrete_mode_excess_loss(delta, m, s, lam):
     s = _as_float(s, 's', 'discrete_mode_excess_loss')
     lam = _as_float(lam, 'lam', 'discrete_mode_excess_loss')
     with numpy.errstate(all='ignore'):
+        _require(numpy.less(delta*lam, 2), 'discrete_mode_excess_loss', 'delta*lam < 2 (the discrete recursion is stable)')
         _require(numpy.greater(delta, 0), 'discrete_mode_excess_loss', 'delta > 0')
         _require(numpy.equal(m, numpy.floor(m)), 'discrete_mode_excess_loss', 'm must be an integer')
         _require(numpy.greater_equal(m, 1), 'discrete_mode_excess_loss', 'm >= 1')
         _require(numpy.greater_equal(s, 0), 'discrete_mode_excess_loss', 's >= 0')
         _require(numpy.greater(lam, 0), 'discrete_mode_excess_loss', 'lam > 0')
-        _require(numpy.less(delta*lam, 2), 'discrete_mode_excess_loss', 'delta*lam < 2 (the discrete recursion is stable)')
         return _out(-1/2*delta*s/(m*(delta*lam - 2)))
 
 
@@ -191,16 +191,16 @@ def sde_relative_error_mode(delta, lam):
     Expression (SymPy): ``delta*lam/2``
 
     Assumptions (checked; ValueError if violated):
+        delta*lam < 2 (the discrete recursion is stable)
         delta > 0
         lam > 0
-        delta*lam < 2 (the discrete recursion is stable)
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
     delta = _as_float(delta, 'delta', 'sde_relative_error_mode')
     lam = _as_float(lam, 'lam', 'sde_relative_error_mode')
     with numpy.errstate(all='ignore'):
+        _require(numpy.less(delta*lam, 2), 'sde_relative_error_mode', 'delta*lam < 2 (the discrete recursion is stable)')
         _require(numpy.greater(delta, 0), 'sde_relative_error_mode', 'delta > 0')
         _require(numpy.greater(lam, 0), 'sde_relative_error_mode', 'lam > 0')
-        _require(numpy.less(delta*lam, 2), 'sde_relative_error_mode', 'delta*lam < 2 (the discrete recursion is stable)')
         return _out((1/2)*delta*lam)

@@ -122,12 +122,12 @@ def discrete_mode_second_moment(delta, m, s, lam):
     Expression (SymPy): ``-delta*s/(lam*m*(delta*lam - 2))``
 
     Assumptions (checked; ValueError if violated):
+        delta*lam < 2 (the discrete recursion is stable)
         delta > 0
         m must be an integer
         m >= 1
         s >= 0
         lam > 0
-        delta*lam < 2 (the discrete recursion is stable)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -135,12 +135,12 @@ def discrete_mode_second_moment(delta, m, s, lam):
     m = _as_mpf(m, 'm', 'discrete_mode_second_moment')
     s = _as_mpf(s, 's', 'discrete_mode_second_moment')
     lam = _as_mpf(lam, 'lam', 'discrete_mode_second_moment')
+    _require((delta*lam < 2), 'discrete_mode_second_moment', 'delta*lam < 2 (the discrete recursion is stable)')
     _require((delta > 0), 'discrete_mode_second_moment', 'delta > 0')
     _require((m == mpmath.floor(m)), 'discrete_mode_second_moment', 'm must be an integer')
     _require((m >= 1), 'discrete_mode_second_moment', 'm >= 1')
     _require((s >= 0), 'discrete_mode_second_moment', 's >= 0')
     _require((lam > 0), 'discrete_mode_second_moment', 'lam > 0')
-    _require((delta*lam < 2), 'discrete_mode_second_moment', 'delta*lam < 2 (the discrete recursion is stable)')
     return -delta*s/(lam*m*(delta*lam - 2))
 
 
@@ -151,12 +151,12 @@ def discrete_mode_excess_loss(delta, m, s, lam):
     Expression (SymPy): ``-delta*s/(2*m*(delta*lam - 2))``
 
     Assumptions (checked; ValueError if violated):
+        delta*lam < 2 (the discrete recursion is stable)
         delta > 0
         m must be an integer
         m >= 1
         s >= 0
         lam > 0
-        delta*lam < 2 (the discrete recursion is stable)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -164,12 +164,12 @@ def discrete_mode_excess_loss(delta, m, s, lam):
     m = _as_mpf(m, 'm', 'discrete_mode_excess_loss')
     s = _as_mpf(s, 's', 'discrete_mode_excess_loss')
     lam = _as_mpf(lam, 'lam', 'discrete_mode_excess_loss')
+    _require((delta*lam < 2), 'discrete_mode_excess_loss', 'delta*lam < 2 (the discrete recursion is stable)')
     _require((delta > 0), 'discrete_mode_excess_loss', 'delta > 0')
     _require((m == mpmath.floor(m)), 'discrete_mode_excess_loss', 'm must be an integer')
     _require((m >= 1), 'discrete_mode_excess_loss', 'm >= 1')
     _require((s >= 0), 'discrete_mode_excess_loss', 's >= 0')
     _require((lam > 0), 'discrete_mode_excess_loss', 'lam > 0')
-    _require((delta*lam < 2), 'discrete_mode_excess_loss', 'delta*lam < 2 (the discrete recursion is stable)')
     return -mpmath.mpf(1)/mpmath.mpf(2)*delta*s/(m*(delta*lam - 2))
 
 
@@ -180,15 +180,15 @@ def sde_relative_error_mode(delta, lam):
     Expression (SymPy): ``delta*lam/2``
 
     Assumptions (checked; ValueError if violated):
+        delta*lam < 2 (the discrete recursion is stable)
         delta > 0
         lam > 0
-        delta*lam < 2 (the discrete recursion is stable)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
     delta = _as_mpf(delta, 'delta', 'sde_relative_error_mode')
     lam = _as_mpf(lam, 'lam', 'sde_relative_error_mode')
+    _require((delta*lam < 2), 'sde_relative_error_mode', 'delta*lam < 2 (the discrete recursion is stable)')
     _require((delta > 0), 'sde_relative_error_mode', 'delta > 0')
     _require((lam > 0), 'sde_relative_error_mode', 'lam > 0')
-    _require((delta*lam < 2), 'sde_relative_error_mode', 'delta*lam < 2 (the discrete recursion is stable)')
     return (mpmath.mpf(1)/mpmath.mpf(2))*delta*lam
