@@ -486,7 +486,7 @@ def _check_thm4_identity() -> Outcome:
     ev.append(Evidence("symbolic", "at t = 0 the printed identity reduces to (p+1)/b ||W2^T Delta||^2: holds", t0_ok, {}))
     fails, corr_bad, det = [], [], []
     for lab, c, beta in _dl_polys():
-        if c.layer != 1 or c.t != 1:
+        if c.layer != 1 or c.t == 0:
             continue
         e2, msq = layer1_factor_moments(c)
         pp = c.p
@@ -500,9 +500,9 @@ def _check_thm4_identity() -> Outcome:
             corr_bad.append(lab)
         det.append({"case": lab, "beta_1..3": [float(x) for x in beta[1:4]],
                     "printed_1..3": [float(x) for x in printed[1:4]]})
-    ev.append(Evidence("exhaustive", "t = 1: printed (1/b)((p+2) E||G_t||^2 - ||E G_t||^2) vs the exact variance",
+    ev.append(Evidence("exhaustive", "t = 1, 2: printed (1/b)((p+2) E||G_t||^2 - ||E G_t||^2) vs the exact variance",
                        bool(fails), {"printed_fails": fails, "cases": det}))
-    ev.append(Evidence("exhaustive", "t = 1: corrected var = (1 + (p+1)/b) E||G_t||^2 - ||E G_t||^2 equals the exact "
+    ev.append(Evidence("exhaustive", "t = 1, 2: corrected var = (1 + (p+1)/b) E||G_t||^2 - ||E G_t||^2 equals the exact "
                        "variance", not corr_bad, {"corrected_fails": corr_bad}))
     return Outcome(printed=t0_ok and not fails, evidence=ev, corrected=t0_ok and not corr_bad)
 
