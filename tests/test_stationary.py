@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from verify import codegen
 from verify import stationary_numeric as N
+from verify.checks.stationary import _random_psd as _psd
+from verify.checks.stationary import _random_spd as _spd
 from verify.claims import Verdict, registry, run_claims
 from verify.generated import stationary as G
 from verify.generated import stationary_mp as GM
@@ -24,17 +26,6 @@ def _reset_state():
     random.seed(0)
     yield
     mpmath.mp.dps = 15
-
-
-def _spd(rng, p, lo=0.05, hi=5.0):
-    Q, _ = np.linalg.qr(rng.standard_normal((p, p)))
-    lam = np.exp(rng.uniform(np.log(lo), np.log(hi), p))
-    return (Q * lam) @ Q.T
-
-
-def _psd(rng, p, rank=None):
-    B = rng.standard_normal((p, rank or p))
-    return B @ B.T / p
 
 
 # --- generated code ------------------------------------------------------------

@@ -96,6 +96,18 @@ def test_sgd_engine_matches_enumeration_float():
     assert np.allclose(ex, en, rtol=1e-12, atol=0)
 
 
+def test_harness_torch_recursion_is_the_engine_recursion():
+    """The harness runs the engine's step (``sgd_moment_step``) on torch tensors: same float64
+    operations, so agreement to round-off (1e-12 relative; bit-identical on the CPU here)."""
+    from verify.harness.experiments.volterra import _exact_sgd_torch
+
+    A, b, x0 = E.make_problem(30, 8, 0)
+    for delta in (0.0, 0.1):
+        ex = E.sgd_exact_expected_loss(A, b, x0, delta, 0.5, 90, 30)
+        th = _exact_sgd_torch(A, b, x0, delta, 0.5, 90, 30, "cpu")
+        assert np.allclose(th, ex, rtol=1e-12, atol=0)
+
+
 def test_engine_bad_input():
     with pytest.raises(ValueError):
         E.make_problem(0, 3, 1)

@@ -297,8 +297,6 @@ def sgd_exact_expected_loss(A, b, x0, delta, gamma, steps: int, record_every: in
     x_tilde = np.asarray(x_tilde)
     rho = b - A @ x_tilde
     G = -A * rho[:, None] + (delta / n) * x_tilde[None, :]
-    I = _eye(d, A) if exact else np.eye(d)
-    Hd = H + delta * I
     e0 = x0 - x_tilde
     m = e0.copy()
     M = np.outer(e0, e0)
@@ -315,17 +313,28 @@ def sgd_exact_expected_loss(A, b, x0, delta, gamma, steps: int, record_every: in
         if k == steps:
             break
         g = gam(k / n) if not exact else gamma
-        q = ((A @ M) * A).sum(axis=1)
-        Am = A @ m
-        HM = H @ M
-        # A^T diag(q) A + A^T diag(Am) G + G^T diag(Am) A + G^T G in two products
-        noise = A.T @ (A * q[:, None] + G * Am[:, None]) + G.T @ (A * Am[:, None] + G)
-        noise = noise + (delta / n) * (HM + HM.T) + (delta * delta / n) * M
-        HdM = HM + delta * M
-        M = M - (g / n) * (HdM + HdM.T) + (g * g / n) * noise
-        M = (M + M.T) / 2  # symmetric in exact arithmetic; keep round-off symmetric too
-        m = m - (g / n) * (Hd @ m)
+        M, m = sgd_moment_step(A, G, H, M, m, g, delta)
     return np.array(out, dtype=object if exact else float)
+
+
+def sgd_moment_step(A, G, H, M, m, g, delta):
+    """One step of the exact ``(M, m)`` recursion of :func:`sgd_exact_expected_loss`.
+
+    Array-API neutral: numpy float or object (``Fraction``) arrays, or torch tensors (the
+    harness runs it on the replicas' device); ``G`` holds the rows ``grad f_i(x_tilde)``.
+    """
+    n = A.shape[0]
+    q = ((A @ M) * A).sum(1)
+    Am = A @ m
+    HM = H @ M
+    # A^T diag(q) A + A^T diag(Am) G + G^T diag(Am) A + G^T G in two products
+    noise = A.T @ (A * q[:, None] + G * Am[:, None]) + G.T @ (A * Am[:, None] + G)
+    noise = noise + (delta / n) * (HM + HM.T) + (delta * delta / n) * M
+    HdM = HM + delta * M
+    M = M - (g / n) * (HdM + HdM.T) + (g * g / n) * noise
+    M = (M + M.T) / 2  # symmetric in exact arithmetic; keep round-off symmetric too
+    m = m - (g / n) * (H @ m + delta * m)
+    return M, m
 
 
 def sgd_enumerate_expected_loss(A, b, x0, delta, gamma, steps: int):

@@ -36,7 +36,8 @@ def _torch():
 
 
 def _exact_sgd_torch(A, b, x0, delta, gamma, steps, every, device):
-    """Exact E L(x_k) of single-sample SGD (the recursion of ``E.sgd_exact_expected_loss``) in torch."""
+    """Exact E L(x_k) of single-sample SGD: ``E.sgd_exact_expected_loss``'s recursion
+    (``E.sgd_moment_step``) run on torch tensors on the replicas' device."""
     torch = _torch()
     A_ = torch.as_tensor(A, dtype=torch.float64, device=device)
     n, d = A_.shape
@@ -55,15 +56,7 @@ def _exact_sgd_torch(A, b, x0, delta, gamma, steps, every, device):
             out.append(Lt - delta * float(xt @ m) + 0.5 * float(torch.sum(H * M)))
         if k == steps:
             break
-        q = ((A_ @ M) * A_).sum(1)
-        Am = A_ @ m
-        HM = H @ M
-        noise = A_.T @ (A_ * q[:, None] + Gm * Am[:, None]) + Gm.T @ (A_ * Am[:, None] + Gm)
-        noise = noise + (delta / n) * (HM + HM.T) + (delta * delta / n) * M
-        HdM = HM + delta * M
-        M = M - (gamma / n) * (HdM + HdM.T) + (gamma * gamma / n) * noise
-        M = (M + M.T) / 2
-        m = m - (gamma / n) * (H @ m + delta * m)
+        M, m = E.sgd_moment_step(A_, Gm, H, M, m, gamma, delta)
     return np.array(out)
 
 
