@@ -22,6 +22,7 @@ from verify.claims import Claim, Erratum, Evidence, Outcome
 from verify.deep_linear import (
     DeepLinearCase,
     _mm,
+    _sub,
     _trace,
     _tr,
     b0_derivative,
@@ -378,14 +379,16 @@ def _check_dl_t0() -> Outcome:
     ev.append(Evidence("symbolic", "printed fact E tr(x x^T A x x^T) = (p + 2) tr(A) (p = 3, symbolic A)", const_ok, {}))
     # engine agrees with the closed form at t = 0
     bad = []
+    closed = {e.name: e for e in dv.exports() if e.name in ("var_g1_t0", "var_g2_t0")}  # the derivation's forms
     for lab, c, beta in _dl_polys():
         if c.t != 0:
             continue
-        from verify.deep_linear import _mm, _sub, _tr
         Delta = _sub(_mm(c.W2, c.W1), c.T)
-        fro = lambda M: sum(x * x for r in M for x in r)  # noqa: E731
-        want = (c.p + 1) * fro(_mm(_tr(c.W2), Delta)) if c.layer == 1 else \
-            fro(_mm(Delta, _tr(c.W1))) + fro(c.W1) * fro(Delta)
+        fro = lambda M: sp.Rational(sum(x * x for r in M for x in r))  # noqa: E731
+        e = closed["var_g1_t0" if c.layer == 1 else "var_g2_t0"]
+        vals = {"p": c.p, "b": 1, "G_sq": fro(_mm(_tr(c.W2), Delta)), "DW_sq": fro(_mm(Delta, _tr(c.W1))),
+                "W1_sq": fro(c.W1), "Delta_sq": fro(Delta)}
+        want = e.expr.subs({a: vals[a.name] for a in e.args})  # coefficient of 1/b: the form at b = 1
         if list(beta) != [0, want] and not (want == 0 and poly_degree(beta) < 0):
             bad.append(lab)
     ev.append(Evidence("exhaustive", "exact engine (Wishart MGF moments) reproduces the closed form at every dims "
