@@ -254,10 +254,17 @@ def _check_rates() -> Outcome:
                        "= 2 gamma lam_min + alpha/t with alpha -> 3/2 (monotonically, |alpha - 3/2| < 0.02 at t = 80)",
                        ok_sub, sub))
     sym = sp.simplify(V.lambda_star_mp().subs({V.gamma: sp.Rational(6), V.r: sp.Rational(1, 4)}))
+    # the closed form must make the pole condition's m(z) = (2/(gamma r) - 1 - z)/z^2 a root of the
+    # Stieltjes quadratic: exact residual at rational (gamma, r)
+    m_pole = (2 / (V.gamma * V.r) - 1 - V.z) / V.z**2
+    resid = V.mp_stieltjes_quadratic().subs(sp.Symbol("m"), m_pole)
+    pts = [(6, sp.Rational(1, 4)), (5, sp.Rational(1, 10)), (9, sp.Rational(1, 2)), (3, sp.Rational(4, 5))]
+    res_ok = all(sp.simplify(resid.subs({V.gamma: g_, V.r: r_}).subs(
+        V.z, V.lambda_star_mp().subs({V.gamma: g_, V.r: r_}))) == 0 for g_, r_ in pts)
     ev.append(Evidence("symbolic", "lambda*(gamma) closed form from the pole equation and the MP Stieltjes quadratic "
-                       "r z m^2 + (z - 1 + r) m + 1 = 0", True, {"lambda_star": str(V.lambda_star_mp()),
-                                                                 "example_gamma=6,r=1/4": str(sym)}))
-    return Outcome(printed=ok_sup and ok_sub, evidence=ev)
+                       "r z m^2 + (z - 1 + r) m + 1 = 0: the residual vanishes exactly at 4 rational (gamma, r)",
+                       res_ok, {"lambda_star": str(V.lambda_star_mp()), "example_gamma=6,r=1/4": str(sym)}))
+    return Outcome(printed=ok_sup and ok_sub and res_ok, evidence=ev)
 
 
 # --------------------------------------------------------------------------- claim 7
