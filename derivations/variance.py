@@ -228,19 +228,20 @@ def theorem3_degrees() -> dict[str, sp.Expr]:
 
         q <= sum_j (k_j - 1) = (3^{t+1} - 1) d / 2 + (3^t - 1) d' / 2 - (t + 1)     (d >= 1),
 
-    one less ``-1`` when ``d = 0`` (block t absent).  The coefficients have degree
+    one less ``-1`` when ``d = 0`` and ``d' >= 1`` (block t absent).  The coefficients have degree
     ``d 3^{t+1} + d' 3^t = 3^t (3 d + d')`` in the initial weights.
     """
     D = sp.Function("D")
     j = sp.Symbol("j", integer=True)
     DW = sp.rsolve(D(j + 1) - 3 * D(j), D(j), {D(1): 1})  # degree of W_t in block t - j
     Dw = sp.rsolve(D(j + 1) - 3 * D(j), D(j), {D(0): 1})  # degree of W_t in the weights, j = t
-    table = update_degrees(6)
-    for row in table:
+    for row in update_degrees(6):  # the closed forms must reproduce the step-by-step count
         t = row["t"]
-        for jj in range(1, t + 1):
-            assert row["W"][t - jj] == DW.subs(j, jj) and row["g"][t - jj] == 3 * DW.subs(j, jj)
-        assert row["g"][t] == 1 and row["W"][-1] == Dw.subs(j, t) and row["g"][-1] == 3 * Dw.subs(j, t)
+        ok = row["g"][t] == 1 and row["W"][-1] == Dw.subs(j, t) and row["g"][-1] == 3 * Dw.subs(j, t)
+        ok &= all(row["W"][t - jj] == DW.subs(j, jj) and row["g"][t - jj] == 3 * DW.subs(j, jj)
+                  for jj in range(1, t + 1))
+        if not ok:
+            raise RuntimeError(f"degree recurrence does not match the update's bookkeeping at t = {t}")
     k_j = d_ * 3 * DW.subs(j, j_) + dp_ * DW.subs(j, j_)
     derived = sp.simplify(sp.summation(k_j - 1, (j_, 1, t_)) + d_ - 1)
     derived_d0 = sp.simplify(sp.summation(k_j.subs(d_, 0) - 1, (j_, 1, t_)))
