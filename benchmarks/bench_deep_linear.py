@@ -1,8 +1,8 @@
 """Timing of the exact deep-linear engine, against the SymPy reference engine in the same run.
 
 Prints, for every dims (p, p1, p2) with entries up to ``--max-dim`` and t = 0, 1, 2, the time of
-:func:`verify.deep_linear.variance_polynomial` (python-flint, blockwise expectations) and of
-:func:`verify.deep_linear_reference.variance_polynomial_reference` (SymPy rings, full
+:func:`verify.topics.variance.deep_linear.variance_polynomial` (python-flint, blockwise expectations) and of
+:func:`verify.topics.variance.deep_linear_reference.variance_polynomial_reference` (SymPy rings, full
 expansion), their ratio and the degree reached; then the largest t reached for the scalar
 network within ``--budget`` seconds by each engine.  Every case runs in its own process
 under a time limit (``--budget`` for the fast engine, ``--ref-budget`` for the reference).
@@ -23,8 +23,8 @@ import random
 import time
 from fractions import Fraction as F
 
-from verify.deep_linear import DeepLinearCase, variance_polynomial
-from verify.deep_linear_reference import variance_polynomial_reference
+from verify.topics.variance.deep_linear import DeepLinearCase, variance_polynomial
+from verify.topics.variance.deep_linear_reference import variance_polynomial_reference
 
 
 def _M(r, c, rng):

@@ -1,4 +1,4 @@
-"""Cost of the B_S estimators (verify.diversity_estimator) relative to one backward pass.
+"""Cost of the B_S estimators (verify.topics.diversity.estimator) relative to one backward pass.
 
 Model: a 64-32-10 tanh MLP (float64) on scikit-learn's digits (n = 1797).  All timings are
 measured in the same run, on the same machine and thread count, as the median of
@@ -43,7 +43,7 @@ def main(argv=None) -> int:
         return 2
     from sklearn.datasets import load_digits
 
-    from verify.diversity_estimator import batch_size_bound
+    from verify.topics.diversity.estimator import batch_size_bound
 
     torch.manual_seed(a.seed)
     ds = load_digits()

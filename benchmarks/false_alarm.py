@@ -1,7 +1,7 @@
 """Family-wise false-alarm rate and power of the harness's Monte-Carlo decision (paper 000).
 
 For each of ``--seeds`` seeds this runs every Monte-Carlo comparison of the quick
-harness for paper 000 (:mod:`verify.harness.experiments.interpolation`: second moments
+harness for paper 000 (:mod:`verify.topics.interpolation.montecarlo`: second moments
 against the exact recursion and Theorem 1/2 bounds, the tight instance of Theorem 3,
 iterations-vs-m on a synthetic spectrum and on the digits kernel), decides with Holm's
 step-down at family-wise level ``--alpha`` exactly as ``batchproof harness`` does, and
@@ -13,7 +13,7 @@ counts the seeds on which anything was rejected.
 * **power**: the same runs with a planted 10 % error — ``step``: the simulation's step
   size is ``1.1 η`` while every prediction uses ``η``; ``noise``: the exact recursion's
   with-replacement noise constant ``1/m`` becomes ``1.1/m`` (a mutant of
-  :func:`verify.interpolation_exact.second_moment_curve`).  Power = fraction of seeds
+  :func:`verify.topics.interpolation.engine.second_moment_curve`).  Power = fraction of seeds
   that reject.
 
 Default size = the quick run's own (``interpolation.run`` with R = 2000 replicas; n = 64
@@ -56,7 +56,7 @@ def binom_upper_p(k: int, n: int, p: float) -> float:
 
 def mutant_second_moment_curve(X, eta, m, e0, T, stop_loss_below=None):
     """Planted error: the exact recursion with its ``1/m`` noise constant times 1.1."""
-    from verify.interpolation_exact import second_moment_curve
+    from verify.topics.interpolation.engine import second_moment_curve
 
     return second_moment_curve(X, eta, m, e0, T, stop_loss_below, noise_factor=1.1)
 
@@ -64,11 +64,11 @@ def mutant_second_moment_curve(X, eta, m, e0, T, stop_loss_below=None):
 def one_run(seed: int, R: int, alpha: float, plant: str):
     """The quick harness's comparisons for one seed (``interpolation.run`` itself, with the
     planted error patched in); returns Holm's decision, z-scores and the unresolved count."""
-    import verify.harness.experiments.interpolation as I
+    import verify.topics.interpolation.montecarlo as I
     from verify.harness import HarnessConfig
     from verify.harness.sgd import lsq_sgd_moments
     from verify.harness.stats import Comparison, holm
-    from verify.interpolation_exact import second_moment_curve
+    from verify.topics.interpolation.engine import second_moment_curve
 
     I.lsq_sgd_moments = lsq_sgd_moments
     I.second_moment_curve = second_moment_curve
@@ -145,7 +145,7 @@ def main(argv=None) -> int:
                   f"(95% CI {lo:.1%} .. {hi:.1%}); {res['seconds']:.0f} s", flush=True)
         out["results"][plant] = res
         if a.json:
-            from verify.results import provenance, write_json
+            from verify.core.results import provenance, write_json
 
             write_json(a.json, {**out, "provenance": provenance()})
     return 0

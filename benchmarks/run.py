@@ -275,7 +275,7 @@ def check_wall() -> dict:
 
 
 def exact_engines() -> dict:
-    from verify.interpolation_exact import enumerate_moments, random_instance, second_moment_curve
+    from verify.topics.interpolation.engine import enumerate_moments, random_instance, second_moment_curve
 
     out = {}
     for n, d, T in [(64, 64, 1000), (512, 512, 100)]:
@@ -334,7 +334,7 @@ def main() -> int:
         for k, v in e.items():
             print(f"exact engine: {k}: {v:.3f} s", flush=True)
     if a.json:
-        from verify.results import provenance, write_json
+        from verify.core.results import provenance, write_json
 
         write_json(a.json, {**res, "provenance": provenance()})
         print(f"wrote {a.json}")

@@ -5,9 +5,9 @@
 """
 
 MANIFEST: dict[str, str] = {
-    "diversity": "derivations.diversity",
-    "interpolation": "derivations.interpolation",
-    "stationary": "derivations.stationary",
-    "variance": "derivations.variance",
-    "volterra": "derivations.volterra",
+    "diversity": "derivations.diversity.derive",
+    "interpolation": "derivations.interpolation.derive",
+    "stationary": "derivations.stationary.derive",
+    "variance": "derivations.variance.derive",
+    "volterra": "derivations.volterra.derive",
 }

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from verify.browser import CHROMIUM_FLAGS, find_chromium
+from verify.core.browser import CHROMIUM_FLAGS, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [

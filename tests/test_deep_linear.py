@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from verify.deep_linear import (
+from verify.topics.variance.deep_linear import (
     DeepLinearCase,
     _moment_table,
     decreasing_for_all_b,
@@ -16,8 +16,8 @@ from verify.deep_linear import (
     variance_polynomial,
     wishart_moment,
 )
-from verify.deep_linear_cli import run_case
-from verify.variance_engine import eval_poly
+from verify.topics.variance.cli import run_case
+from verify.topics.variance.engine import eval_poly
 
 
 @pytest.mark.parametrize("p", [1, 2, 3])
@@ -91,8 +91,8 @@ def test_scalar_t4():
 @pytest.mark.parametrize("p", [1, 2, 3])
 def test_flint_moment_table_matches_sympy_reference(p):
     """The FLINT moment table equals the SymPy-ring one (same MGF, independent polynomial code)."""
-    from verify.deep_linear import _moment_table
-    from verify.deep_linear_reference import moment_table_reference
+    from verify.topics.variance.deep_linear import _moment_table
+    from verify.topics.variance.deep_linear_reference import moment_table_reference
 
     D = 5 if p < 3 else 4
     ref = moment_table_reference(p, D)
@@ -123,7 +123,7 @@ def test_fast_engine_matches_reference_engine(dims, t):
     (full expansion, all blocks at once), both layers, random rational weights and step sizes."""
     import random
 
-    from verify.deep_linear_reference import variance_polynomial_reference
+    from verify.topics.variance.deep_linear_reference import variance_polynomial_reference
 
     rng = random.Random(hash((dims, t)) % 1000)
     for layer in (1, 2):
@@ -136,7 +136,7 @@ def test_fast_engine_matches_reference_engine(dims, t):
 def test_term_expectation_scaled_weights():
     """E[g_{0,1}] = W2^T (W2 W1 - T) (E Xhat = I): with weights scaled by s the entry is
     s^3 (...) - s (...), and no power of 1/b appears."""
-    from verify.deep_linear import _mm, _sub, _tr, degrees, term_expectation
+    from verify.topics.variance.deep_linear import _mm, _sub, _tr, degrees, term_expectation
 
     c = _scalar(F(1, 2), F(1, 3), F(2), F(1, 10), 0)
     tr, rows = term_expectation(c, lambda tr: tr.g1, scale=True)
@@ -196,7 +196,7 @@ def test_cli_refuses_infeasible_case(tmp_path, capsys):
 
 
 def test_size_estimate_orders_cases():
-    from verify.deep_linear import LARGE_TERMS, estimated_terms
+    from verify.topics.variance.deep_linear import LARGE_TERMS, estimated_terms
 
     def c(p, t):
         return DeepLinearCase([[1] * p], [[1]], [[1] * p], [[1]], [F(1, 10)] * t, t)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from verify.claims import Verdict, registry, run_claims
+from verify.core.claims import Verdict, registry, run_claims
 import verify.generated.diversity as gen
 import verify.generated.diversity_mp as genmp
 
@@ -53,7 +53,7 @@ def test_printed_is_computed_and_evidence_nonempty(results):
 
 def test_generated_module_is_fresh():
     """Regenerate this topic's modules in memory and compare with the committed files."""
-    from verify import codegen
+    from verify.core import codegen
 
     fresh = codegen.render("diversity")
     for name, text in fresh.items():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from verify.diversity_estimator import (batch_size_bound, moments_from_gradients,
+from verify.topics.diversity.estimator import (batch_size_bound, moments_from_gradients,
                                         per_sample_gradients)
 from verify.harness.stats import z_critical
 

@@ -7,9 +7,9 @@ import math
 import pytest
 import torch
 
-from verify.diversity_estimator import batch_size_bound
+from verify.topics.diversity.estimator import batch_size_bound
 from verify.harness import HarnessConfig
-from verify.harness.experiments import diversity as E
+from verify.topics.diversity import montecarlo as E
 from verify.harness.stats import holm
 
 

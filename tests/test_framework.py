@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from verify import codegen
-from verify.claims import Claim, Erratum, Evidence, Outcome, Verdict, decide, registry, topics
+from verify.core import codegen
+from verify.core.claims import Claim, Erratum, Evidence, Outcome, Verdict, decide, registry, topics
 from verify.cli import main
 
 E_OK = Evidence("symbolic", "ok", True)
@@ -107,7 +107,7 @@ def test_cli_check_json_and_junit(tmp_path):
 
 
 def test_cli_check_exit_1_on_failed_claim(monkeypatch, tmp_path):
-    import verify.checks.interpolation as mod
+    import verify.topics.interpolation.claims as mod
 
     broken = Claim("interpolation.broken", "p", "w", "s", (), lambda: Outcome(False, [E_BAD]))
     monkeypatch.setattr(mod, "CLAIMS", [*mod.CLAIMS[:2], broken])
@@ -117,7 +117,7 @@ def test_cli_check_exit_1_on_failed_claim(monkeypatch, tmp_path):
 def test_atomic_write_leaves_nothing_half_written(tmp_path, monkeypatch):
     import os
 
-    from verify.results import atomic_write_text
+    from verify.core.results import atomic_write_text
 
     p = tmp_path / "r.json"
     atomic_write_text(p, "old")

@@ -32,7 +32,7 @@ EXPERIMENT = textwrap.dedent('''
     from verify.harness.sgd import lsq_sgd_moments
     from verify.harness.kernels import linreg_wor_moments
     from verify.harness.stats import Comparison
-    from verify.interpolation_exact import random_instance, second_moment_curve
+    from verify.topics.interpolation.engine import random_instance, second_moment_curve
 
     WAIT = os.environ.get("BP_WAIT_AT_MID") == "1"
 
@@ -158,7 +158,7 @@ DIST = textwrap.dedent('''
     import torch.distributed as dist
     from verify.harness.sgd import lsq_sgd_moments
     from verify.harness.kernels import linreg_wor_moments
-    from verify.interpolation_exact import random_instance
+    from verify.topics.interpolation.engine import random_instance
 
     def work():
         X = random_instance(30, 5, 1.0, 2)
@@ -217,7 +217,7 @@ def test_distributed_cli_outside_torchrun_is_a_usage_error():
 def test_same_seed_bit_identical_and_chunking_only_changes_rounding():
     from verify.harness.sgd import lsq_sgd_moments
     from verify.harness.stats import z_critical
-    from verify.interpolation_exact import random_instance
+    from verify.topics.interpolation.engine import random_instance
 
     X = random_instance(40, 8, 1.0, 9)
     times = np.array([0, 4, 16])

@@ -9,10 +9,10 @@ import sympy as sp
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from derivations import interpolation as D
+from derivations.interpolation import derive as D
 from verify.generated import interpolation as G
 from verify.generated import interpolation_mp as GM
-from verify.interpolation_exact import enumerate_moments, random_instance, second_moment_curve
+from verify.topics.interpolation.engine import enumerate_moments, random_instance, second_moment_curve
 
 EXPORTS = {e.name: e for e in D.exports()}
 
@@ -231,7 +231,7 @@ def test_harness_bad_input():
 
 
 def test_digits_kernel_features_have_beta_one():
-    from verify.harness.experiments.interpolation import digits_kernel_features
+    from verify.topics.interpolation.montecarlo import digits_kernel_features
 
     Phi, y, wstar = digits_kernel_features(64)
     assert np.allclose(np.sum(Phi**2, 1), 1.0, atol=1e-9)  # ||φ_i||^2 = K(x_i, x_i) = 1

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from verify import codegen
-from verify import stationary_numeric as N
-from verify.checks.stationary import _random_psd as _psd
-from verify.checks.stationary import _random_spd as _spd
-from verify.claims import Verdict, registry, run_claims
+from verify.core import codegen
+from verify.topics.stationary import engine as N
+from verify.topics.stationary.claims import _random_psd as _psd
+from verify.topics.stationary.claims import _random_spd as _spd
+from verify.core.claims import Verdict, registry, run_claims
 from verify.generated import stationary as G
 from verify.generated import stationary_mp as GM
 
@@ -254,7 +254,7 @@ def test_ls_interpolating_minimum_has_zero_stationary_loss():
 
 # --- claims --------------------------------------------------------------------------------
 def test_table1_facts():
-    from verify.checks.stationary import table_row_facts
+    from verify.topics.stationary.claims import table_row_facts
 
     f = table_row_facts(2)
     assert f["label"] == "4" and not f["label_ok"]

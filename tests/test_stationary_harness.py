@@ -12,9 +12,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from verify import stationary_numeric as N
+from verify.topics.stationary import engine as N
 from verify.harness import HarnessConfig, run_topic
-from verify.harness.experiments import stationary as E
+from verify.topics.stationary import montecarlo as E
 from verify.harness.stats import z_critical
 
 Z = z_critical(1e-3)

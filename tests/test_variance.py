@@ -9,8 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from verify.claims import Verdict, registry, run_claims
-from verify.variance_engine import (
+from verify.core.claims import Verdict, registry, run_claims
+from verify.topics.variance.engine import (
     LinRegData,
     LinRegMoments,
     c_b,
@@ -84,8 +84,8 @@ def test_claims_verdicts():
 def test_degree_bookkeeping_matches_engine_polynomials():
     """Theorem 3's derivation tracks degrees by max/plus on the update rule; the engine's actual
     polynomials (t = 2, initial weights scaled by s) have exactly those block and weight degrees."""
-    from derivations.variance import update_degrees
-    from verify.deep_linear import DeepLinearCase, trajectory
+    from derivations.variance.derive import update_degrees
+    from verify.topics.variance.deep_linear import DeepLinearCase, trajectory
 
     case = DeepLinearCase([[F(1, 2)], [F(-1, 3)]], [[F(3, 4), F(1, 5)]], [[F(1)], [F(1, 2)]], [[F(1, 4), F(2)]],
                           [F(1, 10), F(1, 7)], 2, 1)
@@ -104,7 +104,7 @@ def test_degree_bookkeeping_matches_engine_polynomials():
 
 
 def test_theorem3_table_is_tight_and_printed_bound_loose_by_t_plus_1():
-    from verify.checks.variance import theorem3_table
+    from verify.topics.variance.claims import theorem3_table
 
     rows = theorem3_table()
     assert len(rows) >= 50
@@ -160,7 +160,7 @@ def test_generated_lemma1_against_enumeration():
 @pytest.mark.slow
 def test_diabetes_t20_exact():
     """The real dataset at t = 20: Corollary 1 at every b in [442] (exact; ~20 s)."""
-    from verify.checks.variance import _moments, _nonincreasing_all_b
+    from verify.topics.variance.claims import _moments, _nonincreasing_all_b
 
     mom = _moments("diabetes n=442 p=10", full=True)
     for t in (1, 10, 20):

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from verify.harness import HarnessConfig
-from verify.harness.experiments import variance as V
+from verify.topics.variance import montecarlo as V
 
 
 def test_pareto_k_hat_calibration():

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from verify import volterra_engine as E
+from verify.topics.volterra import engine as E
 from verify.generated import volterra as G
 from verify.generated import volterra_mp as GM
 
@@ -24,7 +24,7 @@ def _reset_mp():
 
 
 def test_generated_is_fresh():
-    from verify import codegen
+    from verify.core import codegen
 
     for name, text in codegen.render("volterra").items():
         assert (codegen.GENERATED_DIR / name).read_text(encoding="utf-8") == text, name
@@ -99,7 +99,7 @@ def test_sgd_engine_matches_enumeration_float():
 def test_harness_torch_recursion_is_the_engine_recursion():
     """The harness runs the engine's step (``sgd_moment_step``) on torch tensors: same float64
     operations, so agreement to round-off (1e-12 relative; bit-identical on the CPU here)."""
-    from verify.harness.experiments.volterra import _exact_sgd_torch
+    from verify.topics.volterra.montecarlo import _exact_sgd_torch
 
     A, b, x0 = E.make_problem(30, 8, 0)
     for delta in (0.0, 0.1):
@@ -158,7 +158,7 @@ def test_volterra_ode_vs_convolution_order():
 
 
 def test_claims_all_decided():
-    from verify.claims import Verdict, registry, run_claims
+    from verify.core.claims import Verdict, registry, run_claims
 
     res = run_claims(registry("volterra"))
     bad = [(r.claim.id, r.reason) for r in res if not r.verdict.ok]

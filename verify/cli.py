@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", metavar="FILE", help="write results JSON to FILE ('-' for stdout)")
     c.add_argument("--junit-xml", metavar="FILE", help="write JUnit XML to FILE")
     c.add_argument("--quiet", action="store_true", help="no table, only the summary line")
+    c.add_argument("--mutate", action="store_true",
+                   help="also perturb each claim's thing under test and report which claims "
+                        "change verdict (killed); exit 1 if any survives without a listed exemption")
+    c.add_argument("--harness-results", metavar="DIR", default=None,
+                   help="attach the Monte-Carlo results in DIR/harness_<topic>.json to their claims")
 
     g = sub.add_parser("generate", help="emit verify/generated/ from the manifest")
     g.add_argument("--check", action="store_true", help="fail with a diff if committed files are stale")
@@ -101,15 +106,23 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--device", default="auto")
     a.add_argument("--seed", type=_seed, default=20261125)
 
-    dl = sub.add_parser("deep-linear", help="exact variance polynomial for a deep-linear case")
-    dl.add_argument("--case", required=True, metavar="FILE.json")
-    dl.add_argument("--allow-large", action="store_true",
-                    help="run even when the size estimate says hours or out of memory (e.g. t = 2 with p = 3)")
+    for name, (help_, add_arguments, _run) in topic_commands().items():
+        add_arguments(sub.add_parser(name, help=help_))
     return p
 
 
+def topic_commands() -> dict:
+    """Commands that topics contribute (``COMMANDS`` in ``verify.topics.<topic>.cli``)."""
+    from verify.core import topics as T
+
+    out: dict = {}
+    for t in T.names(with_part="cli"):
+        out.update(getattr(T.part(t, "cli"), "COMMANDS", {}))
+    return out
+
+
 def _cmd_generate(args) -> int:
-    from verify import codegen
+    from verify.core import codegen
 
     if args.check:
         diff = codegen.check()
@@ -131,9 +144,9 @@ def _cmd_check(args) -> int:
     from rich.progress import Progress
     from rich.table import Table
 
-    from verify.claims import Verdict, registry, run_claims
-    from verify.report import junit_xml
-    from verify.results import atomic_write_text, provenance, write_json
+    from verify.core.claims import Strength, Verdict, registry, run_claim, run_claims
+    from verify.core.report import junit_xml
+    from verify.core.results import atomic_write_text, attach_montecarlo, provenance, write_json
 
     claims = registry(args.topic)
     console = Console(stderr=args.json == "-")
@@ -142,31 +155,70 @@ def _cmd_check(args) -> int:
         task = prog.add_task("checking claims", total=len(claims))
         results = run_claims(claims, progress=lambda r: prog.advance(task))
     wall = time.perf_counter() - t0
+    if args.harness_results:
+        attach_montecarlo(results, Path(args.harness_results))
     counts = {v.value: sum(r.verdict is v for r in results) for v in Verdict}
+    strengths = {s.value: sum(r.strength.strength is s for r in results if r.verdict.ok)
+                 for s in Strength if s is not Strength.NONE}
     if not args.quiet:
         table = Table(title=f"batchproof check: {len(results)} claims")
-        for col in ("claim", "where", "verdict", "s"):
+        for col in ("claim", "where", "verdict", "strength", "s"):
             table.add_column(col)
-        style = {Verdict.HOLDS: "green", Verdict.HOLDS_EMPIRICALLY: "cyan",
-                 Verdict.ERRATUM: "yellow", Verdict.FAILED: "bold red"}
+        style = {Verdict.HOLDS: "green", Verdict.ERRATUM: "yellow", Verdict.FAILED: "bold red"}
         for r in results:
             table.add_row(escape(r.claim.id), escape(r.claim.where), f"[{style[r.verdict]}]{r.verdict.value}",
-                          f"{r.seconds:.2f}")
+                          escape(strength_text(r)), f"{r.seconds:.2f}")
         console.print(table)
         for r in results:
             if not r.verdict.ok:
                 console.print(f"[bold red]FAILED[/] {escape(r.claim.id)}: {escape(r.reason)}")
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items()) + f" in {wall:.1f} s"
+    summary = (", ".join(f"{n} {k}" for k, n in counts.items())
+               + " (" + ", ".join(f"{n} {k}" for k, n in strengths.items()) + f") in {wall:.1f} s")
     console.print(summary)
-    data = {"summary": counts, "wall_seconds": wall, "provenance": provenance(),
+    data = {"summary": counts, "strength": strengths, "wall_seconds": wall, "provenance": provenance(),
             "claims": [r.to_json() for r in results]}
+    ok = all(r.verdict.ok for r in results)
+    if args.mutate:
+        from verify.core.mutation import mutate_claim
+
+        t1 = time.perf_counter()
+        with Progress(console=console, transient=True, disable=args.quiet) as prog:
+            task = prog.add_task("mutating claims", total=len(results))
+            muts = []
+            for r in results:
+                muts.append(mutate_claim(r.claim, run_claim, r.verdict.value))
+                prog.advance(task)
+        mwall = time.perf_counter() - t1
+        by = {k: [m for m in muts if m.status == k] for k in ("killed", "exempt", "survived", "no mark")}
+        for m in by["survived"] + by["no mark"]:
+            console.print(f"[bold red]{m.status.upper()}[/] {escape(m.claim_id)}: {escape(m.to_json()['reason'])}")
+        if not args.quiet:
+            for m in by["exempt"]:
+                console.print(f"[cyan]exempt[/] {escape(m.claim_id)}: {escape(m.exempt or '')}")
+        console.print(f"mutation: {len(by['killed'])} killed, {len(by['exempt'])} exempt, "
+                      f"{len(by['survived'])} survived, {len(by['no mark'])} without a mark "
+                      f"of {len(muts)} claims in {mwall:.1f} s")
+        data["mutation"] = {"operators": ["scale", "shift", "negate"], "wall_seconds": mwall,
+                            "summary": {k: len(v) for k, v in by.items()},
+                            "claims": [m.to_json() for m in muts]}
+        ok = ok and not by["survived"] and not by["no mark"]
     if args.json == "-":
         print(json.dumps(data, indent=2, default=str))
     elif args.json:
         write_json(args.json, data)
     if args.junit_xml:
         atomic_write_text(args.junit_xml, junit_xml(results, wall))
-    return 0 if all(r.verdict.ok for r in results) else 1
+    return 0 if ok else 1
+
+
+def strength_text(r) -> str:
+    """A result's strength for a table cell: 'proved', 'verified (N instances)', 'empirical'."""
+    from verify.core.claims import Strength
+
+    s = r.strength
+    if s.strength is Strength.VERIFIED and s.instances:
+        return f"verified ({s.instances})"
+    return s.strength.value
 
 
 def _cmd_harness(args) -> int:
@@ -237,14 +289,14 @@ def _cmd_book(args) -> int:
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
            "build", str(path), "-W", "-n", "--keep-going", "--all"]  # --all: every page rewritten;
     # notebook execution is still cached by jupyter-cache, so an unchanged page is not re-executed
-    root = Path(__file__).resolve().parent.parent  # the checkout whose code the book imports
+    root = Path(__file__).resolve().parents[1]  # the checkout whose code the book imports
     env = {**os.environ, "BATCHPROOF_RESULTS": str(Path("results").resolve()),
            "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
     rc = subprocess.call(cmd, env=env)
     if rc:
         return 1
     html = path / "_build" / "html"
-    from verify.browser import find_chromium, screenshot
+    from verify.core.browser import find_chromium, screenshot
 
     if find_chromium():
         shots = html / "_screenshots"
@@ -266,11 +318,18 @@ def _cmd_all(args) -> int:
         ("check", ["check", "--json", "results/check.json", "--junit-xml", "results/check-junit.xml"]),
         ("harness", ["harness", "--device", args.device, "--seed", str(args.seed), "--resume"]
          + (["--quick"] if args.quick else []) + (["--full"] if args.full else [])),
+        ("attach Monte-Carlo", None),
         ("book", ["book"]),
     ]
     rc_all = 0
     for name, argv in steps:
         print(f"== batchproof {name}", flush=True)
+        if argv is None:  # the harness results become evidence on the claims in check.json
+            from verify.core.results import attach_montecarlo_file
+
+            n = attach_montecarlo_file(Path("results/check.json"), Path("results"))
+            print(f"Monte-Carlo results attached to {n} claims in results/check.json")
+            continue
         rc = main(argv)
         rc_all = rc_all or rc
         if rc and name == "generate --check":
@@ -280,21 +339,15 @@ def _cmd_all(args) -> int:
     return rc_all
 
 
-def _cmd_deep_linear(args) -> int:
-    try:
-        from verify.deep_linear_cli import run_case
-    except ImportError:
-        raise UsageError("batchproof deep-linear: error: the deep-linear engine is not available") from None
-    return run_case(args.case, allow_large=args.allow_large)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        handler = {"check": _cmd_check, "generate": _cmd_generate, "harness": _cmd_harness,
-                   "book": _cmd_book, "all": _cmd_all, "deep-linear": _cmd_deep_linear}[args.cmd]
-        return handler(args)
+        handlers = {"check": _cmd_check, "generate": _cmd_generate, "harness": _cmd_harness,
+                    "book": _cmd_book, "all": _cmd_all}
+        if args.cmd not in handlers:
+            return topic_commands()[args.cmd][2](args)
+        return handlers[args.cmd](args)
     except UsageError as e:
         print(str(e).splitlines()[0], file=sys.stderr)
         return 2

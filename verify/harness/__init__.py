@@ -1,16 +1,15 @@
 """Torch Monte-Carlo harness: batched replicas, streaming statistics, z-tests.
 
-Experiments live in :mod:`verify.harness.experiments` (one module per topic, each with
+Experiments live in the topics, ``verify.topics.<topic>.montecarlo`` (each with
 ``run(cfg, progress) -> dict``).  The returned dict holds at least ``comparisons``
-(a list of :class:`verify.harness.stats.Comparison` ``.to_json()`` dicts); the runner
+(a list of :class:`verify.harness.stats.Comparison` ``.to_json()`` dicts, each with a
+``claim`` naming the registered claim it tests, as do ``unresolved`` entries); the runner
 adds Holm's multiple-testing decision and provenance, and writes
 ``results/harness_<topic>.json`` atomically.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -48,10 +47,22 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def experiment_topics() -> list[str]:
-    import verify.harness.experiments as pkg
+def world_info() -> tuple[int, int]:
+    """``(rank, world_size)``; ``(0, 1)`` unless torch.distributed is initialised."""
+    try:
+        import torch.distributed as dist
+    except ImportError:  # pragma: no cover
+        return 0, 1
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
 
-    return sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_"))
+
+def experiment_topics() -> list[str]:
+    """Topics with a Monte-Carlo experiment (``verify.topics.<topic>.montecarlo``)."""
+    from verify.core import topics as T
+
+    return T.names(with_part="montecarlo")
 
 
 def run_topic(
@@ -62,11 +73,13 @@ def run_topic(
 ) -> dict[str, Any]:
     """Run one topic's experiments, decide with Holm, write ``harness_<topic>.json``."""
     from verify.harness.stats import Comparison, holm
-    from verify.results import RESULTS_DIR, provenance, write_json
+    from verify.core.results import RESULTS_DIR, provenance, write_json
 
     if topic not in experiment_topics():
         raise ValueError(f"unknown harness topic {topic!r}; known: {', '.join(experiment_topics())}")
-    mod = importlib.import_module(f"verify.harness.experiments.{topic}")
+    from verify.core import topics as T
+
+    mod = T.part(topic, "montecarlo")
     device = resolve_device(cfg.device)
     cfg = HarnessConfig(**{**asdict(cfg), "device": device})
     t0 = time.perf_counter()
@@ -76,6 +89,7 @@ def run_topic(
                         meta={k: v for k, v in c.items() if k not in
                               ("name", "estimate", "sem", "predicted", "kind", "z", "p")})
              for c in report.get("comparisons", [])]
+    _check_claim_ids(topic, comps, report.get("unresolved", []))
     rejected = holm(comps, cfg.alpha)
     report["comparisons"] = [{**c.to_json(), "rejected": r} for c, r in zip(comps, rejected)]
     report["decision"] = {
@@ -92,6 +106,22 @@ def run_topic(
     write_json(out, report)
     report["path"] = str(out)
     return report
+
+
+def _check_claim_ids(topic: str, comps: list, unresolved: list) -> None:
+    """Every comparison (and unresolved value) names a registered claim of its topic."""
+    from verify.core.claims import registry
+
+    ids = {c.id for c in registry(topic)}
+    for c in comps:
+        cid = c.meta.get("claim")
+        if cid not in ids:
+            raise ValueError(f"harness comparison {c.name!r} of topic {topic!r} names no registered "
+                             f"claim (claim={cid!r})")
+    for u in unresolved:
+        if isinstance(u, dict) and u.get("claim") not in ids:
+            raise ValueError(f"unresolved value {u.get('name', u)!r} of topic {topic!r} names no "
+                             f"registered claim (claim={u.get('claim')!r})")
 
 
 def _device_info(device: str) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from verify.harness import world_info  # noqa: F401  (re-exported: part of this module's API)
 from verify.harness.stats import StreamStats
 
 __all__ = [
@@ -60,17 +61,6 @@ def set_default_chunk(chunk: int | None) -> None:
     if chunk is not None and int(chunk) < 1:
         raise ValueError(f"chunk must be >= 1, got {chunk!r}")
     _DEFAULT_CHUNK = None if chunk is None else int(chunk)
-
-
-def world_info() -> tuple[int, int]:
-    """``(rank, world_size)``; ``(0, 1)`` unless torch.distributed is initialised."""
-    try:
-        import torch.distributed as dist
-    except ImportError:  # pragma: no cover
-        return 0, 1
-    if dist.is_available() and dist.is_initialized():
-        return dist.get_rank(), dist.get_world_size()
-    return 0, 1
 
 
 def chunk_sizes(replicas: int, chunk: int | None) -> list[int]:
@@ -224,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from verify.harness import HarnessConfig, experiment_topics, run_topic
     from verify.harness.resume import Interrupted, run_topic_resumable
-    from verify.results import RESULTS_DIR, read_json, write_json
+    from verify.core.results import RESULTS_DIR, read_json, write_json
 
     args = build_parser().parse_args(argv)
     try:

@@ -298,7 +298,7 @@ def session(path: str | os.PathLike, fp: str, save_every_s: float | None = 60.0)
 
 def checkpoint_path(topic: str, out_dir: str | os.PathLike | None = None, rank: int = 0, world: int = 1) -> Path:
     """Where ``run_topic_resumable`` keeps its checkpoint: ``<results>/.harness_<topic>[.rank<r>of<w>].ckpt``."""
-    from verify.results import RESULTS_DIR
+    from verify.core.results import RESULTS_DIR
 
     suffix = "" if world == 1 else f".rank{rank}of{world}"
     return Path(out_dir or RESULTS_DIR) / f".harness_{topic}{suffix}.ckpt"
@@ -317,9 +317,8 @@ def run_topic_resumable(topic: str, cfg, out_dir: str | os.PathLike | None = Non
     """
     from dataclasses import asdict
 
-    from verify.harness import resolve_device, run_topic
-    from verify.harness.distributed import world_info
-    from verify.results import RESULTS_DIR, write_json
+    from verify.harness import resolve_device, run_topic, world_info
+    from verify.core.results import RESULTS_DIR, write_json
 
     rank, world = world_info()
     path = Path(checkpoint) if checkpoint else checkpoint_path(topic, out_dir, rank, world)

@@ -187,12 +187,18 @@ class Comparison:
 
 
 def holm(comparisons: Sequence[Comparison], alpha: float = 0.01) -> list[bool]:
-    """Holm step-down: which comparisons are *rejected* (failures) at family-wise ``alpha``."""
+    """Holm step-down: which comparisons are *rejected* (failures) at family-wise ``alpha``.
+
+    A comparison whose p-value is not a finite number (a NaN estimate or standard error)
+    decides nothing and is rejected: it can never pass, nor hide the others' failures.
+    """
     m = len(comparisons)
-    order = sorted(range(m), key=lambda i: comparisons[i].p)
-    rejected = [False] * m
+    ps = [comparisons[i].p for i in range(m)]
+    bad = [not math.isfinite(p) for p in ps]
+    order = sorted((i for i in range(m) if not bad[i]), key=lambda i: ps[i])
+    rejected = list(bad)
     for rank, i in enumerate(order):
-        if comparisons[i].p <= alpha / (m - rank):
+        if ps[i] <= alpha / (m - rank):
             rejected[i] = True
         else:
             break

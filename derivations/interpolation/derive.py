@@ -1,0 +1,296 @@
+r"""Paper 000 (Ma, Bassily, Belkin): mini-batch SGD on an interpolating quadratic.
+
+Model (the paper's Section 4, eqs. (2)-(4)).  Data :math:`x_1, \dots, x_n`, loss
+:math:`\mathcal L(w) = \frac1n \sum_i (w^\top x_i - y_i)^2` with an interpolating
+:math:`w^*`, covariance :math:`H = \frac1n \sum_i x_i x_i^\top` (a *mean*, not a sum),
+mini-batch covariance :math:`H_m = \frac1m \sum_{j=1}^m x^{(j)} x^{(j)\top}` with the
+:math:`m` indices drawn i.i.d. uniformly **with replacement**, and the update
+
+.. math::  w_{t+1} = w_t - \eta H_m (w_t - w^*).
+
+Scaling conventions used here (the paper's own, made explicit):
+
+* the per-sample bound is :math:`\|x_i\|^2 \le \beta` (the paper prints :math:`\|x_i\| \le \beta`;
+  see the erratum ``interpolation.assumption.norm_bound``), so :math:`\operatorname{tr} H \le \beta`;
+* the step :math:`\eta` multiplies the *mean* mini-batch gradient.
+
+Everything below is derived from these definitions; the printed formulas are compared
+against these derivations in :mod:`verify.topics.interpolation.claims`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+
+import sympy as sp
+
+from derivations.export import Export, Guard
+
+__all__ = [
+    "LATEX_NAMES", "beta", "eta", "lam", "lam1", "lamn", "m", "n", "symbols",
+    "second_moment_noncommutative", "sandwich_moment_noncommutative", "enumerate_second_moment", "g_lambda", "eta_1", "eta_0", "eta_stationary",
+    "m_threshold", "eta_star", "g_star", "eta_hat", "g_hat_exact", "g_hat_bound",
+    "s_speedup", "s_limit", "g1", "g2", "lemma4_certificate", "exports",
+]
+
+# ---------------------------------------------------------------- symbols
+lam = sp.Symbol("lam", positive=True)  # an eigenvalue of H
+lam1 = sp.Symbol("lam1", positive=True)  # largest eigenvalue
+lamn = sp.Symbol("lamn", positive=True)  # smallest (n-th) eigenvalue
+beta = sp.Symbol("beta", positive=True)  # ||x_i||^2 <= beta
+eta = sp.Symbol("eta", positive=True)  # step size
+m = sp.Symbol("m", positive=True, integer=True)  # batch size
+n = sp.Symbol("n", positive=True, integer=True)  # number of data points
+symbols = dict(lam=lam, lam1=lam1, lamn=lamn, beta=beta, eta=eta, m=m, n=n)
+#: LaTeX names for ``sympy.latex(expr, symbol_names=LATEX_NAMES)``
+LATEX_NAMES = {lam: r"\lambda", lam1: r"\lambda_1", lamn: r"\lambda_n", beta: r"\beta", eta: r"\eta"}
+
+
+# ---------------------------------------------------------------- E[H_m^2]
+def second_moment_noncommutative(mm: int):
+    r"""Expand :math:`E[H_m^2]` for a concrete batch size with non-commuting symbols.
+
+    :math:`H_m = \frac1m\sum_j X_j` with :math:`X_j = x^{(j)}x^{(j)\top}` i.i.d.,
+    :math:`E X_j = H` and :math:`E X_j^2 = Q`.  Expanding :math:`(\sum_j X_j)^2` and taking
+    expectations term by term (independence for :math:`j \ne k`) gives
+    ``(E[H_m^2], Q, H)`` with ``E[H_m^2]`` expressed in the non-commutative symbols Q, H.
+    The count of diagonal terms is m and of off-diagonal ones m(m-1), so the general
+    formula is :math:`E[H_m^2] = Q/m + (1 - 1/m) H^2`.
+    """
+    X = sp.symbols(f"X1:{mm + 1}", commutative=False)
+    Q, H = sp.symbols("Q H", commutative=False)
+    expanded = sp.expand(sum(X) ** 2)
+    out = 0
+    for term in sp.Add.make_args(expanded):
+        coeff, factors = term.as_coeff_mul()
+        (a, b) = factors if len(factors) == 2 else (factors[0].base, factors[0].base)
+        out += coeff * (Q if a == b else H * H)
+    return sp.expand(out / mm**2), Q, H
+
+
+def sandwich_moment_noncommutative(mm: int):
+    r"""Expand :math:`E[H_m S H_m]` for a concrete batch size (S a fixed matrix).
+
+    Returns ``(expr, XSX, HSH)``: ``expr`` in the non-commutative symbols
+    ``XSX`` (:math:`E[X S X]` for one draw) and ``HSH``; the general form is
+    :math:`E[H_m S H_m] = E[XSX]/m + (1-1/m) H S H` -- the second-moment recursion
+    :math:`\Sigma_{t+1} = \Sigma_t - \eta(H\Sigma_t + \Sigma_t H) + \eta^2 E[H_m\Sigma_t H_m]`
+    of :math:`\Sigma_t = E[(w_t-w^*)(w_t-w^*)^\top]` uses it with :math:`S = \Sigma_t`.
+    """
+    X = sp.symbols(f"X1:{mm + 1}", commutative=False)
+    S, XSX, HSH = sp.symbols("S XSX HSH", commutative=False)
+    expanded = sp.expand(sum(X) * S * sum(X))
+    out = 0
+    for term in sp.Add.make_args(expanded):
+        coeff, factors = term.as_coeff_mul()
+        a, _, b = factors
+        out += coeff * (XSX if a == b else HSH)
+    return sp.expand(out / mm**2), XSX, HSH
+
+
+@lru_cache(maxsize=None)
+def g_lambda() -> sp.Expr:
+    r"""g(λ; m, η): the eigenvalue of :math:`G = I - 2\eta H + \eta^2 E[H_m^2]` on an
+    eigenvector of H with eigenvalue λ, with :math:`E[H_m^2]` bounded by
+    :math:`Q \preceq \beta H` (from :math:`\|x\|^2 \le \beta`).
+
+    Derivation: :math:`E\|w_{t+1}-w^*\|^2 = E[(w_t-w^*)^\top(I - 2\eta H + \eta^2 E H_m^2)(w_t-w^*)]`
+    (independence of :math:`H_m` and :math:`w_t`), then
+    :math:`E H_m^2 = Q/m + (1-1/m)H^2 \preceq (\beta/m) H + (1-1/m) H^2`; on the eigenvector,
+    H acts as λ.
+    """
+    Q, H = sp.symbols("Q_c H_c")  # commuting stand-ins on an eigenvector
+    second = Q / m + (1 - 1 / m) * H**2  # general-m form (see second_moment_noncommutative)
+    G = 1 - 2 * eta * H + eta**2 * second
+    return sp.expand(G.subs({Q: beta * H}).subs(H, lam))
+
+
+def _g(at) -> sp.Expr:
+    return g_lambda().subs(lam, at)
+
+
+def _one_minus(e: sp.Expr) -> sp.Expr:
+    """Write a rate as 1 - (factored gain), the form the paper prints."""
+    return 1 - sp.factor(sp.simplify(1 - e))
+
+
+@lru_cache(maxsize=None)
+def eta_1() -> sp.Expr:
+    """Largest stable step: the non-zero root in η of g(λ1; m, η) = 1 (g < 1 between roots)."""
+    roots = [r for r in sp.solve(sp.Eq(_g(lam1), 1), eta) if r != 0]
+    assert len(roots) == 1
+    return sp.simplify(roots[0])
+
+
+@lru_cache(maxsize=None)
+def eta_0() -> sp.Expr:
+    """Lemma 1's switch point: the non-zero root in η of g(λn) = g(λ1)."""
+    roots = [r for r in sp.solve(sp.Eq(_g(lamn), _g(lam1)), eta) if r != 0]
+    assert len(roots) == 1
+    return sp.simplify(roots[0])
+
+
+@lru_cache(maxsize=None)
+def eta_stationary() -> sp.Expr:
+    """The unconstrained minimiser of g(λn; m, η) in η (stationary point)."""
+    (r,) = sp.solve(sp.diff(_g(lamn), eta), eta)
+    return sp.simplify(r)
+
+
+@lru_cache(maxsize=None)
+def m_threshold() -> sp.Expr:
+    """The batch size at which the stationary point meets the boundary η0: solve in m."""
+    mm = sp.Symbol("mm", positive=True)
+    (r,) = sp.solve(sp.Eq(eta_stationary().subs(m, mm), eta_0().subs(m, mm)), mm)
+    return sp.simplify(r)
+
+
+def _case1_condition():
+    # m <= threshold, written without division: (m-1)(lam1-lamn) <= beta (valid when lam1 == lamn)
+    return (m - 1) * (lam1 - lamn) <= beta
+
+
+@lru_cache(maxsize=None)
+def eta_star() -> sp.Expr:
+    """Theorem 4's optimal step: the stationary point when it is feasible, else η0."""
+    return sp.Piecewise((eta_stationary(), _case1_condition()), (eta_0(), True))
+
+
+@lru_cache(maxsize=None)
+def g_star() -> sp.Expr:
+    """g*(m) = g(λn; m, η*(m)) (λn is the maximiser on the feasible side, Lemma 1)."""
+    return sp.Piecewise(
+        (_one_minus(_g(lamn).subs(eta, eta_stationary())), _case1_condition()),
+        (_one_minus(_g(lamn).subs(eta, eta_0())), True),
+    )
+
+
+def _hat_condition():
+    # m <= beta/(lam1 - beta/n) + 1, written without division; requires lam1 > beta/n
+    return sp.And(lam1 * n > beta, (m - 1) * (lam1 * n - beta) <= beta * n)
+
+
+@lru_cache(maxsize=None)
+def eta_hat() -> sp.Expr:
+    """Theorem 5's λn-free step: η*(m) with λn replaced by its upper bound β/n.
+
+    The case split uses the condition of the substituted threshold; when λ1 ≤ β/n
+    the printed threshold β/(λ1 - β/n) + 1 is negative or undefined and the second
+    case applies to every m.
+    """
+    sub = {lamn: beta / n}
+    return sp.Piecewise(
+        (sp.simplify(eta_stationary().subs(sub)), _hat_condition()),
+        (sp.simplify(eta_0().subs(sub)), True),
+    )
+
+
+@lru_cache(maxsize=None)
+def g_hat_exact() -> sp.Expr:
+    """g(λn; m, η̂(m)): the exact rate at η̂ (equals g(m, η̂) since η̂ ≤ η0)."""
+    return sp.Piecewise(*[
+        (_one_minus(_g(lamn).subs(eta, e)), c) for e, c in eta_hat().args
+    ])
+
+
+@lru_cache(maxsize=None)
+def g_hat_bound() -> sp.Expr:
+    r"""The upper bound on g(λn; m, η̂) obtained by bounding λn ≤ β/n inside the
+    *non-negative* quadratic term :math:`\eta^2\lambda_n(\beta + (m-1)\lambda_n)/m`.
+    """
+    c = sp.Symbol("c", positive=True)  # stands for the lamn in the quadratic coefficient
+    gq = 1 - 2 * eta * lamn + eta**2 * lamn * (beta + (m - 1) * c) / m
+    assert sp.expand(gq.subs(c, lamn) - _g(lamn)) == 0
+    return sp.Piecewise(*[
+        (_one_minus(gq.subs(c, beta / n).subs(eta, e)), cond) for e, cond in eta_hat().args
+    ])
+
+
+@lru_cache(maxsize=None)
+def s_speedup() -> sp.Expr:
+    """The speed-up s(m) defined by g*(m) = 1 - (λn/β) s(m)."""
+    return sp.Piecewise(*[
+        (sp.factor(sp.simplify((1 - e) * beta / lamn)), c) for e, c in g_star().args
+    ])
+
+
+@lru_cache(maxsize=None)
+def s_limit() -> sp.Expr:
+    """lim_{m→∞} s(m) (the saturation branch)."""
+    return sp.factor(sp.limit(s_speedup().args[1][0], m, sp.oo))
+
+
+@lru_cache(maxsize=None)
+def g1() -> sp.Expr:
+    """Appendix B's g1: the first branch of g*(m) extended to all m ≥ 1."""
+    return g_star().args[0][0]
+
+
+@lru_cache(maxsize=None)
+def g2() -> sp.Expr:
+    """Appendix B's g2: the second branch of g*(m) extended to all m ≥ 1."""
+    return g_star().args[1][0]
+
+
+@lru_cache(maxsize=None)
+def lemma4_certificate():
+    r"""Lemma 4 as a certificate: ``g2 - g1 == positive * square`` with the factors.
+
+    Returns ``(positive_factor, square_base)`` such that
+    :math:`g_2 - g_1 = \text{positive}\cdot(\text{square\_base})^2` identically.
+    """
+    diff = sp.factor(sp.together(g2() - g1()))
+    base = (m - 1) * (lam1 - lamn) - beta
+    positive = sp.factor(sp.cancel(diff / base**2))
+    assert sp.simplify(positive * base**2 - diff) == 0
+    return positive, base
+
+
+def enumerate_second_moment(xs, mm: int):
+    """Exact E[H_m^2] by enumerating all n^m index tuples (sympy Matrices, rational data)."""
+    nn = len(xs)
+    outer = [x * x.T for x in xs]
+    total = sp.zeros(*outer[0].shape)
+    for idx in itertools.product(range(nn), repeat=mm):
+        Hm = sum((outer[i] for i in idx), sp.zeros(*outer[0].shape)) / mm
+        total += Hm * Hm
+    return total / sp.Integer(nn) ** mm
+
+
+# ---------------------------------------------------------------- exports
+def exports() -> list[Export]:
+    ordered = Guard(lam1 >= lamn, "lam1 >= lamn")
+    bounded = Guard(beta >= lam1, "beta >= lam1 (tr H <= beta)")
+    g_bar = Guard(lamn * n <= beta, "lamn <= beta/n (tr H <= beta with n eigenvalues)")
+    return [
+        Export("g", (lam, m, eta, beta), g_lambda(),
+               "g(λ; m, η): the contraction factor of E||w - w*||^2 along an eigenvector of H\n"
+               "with eigenvalue λ (Theorem 2), mini-batch of size m drawn with replacement,\n"
+               "mean-gradient step η, ||x_i||^2 <= beta.",
+               (Guard(beta >= lam, "beta >= lam"),)),
+        Export("eta_1", (m, beta, lam1), eta_1(),
+               "η1(m): the largest step with ||G_{m,η}|| < 1 (eq. (6)); convergence iff η < η1.",
+               (bounded,)),
+        Export("eta_0", (m, beta, lam1, lamn), eta_0(),
+               "η0(m): g(λn) >= g(λ1) iff η <= η0(m) (Lemma 1).", (ordered, bounded)),
+        Export("eta_star", (m, beta, lam1, lamn), eta_star(),
+               "η*(m): the step minimising g(m, η) = max_λ g(λ; m, η) (Theorem 4).",
+               (ordered, bounded)),
+        Export("g_star", (m, beta, lam1, lamn), g_star(),
+               "g*(m) = g(m, η*(m)): the optimal per-iteration contraction (Theorem 4).",
+               (ordered, bounded)),
+        Export("eta_hat", (m, beta, lam1, n), eta_hat(),
+               "η̂(m): the λn-free step of Theorem 5 (λn replaced by beta/n).", (bounded,)),
+        Export("g_hat", (m, beta, lam1, lamn, n), g_hat_bound(),
+               "ĝ(m): Theorem 5's upper bound on g(m, η̂(m)).", (ordered, bounded, g_bar)),
+        Export("g_hat_exact", (m, beta, lam1, lamn, n), g_hat_exact(),
+               "g(m, η̂(m)) exactly (= g(λn; m, η̂), as η̂ <= η0).", (ordered, bounded, g_bar)),
+        Export("s", (m, beta, lam1, lamn), s_speedup(),
+               "s(m): the speed-up, g*(m) = 1 - (λn/β) s(m) (eq. (13)).", (ordered, bounded)),
+        Export("s_limit", (beta, lam1, lamn), s_limit(),
+               "lim_{m→∞} s(m): the saturation level of the speed-up.", (ordered, bounded)),
+        Export("m_star", (beta, lam1, lamn), m_threshold(),
+               "m*: the critical batch size where the two regimes of η*(m) meet (eq. (14)).",
+               (Guard(lam1 > lamn, "lam1 > lamn (m* is infinite when lam1 == lamn)"), bounded)),
+    ]

@@ -1,0 +1,570 @@
+r"""Paper 003 (Paquette et al., talk slides): SGD on least squares, the Volterra equation,
+stepsize criticality, and mini-batch SGD with momentum.
+
+Model and conventions (the slides are terse; every choice is recorded here and in the
+claims' assumptions):
+
+* **Loss scaling (sum, not mean).**  ``f(x) = L(x) + (delta/2)||x||^2`` with
+  ``L(x) = 1/2 ||A x - b||^2 = sum_i 1/2 (a_i x - b_i)^2`` a *sum* over the ``n`` samples,
+  ``f_i(x) = 1/2 (a_i x - b_i)^2 + delta/(2n) ||x||^2`` so that ``f = sum_i f_i``.
+* **SGD.** ``x_{k+1} = x_k - gamma(k/n) grad f_{i_k}(x_k)`` with ``i_k`` uniform on
+  ``{1..n}``, drawn *with replacement*; time ``t = k/n`` counts passes.  Then
+  ``E[grad f_{i_k}] = grad f / n`` and one pass moves ``x`` by about ``gamma grad f``:
+  gradient flow ``dX/dt = -gamma(t) grad f(X)`` in pass-time.
+* **Data normalisation.**  ``H = A^T A``; the experiments draw ``A_ij ~ N(0, 1/n)`` so
+  ``||H|| = O(1)`` and the spectrum of ``H`` follows Marchenko--Pastur with ratio
+  ``r = d/n`` and mean eigenvalue 1 (edges ``(1 -+ sqrt r)^2``).
+* **Homogenized SGD** (corrected, see the erratum ``volterra.homogenized_sde``):
+  ``dX = -gamma(t) grad f(X) dt + gamma(t) sqrt((2/n) L(X) grad^2 L(X)) dB``.
+* **Critical stepsize** (``gamma_*``): constant stepsize, ``delta = 0``, ``r < 1``, ``mu``
+  the limiting spectral distribution of ``H`` (the *d x d* Hessian, mean 1).
+* **Batched SGD+M** (the batching slides, ``delta = 0``): each sample is in the batch
+  ``B_k`` independently with probability ``zeta`` (Bernoulli batches, so the batch
+  fraction is ``zeta`` in mean and the noise factor is exactly ``zeta(1-zeta)``), and
+  ``y_k = Delta y_{k-1} + gamma sum_{i in B_k} grad f_i(x_k)``, ``x_{k+1} = x_k - y_k``,
+  ``y_{-1} = 0`` (see the erratum ``volterra.sgdm_update`` about the printed extra
+  factor ``zeta``).  Time ``t`` in the discrete Volterra equation counts iterations.
+
+Every function here is pure SymPy (no I/O); numerics live in :mod:`verify.topics.volterra.engine`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sympy as sp
+
+from derivations.export import Export, Guard
+
+__all__ = [
+    "SYM",
+    "ar2_impulse_closed_form",
+    "ar2_square_generating_function",
+    "delta_branch_switch",
+    "exports",
+    "heavy_ball_double_root",
+    "ito_generator",
+    "kernel_mass_sgd",
+    "lambda_star_mp",
+    "mean_follows_gradient_flow",
+    "mode_variance_solution",
+    "mp_critical_integral",
+    "mp_density",
+    "mp_mean",
+    "mp_stieltjes_quadratic",
+    "printed_kernel_term",
+    "psi_infinity",
+    "sde_kernel_term",
+    "sgdm_kernel_mass_term",
+    "sgdm_noise_coefficient",
+    "sgdm_printed_params_satisfy_condition",
+    "sgdm_sufficient_condition_certificate",
+    "threshold_from_kernel_mass",
+    "volterra_ode_identity",
+]
+
+# ----------------------------------------------------------------------------- symbols
+gamma = sp.Symbol("gamma", positive=True)  # stepsize (constant where stated)
+delta = sp.Symbol("delta", nonnegative=True)  # ridge parameter
+lam = sp.Symbol("lam", positive=True)  # one eigenvalue of H
+n = sp.Symbol("n", positive=True, integer=True)  # samples
+d = sp.Symbol("d", positive=True, integer=True)  # features
+r = sp.Symbol("r", positive=True)  # d / n
+t = sp.Symbol("t", nonnegative=True)
+s = sp.Symbol("s", nonnegative=True)
+u = sp.Symbol("u", nonnegative=True)  # lag t - s
+x = sp.Symbol("x", positive=True)  # spectral variable
+v = sp.Symbol("v", real=True)  # one eigen-coordinate of X - x_tilde
+psi = sp.Symbol("psi", nonnegative=True)  # expected loss (a value)
+zeta = sp.Symbol("zeta", positive=True)  # batch fraction
+Delta = sp.Symbol("Delta", nonnegative=True)  # momentum parameter
+kappa = sp.Symbol("kappa", positive=True)  # lambda_max / lambda_min
+kappa_bar = sp.Symbol("kappa_bar", positive=True)  # (tr H / n) / lambda_min
+icr = sp.Symbol("icr", positive=True)
+lam_min = sp.Symbol("lam_min", positive=True)
+lam_max = sp.Symbol("lam_max", positive=True)
+trH = sp.Symbol("trH", positive=True)  # tr(H)
+T2 = sp.Symbol("T2", positive=True)  # (1/n) tr(H^2 (H + delta I)^{-1})
+F_inf = sp.Symbol("F_inf", nonnegative=True)  # L(x_tilde): limit of the gradient-flow loss
+c_mult = sp.Symbol("c", positive=True)  # generic multiplier of the batch gradient
+z = sp.Symbol("z", real=True)
+Gt, Gs = sp.symbols("Gamma_t Gamma_s", real=True)  # integrated learning rate Gamma(t), Gamma(s)
+
+SYM = {k: v_ for k, v_ in dict(globals()).items() if isinstance(v_, sp.Symbol)}
+
+
+# ------------------------------------------------------------- homogenized SGD and Volterra
+def ito_generator(g: sp.Expr, drift: sp.Expr, diffusion_sq: sp.Expr, var: sp.Symbol = v) -> sp.Expr:
+    """Itô's formula for a scalar coordinate: ``d g(V) = (g' mu + 1/2 g'' sigma^2) dt + dM``.
+
+    ``diffusion_sq`` is ``sigma^2``.  Returns the ``dt`` coefficient (the generator applied
+    to ``g``); the martingale part has mean zero.
+    """
+    return sp.expand(sp.diff(g, var) * drift + sp.Rational(1, 2) * sp.diff(g, var, 2) * diffusion_sq)
+
+
+def _sde_mode(noise: str) -> tuple[sp.Expr, sp.Expr]:
+    r"""Drift and diffusion variance of one eigen-coordinate ``v_i = u_i^T (X - x_tilde)``.
+
+    In the eigenbasis of ``H``, ``grad f(X) = (H + delta)(X - x_tilde)``, so the drift of
+    ``v_i`` is ``-gamma (lam_i + delta) v_i``.  The noise ``Sigma dB`` has covariance
+    ``Sigma Sigma^T`` whose ``(i, i)`` entry in the eigenbasis is
+
+    * ``"corrected"``: ``Sigma = gamma sqrt((2/n) L H)`` -> ``gamma^2 (2/n) L lam_i``;
+    * ``"printed"``: ``Sigma = sqrt((2/n) L) H`` (the slide: the root covers ``(2/n) L`` only,
+      no ``gamma``) -> ``(2/n) L lam_i^2``.
+
+    With ``L`` replaced by its mean ``psi`` (the equation for ``E v_i^2`` is linear in ``L``).
+    """
+    drift = -gamma * (lam + delta) * v
+    if noise == "corrected":
+        return drift, gamma**2 * 2 * psi * lam / n
+    if noise == "printed":
+        return drift, 2 * psi * lam**2 / n
+    raise ValueError(f"noise must be 'corrected' or 'printed', got {noise!r}")
+
+
+def _leibniz_residuals(integrand, rate_t, source_t):
+    r"""For ``Y(t) = int_0^t g(t, s) ds`` the claim ``Y' = rate(t) Y + source(t)`` follows from the
+    Leibniz rule ``Y' = g(t, t) + int_0^t d_t g(t, s) ds`` and the two pointwise identities
+    ``d_t g(t, s) - rate(t) g(t, s) = 0`` and ``g(t, t) - source(t) = 0``.  ``Gamma`` is an
+    undefined function with ``Gamma' = gamma``.  Returns the two residuals (both simplify to 0)."""
+    gf, Gm = _GAMMA_FN, _GAMMA_INT
+    dg = sp.diff(integrand, t).subs(sp.Derivative(Gm(t), t), gf(t))
+    r1 = sp.simplify(sp.expand(dg - rate_t * integrand))
+    r2 = sp.simplify(integrand.subs(s, t) - source_t)
+    return r1, r2
+
+
+_GAMMA_FN = sp.Function("gamma_fn")  # gamma(t)
+_GAMMA_INT = sp.Function("Gamma_fn")  # Gamma(t) = int_0^t gamma
+_PSI_FN = sp.Function("psi_fn")  # psi(t) = E L(X_t)
+
+
+def mode_variance_solution(noise: str = "corrected") -> dict[str, sp.Expr]:
+    r"""Solve ``d/dt Var(v_i) = -2 gamma(t)(lam_i + delta) Var(v_i) + sigma_i^2(t)`` by variation
+    of constants, and verify it by the Leibniz rule (see :func:`_leibniz_residuals`).
+
+    The ODE itself is *derived* by Itô's formula from :func:`_sde_mode` (the ``v^2`` coefficient
+    of the generator is the rate, the ``v``-free part the source).  Returns
+    ``{"rate", "source", "solution_integrand", "residuals"}``.
+    """
+    gf, Gm, pf = _GAMMA_FN, _GAMMA_INT, _PSI_FN
+    drift, sig2 = _sde_mode(noise)
+    gen = ito_generator(v**2, drift, sig2)
+    coeff_v2 = sp.simplify(gen.coeff(v, 2))  # -2 gamma (lam + delta)
+    source = sp.simplify(gen.subs(v, 0))  # sigma^2
+    k = sp.simplify(coeff_v2 / gamma)  # -2 (lam + delta)
+    integrand = source.subs({gamma: gf(s), psi: pf(s)}) * sp.exp(k * (Gm(t) - Gm(s)))
+    res = _leibniz_residuals(integrand, coeff_v2.subs(gamma, gf(t)), source.subs({gamma: gf(t), psi: pf(t)}))
+    return {"rate": coeff_v2, "source": source, "solution_integrand": integrand, "residuals": res}
+
+
+def sde_kernel_term(noise: str = "corrected") -> sp.Expr:
+    r"""The per-eigenvalue Volterra kernel implied by homogenized SGD.
+
+    ``E L(X_t) = L(E X_t) + 1/2 sum_i lam_i Var(v_i)`` and ``Var(v_i)`` solves the linear ODE
+    of :func:`mode_variance_solution`, so ``psi_t = L(X^gf_{Gamma(t)}) + int_0^t k(t, s) psi_s ds``
+    with ``k = sum_i 1/2 lam_i sigma_i^2(s)/psi_s exp(-2 (lam_i + delta)(Gamma_t - Gamma_s))``.
+    Returns the ``i``-th summand with ``gamma`` standing for ``gamma(s)``.
+    """
+    drift, sig2 = _sde_mode(noise)
+    return sp.simplify(sp.Rational(1, 2) * lam * sig2 / psi * sp.exp(-2 * (Gt - Gs) * (lam + delta)))
+
+
+def printed_kernel_term() -> sp.Expr:
+    r"""The ``i``-th summand of the printed noise kernel ``gamma^2(s) r h_2(t, s)`` with
+    ``h_2 = (1/d) sum_i lam_i^2 exp(-2 (Gamma(t) - Gamma(s))(lam_i + delta))`` and ``r = d/n``."""
+    return gamma**2 * (d / n) * lam**2 * sp.exp(-2 * (Gt - Gs) * (lam + delta)) / d
+
+
+def mean_follows_gradient_flow() -> sp.Expr:
+    r"""``E[X_t] - x_tilde`` (per eigen-coordinate) solves ``m' = -gamma(t)(lam+delta) m`` (the Itô
+    integral has mean 0), i.e. equals gradient flow of ``f`` run for time ``Gamma(t)``.  Returns the
+    residual ``m'(t) + gamma(t)(lam+delta) m(t)`` for ``m = exp(-(lam+delta) Gamma(t)) m0`` (= 0)."""
+    gf, Gm = _GAMMA_FN, _GAMMA_INT
+    m0 = sp.Symbol("m0", real=True)
+    m = m0 * sp.exp(-(lam + delta) * Gm(t))
+    dm = sp.diff(m, t).subs(sp.Derivative(Gm(t), t), gf(t))
+    return sp.simplify(dm + gf(t) * (lam + delta) * m)
+
+
+def volterra_ode_identity() -> tuple[sp.Expr, sp.Expr]:
+    r"""The Volterra equation as a linear ODE system.
+
+    ``U_i(t) = int_0^t gamma(s)^2 lam_i^2 / n exp(-2 (lam_i+delta)(Gamma(t)-Gamma(s))) psi(s) ds``
+    satisfies ``U_i' = -2 gamma(t)(lam_i + delta) U_i + gamma(t)^2 lam_i^2 psi(t) / n``,
+    ``U_i(0) = 0``, and ``psi = F + sum_i U_i``.  Returns the two Leibniz residuals (both 0).
+    """
+    gf, Gm, pf = _GAMMA_FN, _GAMMA_INT, _PSI_FN
+    integrand = gf(s) ** 2 * lam**2 / n * sp.exp(-2 * (lam + delta) * (Gm(t) - Gm(s))) * pf(s)
+    return _leibniz_residuals(integrand, -2 * gf(t) * (lam + delta), gf(t) ** 2 * lam**2 * pf(t) / n)
+
+
+def kernel_mass_sgd() -> sp.Expr:
+    r"""``int_0^inf gamma^2 lam^2/n exp(-2 gamma (lam + delta) u) du`` (constant stepsize): the
+    contribution of one eigenvalue to the kernel's total mass ``||K||_{L^1}``."""
+    return sp.simplify(sp.integrate(gamma**2 * lam**2 / n * sp.exp(-2 * gamma * (lam + delta) * u), (u, 0, sp.oo)))
+
+
+def threshold_from_kernel_mass() -> sp.Expr:
+    r"""Solve ``||K||_{L^1} = 1`` for ``gamma``.
+
+    Summing :func:`kernel_mass_sgd` over eigenvalues gives ``(gamma/2) T2`` with
+    ``T2 = (1/n) tr(H^2 (H + delta I)^{-1})``; a renewal equation with a non-negative kernel
+    has a bounded solution iff the mass is ``< 1``.  Returns the critical ``gamma``.
+    """
+    per = kernel_mass_sgd()
+    # per = gamma * lam^2 / (2 n (lam + delta)) = (gamma/2) * [lam^2/(n (lam+delta))]
+    unit = sp.simplify(per / gamma * 2)  # the T2 summand
+    assert sp.simplify(unit - lam**2 / (n * (lam + delta))) == 0
+    (sol,) = sp.solve(sp.Eq(gamma * T2 / 2, 1), gamma)
+    return sol
+
+
+def psi_infinity() -> sp.Expr:
+    r"""Limit of the Volterra solution for a constant stepsize below the threshold.
+
+    Setting ``U_i' = 0`` in :func:`volterra_ode_identity`: ``U_i = gamma lam_i^2 psi / (2 n (lam_i + delta))``,
+    so ``psi_inf = F_inf + (gamma T2/2) psi_inf`` with ``F_inf = L(x_tilde)``."""
+    p = sp.Symbol("p_inf")
+    Ui = gamma * lam**2 * p / (2 * n * (lam + delta))
+    stationary = sp.simplify(-2 * gamma * (lam + delta) * Ui + gamma**2 * lam**2 * p / n)
+    assert stationary == 0
+    (sol,) = sp.solve(sp.Eq(p, F_inf + gamma * T2 / 2 * p), p)
+    return sp.simplify(sol)
+
+
+# ---------------------------------------------------------------- Marchenko--Pastur & gamma_*
+def mp_edges() -> tuple[sp.Expr, sp.Expr]:
+    return (1 - sp.sqrt(r)) ** 2, (1 + sp.sqrt(r)) ** 2
+
+
+def mp_density() -> sp.Expr:
+    """Marchenko--Pastur density of the spectrum of ``H = A^T A`` (``d x d``), ``A_ij ~ N(0, 1/n)``,
+    ratio ``r = d/n < 1``: ``sqrt((b - x)(x - a)) / (2 pi r x)`` on ``[a, b]``."""
+    a, b = mp_edges()
+    return sp.sqrt((b - x) * (x - a)) / (2 * sp.pi * r * x)
+
+
+def _mp_integral(g: sp.Expr) -> sp.Expr:
+    r"""``int g(x) d mu_MP(x)`` for ``g`` such that ``g(x) * x`` is a polynomial times ``1/(x - a)^j``
+    cancelling to a polynomial ``P(w)`` in ``x = a + (b - a) w`` after dividing by the weight
+    ``sqrt((1 - w)/w)``; each monomial integrates to a Beta function,
+    ``int_0^1 w^k sqrt((1-w)/w) dw = B(k + 1/2, 3/2)``.
+
+    (``sympy.integrate`` is avoided on purpose: SymPy 1.14 returns ``1`` for the simplified
+    integrand of ``int x^2/(x - lam_min) d mu``, whose value is ``(1 - sqrt r + r)/sqrt r``;
+    the claims cross-check every such integral with mpmath quadrature.)
+    """
+    a, b = mp_edges()
+    w = sp.Symbol("w", positive=True)
+    # density * (b - a) dx  =  sqrt((b-x)(x-a)) / (2 pi r x) * (b - a)^... in w: the weight
+    # sqrt(w (1 - w)) (b - a)^2 / (2 pi r x); dividing by sqrt((1-w)/w) leaves w (b-a)^2/(2 pi r x).
+    rest = sp.cancel(sp.together((g / x).subs(x, a + (b - a) * w) * w * (b - a) ** 2 / (2 * sp.pi * r)))
+    P = sp.Poly(sp.expand(rest), w)  # raises if not a polynomial in w
+    def beta(p_, q_):
+        return sp.gamma(p_) * sp.gamma(q_) / sp.gamma(p_ + q_)
+
+    total = sum(c * beta(sp.Rational(2 * k + 1, 2), sp.Rational(3, 2)) for (k,), c in P.terms())
+    return sp.simplify(total)
+
+
+@lru_cache(maxsize=None)
+def mp_mean() -> sp.Expr:
+    """``int x d mu_MP`` (should be 1: mean eigenvalue, i.e. ``tr H / d -> 1``)."""
+    return _mp_integral(x)
+
+
+@lru_cache(maxsize=None)
+def mp_critical_integral() -> sp.Expr:
+    r"""``int x^2 / (x - lam_min) d mu(x)`` for the Marchenko--Pastur law, ``lam_min = (1 - sqrt r)^2``."""
+    a, _ = mp_edges()
+    return sp.simplify(_mp_integral(x**2 / (x - a)))
+
+
+@lru_cache(maxsize=None)
+def gamma_star_mp() -> sp.Expr:
+    r"""The printed critical stepsize ``gamma_* = 1 / ((r/2) int x^2/(x - lam_min) d mu)`` evaluated
+    for Marchenko--Pastur."""
+    return sp.simplify(1 / (r / 2 * mp_critical_integral()))
+
+
+@lru_cache(maxsize=None)
+def threshold_mp() -> sp.Expr:
+    r"""The printed convergence threshold ``2 / ((1/n) tr(H^2 (H + delta)^{-1}))`` at ``delta = 0`` in the
+    large-n limit: ``(1/n) tr H = r * (1/d) tr H -> r * mean(mu)``."""
+    return sp.simplify(2 / (r * mp_mean()))
+
+
+def mp_stieltjes_quadratic() -> sp.Expr:
+    r"""The quadratic ``r z m^2 + (z - 1 + r) m + 1`` whose root is the MP Stieltjes transform
+    ``m(z) = int d mu(x) / (x - z)`` (checked numerically in the claims)."""
+    m = sp.Symbol("m")
+    return r * z * m**2 + (z - 1 + r) * m + 1
+
+
+@lru_cache(maxsize=None)
+def lambda_star_mp() -> sp.Expr:
+    r"""The supercritical decay exponent ``lambda^*(gamma)`` for Marchenko--Pastur (``delta = 0``).
+
+    The Laplace transform of the constant-stepsize kernel ``K(t) = gamma^2 r int x^2 e^{-2 gamma t x} d mu``
+    is ``K^(p) = gamma^2 r int x^2 / (p + 2 gamma x) d mu``; the pole of ``1 / (1 - K^)`` at
+    ``p = -2 gamma lam^*`` solves ``(gamma r / 2) int x^2/(x - lam^*) d mu = 1``.  With
+    ``int x^2/(x - z) d mu = 1 + z + z^2 m(z)`` and the Stieltjes quadratic, ``lam^*`` is a root
+    of a quadratic; we return the branch with ``lam^* -> lam_min`` as ``gamma -> gamma_*``
+    (the branch choice is verified numerically against the defining integral).
+    """
+    m_from_pole = (2 / (gamma * r) - 1 - z) / z**2
+    m = sp.Symbol("m")
+    poly = sp.numer(sp.together(mp_stieltjes_quadratic().subs(m, m_from_pole)))
+    roots = sp.solve(poly, z)
+    # choose the root with the + sign in front of the square root (see docstring)
+    disc = sp.sqrt(gamma * (1 + r) ** 2 - 8)
+    cand = (2 - gamma * r) * ((1 + r) * sp.sqrt(gamma) + disc) / (4 * sp.sqrt(gamma))
+    ok = [rt for rt in roots if sp.simplify(rt - cand) == 0]
+    if not ok:  # pragma: no cover - would mean SymPy changed the root's form
+        raise RuntimeError("lambda_star branch not found among the quadratic's roots")
+    return cand
+
+
+# ------------------------------------------------------------------- batched SGD + momentum
+def sgdm_noise_coefficient() -> sp.Expr:
+    r"""Noise coefficient of the discrete Volterra equation for ``y_k = Delta y_{k-1} + c gamma
+    sum_{i in B_k} grad f_i``, Bernoulli(``zeta``) batches.
+
+    The batch gradient is ``c gamma A^T P (A e - rho)``, ``P = diag(Bernoulli(zeta))``; its
+    mean is ``c gamma zeta H e`` and its conditional covariance ``c^2 gamma^2 zeta (1 - zeta)
+    sum_i a_i a_i^T (a_i e - rho_i)^2``.  Returns ``Var(c gamma P_ii)`` (the factor in front
+    of ``H(t-k) psi(k)``): ``c = 1`` gives the printed ``gamma^2 zeta (1 - zeta)``; the printed
+    update has ``c = zeta``."""
+    # P_ii in {0, 1}: E P = zeta, E P^2 = zeta
+    mean = zeta
+    second = zeta
+    var = sp.expand((c_mult * gamma) ** 2 * (second - mean**2))
+    return sp.factor(var)
+
+
+def ar2_impulse_closed_form() -> dict[str, sp.Expr]:
+    r"""Impulse response of heavy ball on one eigenvalue: ``h_{s+1} = a h_s - Delta h_{s-1}``,
+    ``h_0 = 1``, ``h_{-1} = 0``, ``a = 1 + Delta - gamma zeta lam``; noise entering at step ``k``
+    reaches ``e_{t+1}`` multiplied by ``h_{t-k}``.  Closed form ``(z_+^{s+1} - z_-^{s+1})/(z_+ - z_-)``;
+    returns the roots and the residual of the recursion for the closed form."""
+    a = sp.Symbol("a", real=True)
+    sidx = sp.Symbol("s", integer=True, nonnegative=True)
+    zp = (a + sp.sqrt(a**2 - 4 * Delta)) / 2
+    zm = (a - sp.sqrt(a**2 - 4 * Delta)) / 2
+    h = lambda k: (zp ** (k + 1) - zm ** (k + 1)) / (zp - zm)  # noqa: E731
+    res = sp.simplify(sp.expand(h(sidx + 2) - a * h(sidx + 1) + Delta * h(sidx)))
+    return {"z_plus": zp, "z_minus": zm, "h": h(sidx), "residual": res, "a": a}
+
+
+@lru_cache(maxsize=None)
+def ar2_square_generating_function() -> sp.Expr:
+    r"""``G(q) = sum_{s>=0} h_s^2 q^s`` for the heavy-ball impulse response, derived from the
+    3x3 linear recursion of ``(h_{s+1}^2, h_{s+1} h_s, h_s^2)``: ``G = e_3^T (I - q T)^{-1} v_0``."""
+    a = sp.Symbol("a", real=True)
+    q = sp.Symbol("q", nonnegative=True)
+    T = sp.Matrix([[a**2, -2 * a * Delta, Delta**2], [a, -Delta, 0], [1, 0, 0]])
+    v0 = sp.Matrix([a**2, a, 1])  # (h_1^2, h_1 h_0, h_0^2)
+    G = (sp.eye(3) - q * T).LUsolve(v0)[2]
+    return sp.factor(sp.simplify(G))
+
+
+def sgdm_kernel_mass_term() -> sp.Expr:
+    r"""One eigenvalue's contribution to ``sum_s gamma^2 zeta(1-zeta) H(s)`` with
+    ``H(s) = (1/n) sum_j lam_j^2 h_{s,j}^2`` (``q = 1`` in :func:`ar2_square_generating_function`)."""
+    a = sp.Symbol("a", real=True)
+    q = sp.Symbol("q", nonnegative=True)
+    G1 = ar2_square_generating_function().subs(q, 1).subs(a, 1 + Delta - gamma * zeta * lam)
+    return sp.factor(sp.simplify(gamma**2 * zeta * (1 - zeta) * lam**2 / n * G1))
+
+
+def sgdm_sufficient_condition_certificate() -> dict[str, sp.Expr]:
+    r"""Certificate that the printed condition implies kernel mass < 1.
+
+    With ``w = gamma zeta lam`` the mass term is ``gamma (1-zeta) lam (1+Delta) / (n (1-Delta)
+    (2(1+Delta) - w))``.  The bound ``gamma (1 - zeta) lam / (n (1 - Delta))`` minus the term
+    factors as ``bound * (1 + Delta - w) / (2(1+Delta) - w)``, non-negative when
+    ``w <= 1 + Delta`` (first printed condition, at ``lam_max``); summing the bound over the
+    spectrum gives ``gamma (1-zeta) tr H / (n (1-Delta)) < 1`` (second printed condition).
+    """
+    term = sgdm_kernel_mass_term()
+    bound = gamma * (1 - zeta) * lam / (n * (1 - Delta))
+    w = gamma * zeta * lam
+    target = bound * (1 + Delta - w) / (2 * (1 + Delta) - w)
+    return {"term": term, "bound": bound, "difference": sp.simplify(bound - term - target)}
+
+
+def heavy_ball_double_root() -> dict[str, sp.Expr]:
+    r"""Heavy ball with ``gamma zeta = (1 - sqrt Delta)^2 / lam_min``: at ``lam_min`` the
+    characteristic polynomial ``z^2 - (1 + Delta - gamma zeta lam) z + Delta`` has a double root
+    ``sqrt(Delta)``; it has complex roots of modulus ``sqrt(Delta)`` for ``lam`` up to
+    ``lam_min (1 + sqrt Delta)^2 / (1 - sqrt Delta)^2``.  Returns the discriminant at
+    ``lam_min`` and the upper end of the complex region."""
+    sD = sp.Symbol("sqrtDelta", positive=True)
+    gz = (1 - sD) ** 2 / lam_min
+    a = 1 + sD**2 - gz * lam
+    disc = sp.expand(a**2 - 4 * sD**2)
+    at_min = sp.simplify(disc.subs(lam, lam_min))
+    upper = [sp.simplify(sol) for sol in sp.solve(disc, lam)]
+    return {"disc_at_lam_min": at_min, "disc_roots": upper, "sqrtDelta": sD}
+
+
+def delta_branch_switch() -> sp.Expr:
+    r"""Batch fraction at which the two branches of the printed
+    ``Delta = max{(1 - zeta/((1-zeta) kappa_bar))^2, (1 - 1/sqrt kappa)^2}`` coincide,
+    in terms of ``ICR = kappa_bar / sqrt kappa``: ``zeta_c = ICR / (1 + ICR)``."""
+    zc = sp.solve(sp.Eq(zeta / ((1 - zeta) * kappa_bar), 1 / sp.sqrt(kappa)), zeta)
+    (sol,) = zc
+    return sp.simplify(sol.subs(kappa_bar, icr * sp.sqrt(kappa)))
+
+
+def sgdm_printed_params_satisfy_condition() -> dict[str, sp.Expr]:
+    r"""With ``gamma = (1 - sqrt Delta)^2 / (zeta lam_min)`` and ``1 - sqrt Delta <= zeta / ((1 - zeta)
+    kappa_bar)`` (true on both branches of the printed ``Delta``), the printed conditions read
+
+    * ``(1 + Delta)/(zeta lam_max) - gamma = ((1 + Delta) - kappa (1 - sqrt Delta)^2)/(zeta lam_max)``;
+    * ``n (1-Delta)/((1-zeta) tr H) - gamma = ((1 + sqrt D) - (1 - sqrt D)(1 - zeta) kappa_bar / zeta)
+      (1 - sqrt D)/(zeta kappa_bar lam_min) * ...``.
+
+    Returns both margins as expressions in ``sqrtDelta, zeta, kappa, kappa_bar, lam_min`` after
+    substituting ``lam_max = kappa lam_min``, ``tr H = n kappa_bar lam_min``.
+    """
+    sD = sp.Symbol("sqrtDelta", positive=True)
+    g = (1 - sD) ** 2 / (zeta * lam_min)
+    m1 = sp.factor(sp.simplify(((1 + sD**2) / (zeta * lam_max) - g).subs(lam_max, kappa * lam_min)))
+    m2 = sp.factor(sp.simplify((n * (1 - sD**2) / ((1 - zeta) * trH) - g).subs(trH, n * kappa_bar * lam_min)))
+    return {"margin_lmax": m1, "margin_trace": m2, "gamma": g, "sqrtDelta": sD}
+
+
+# ------------------------------------------------------------------------------ exports
+def _domain_guards(args) -> tuple[Guard, ...]:
+    """Domain guards built on assumption-free twins of the arguments.
+
+    ``derivations.export.symbol_guards`` writes e.g. ``lam > 0`` with the *positive* symbol,
+    which SymPy evaluates to ``True`` at construction, so the generated check is vacuous
+    (``_require(True, ...)``).  The twins carry the same names (the printed code refers to the
+    function's arguments) but no assumptions, so the conditions survive to the generated code.
+    """
+    out = []
+    for a in args:
+        p = sp.Symbol(str(a))
+        if a.is_integer:
+            out.append(Guard(sp.Eq(p, sp.floor(p)), f"{a} must be a whole number"))
+        if a.is_positive:
+            out.append(Guard(p >= 1, f"{a} must be >= 1") if a.is_integer else Guard(p > 0, f"{a} must be > 0"))
+        elif a.is_nonnegative:
+            out.append(Guard(p >= 0, f"{a} must be >= 0"))
+    return tuple(out)
+
+
+def exports() -> list[Export]:
+    return [Export(e.name, e.args, e.expr, e.doc, _domain_guards(e.args) + tuple(e.guards)) for e in _exports()]
+
+
+def _exports() -> list[Export]:
+    """Scalar / elementwise formulas for the generated checkers (numpy + mpmath twin)."""
+    one = sp.Integer(1)
+    zeta_lt1 = Guard(zeta < one, "zeta < 1")
+    Delta_lt1 = Guard(Delta < one, "Delta < 1")
+    r_lt1 = Guard(r < one, "r < 1")
+    a_ = sp.Symbol("a", real=True)
+    q_ = sp.Symbol("q", nonnegative=True)
+    G = ar2_square_generating_function()
+    lam_s = lambda_star_mp()
+    return [
+        Export(
+            "h2_term", (lam, delta, u),
+            lam**2 * sp.exp(-2 * u * (lam + delta)),
+            "One summand of h_2(t, s) (before the 1/d average): lam^2 exp(-2 u (lam + delta)),\n"
+            "u = Gamma(t) - Gamma(s) >= 0 the integrated learning rate between s and t.",
+        ),
+        Export(
+            "kernel_mass_term", (gamma, lam, delta, n),
+            kernel_mass_sgd(),
+            "One eigenvalue's share of the constant-stepsize kernel mass int_0^inf gamma^2 r h_2:\n"
+            "gamma lam^2 / (2 n (lam + delta)).  Sum over the d eigenvalues of H = A^T A (sum scaling).",
+        ),
+        Export(
+            "gamma_threshold", (T2,),
+            threshold_from_kernel_mass(),
+            "Convergence threshold 2 / T2, T2 = (1/n) tr(H^2 (H + delta I)^{-1}) (kernel mass = 1).",
+        ),
+        Export(
+            "psi_limit", (gamma, T2, F_inf),
+            psi_infinity(),
+            "Limit of the Volterra solution for constant gamma < 2/T2: F_inf / (1 - gamma T2 / 2),\n"
+            "F_inf = L(x_tilde) = 1/2 ||A x_tilde - b||^2 (sum scaling), x_tilde = argmin f.",
+            (Guard(gamma * T2 < 2, "gamma T2 < 2 (below the threshold)"),),
+        ),
+        Export(
+            "gamma_star_mp", (r,), gamma_star_mp(),
+            "Critical stepsize gamma_* for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n),\n"
+            "r = d/n < 1, delta = 0).",
+            (r_lt1,),
+        ),
+        Export(
+            "gamma_threshold_mp", (r,), threshold_mp(),
+            "Large-n convergence threshold 2 / ((1/n) tr H) for Marchenko--Pastur, delta = 0.",
+            (r_lt1,),
+        ),
+        Export(
+            "lambda_star_mp", (gamma, r), lam_s,
+            "Supercritical decay exponent: psi_t - psi_inf ~ exp(-2 gamma lam^* t) for\n"
+            "gamma_*(r) < gamma < 2/r (Marchenko--Pastur, delta = 0).",
+            (r_lt1,
+             Guard(gamma > gamma_star_mp(), "gamma > gamma_*(r) (supercritical)"),
+             Guard(gamma < threshold_mp(), "gamma < 2/r (convergent)")),
+        ),
+        Export(
+            "ar2_sq_genfun", (a_, Delta, q_), G,
+            "sum_{s>=0} h_s^2 q^s for the heavy-ball impulse response h (a = 1 + Delta - gamma zeta lam);\n"
+            "valid where the series converges (q max|z_pm|^2 < 1).",
+            (Delta_lt1,),
+        ),
+        Export(
+            "sgdm_kernel_mass_term", (gamma, zeta, Delta, lam, n), sgdm_kernel_mass_term(),
+            "One eigenvalue's share of sum_s gamma^2 zeta (1 - zeta) H(s) (discrete Volterra for\n"
+            "batched SGD+M with Bernoulli(zeta) batches, sum-scaled loss).",
+            (zeta_lt1, Delta_lt1,
+             Guard(gamma * zeta * lam < 2 * (1 + Delta), "gamma zeta lam < 2 (1 + Delta) (heavy ball stable)")),
+        ),
+        Export(
+            "sgdm_gamma_bound_lmax", (zeta, Delta, lam_max), (1 + Delta) / (zeta * lam_max),
+            "First term of the printed sufficient stepsize bound: (1 + Delta)/(zeta lam_max).\n"
+            "(The bound is the min of this and sgdm_gamma_bound_trace; emitted separately because the\n"
+            "code emitter's Min/Max output needs functools, which the generated modules do not import.)",
+            (zeta_lt1, Delta_lt1),
+        ),
+        Export(
+            "sgdm_gamma_bound_trace", (zeta, Delta, trH, n), n * (1 - Delta) / ((1 - zeta) * trH),
+            "Second term of the printed sufficient stepsize bound: n (1 - Delta)/((1 - zeta) tr H).",
+            (zeta_lt1, Delta_lt1),
+        ),
+        Export(
+            "icr", (kappa_bar, kappa), kappa_bar / sp.sqrt(kappa),
+            "Implicit conditioning ratio kappa_bar / sqrt(kappa), kappa_bar = (tr H / n) / lam_min.",
+        ),
+        Export(
+            "sgdm_delta_small_batch", (zeta, kappa_bar), (1 - zeta / ((1 - zeta) * kappa_bar)) ** 2,
+            "Small-batch branch of the printed Delta = max{this, sgdm_delta_large_batch}:\n"
+            "(1 - zeta/((1-zeta) kappa_bar))^2.",
+            (zeta_lt1, Guard(zeta < (1 - zeta) * kappa_bar, "zeta < (1 - zeta) kappa_bar (so Delta < 1)")),
+        ),
+        Export(
+            "sgdm_delta_large_batch", (kappa,), (1 - 1 / sp.sqrt(kappa)) ** 2,
+            "Large-batch branch of the printed Delta: (1 - 1/sqrt(kappa))^2.",
+            (Guard(kappa >= 1, "kappa >= 1"),),
+        ),
+        Export(
+            "sgdm_gamma_tuned", (Delta, zeta, lam_min), (1 - sp.sqrt(Delta)) ** 2 / (zeta * lam_min),
+            "The printed stepsize gamma = (1 - sqrt Delta)^2/(zeta lam_min) (effective heavy-ball step\n"
+            "gamma zeta puts a double root sqrt(Delta) at lam_min).",
+            (zeta_lt1, Delta_lt1),
+        ),
+        Export(
+            "zeta_switch", (icr,), delta_branch_switch(),
+            "Batch fraction where the two branches of the printed Delta meet: ICR / (1 + ICR).",
+        ),
+    ]

@@ -1,0 +1,174 @@
+"""Rendering helpers for the Jupyter Book: pages import these and never re-derive.
+
+Every function returns Markdown (MyST) text or a matplotlib figure built from the claim
+registry, the derivations and the results files; the book's code cells call them.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from verify.core.claims import Result, Strength, Verdict, registry, run_claims
+from verify.core.results import RESULTS_DIR, attach_montecarlo
+
+__all__ = ["claim_blocks", "errata_markdown", "harness_results", "montecarlo_md", "provenance_markdown",
+           "strength_md",
+           "topic_results", "verdict_table"]
+
+_BADGE = {Verdict.HOLDS: "✅ holds", Verdict.ERRATUM: "⚠️ erratum", Verdict.FAILED: "❌ FAILED"}
+
+
+@lru_cache(maxsize=None)
+def topic_results(topic: str | None = None) -> tuple[Result, ...]:
+    """Run (once per kernel) the claims of ``topic`` (all topics if None), with the
+    Monte-Carlo results of ``results/harness_<topic>.json`` attached when present."""
+    res = run_claims(registry(topic))
+    attach_montecarlo(res, Path(RESULTS_DIR))
+    return tuple(res)
+
+
+def strength_md(r: Result) -> str:
+    """The claim's strength: proved / verified (N instances) / empirical (for an erratum,
+    the weaker of the evidence against the printed form and for the correction)."""
+    s = r.strength
+    if s.strength is Strength.VERIFIED and s.instances:
+        n = s.instances
+        return f"verified ({n} instance{'s' if n != 1 else ''})"
+    return s.strength.value
+
+
+def montecarlo_md(r: Result) -> str:
+    """Whether Monte-Carlo agreed with the claim (from the harness results), in a few words."""
+    mc = r.montecarlo
+    if not mc:
+        return "—"
+    if mc["comparisons"] == 0:
+        return f"unresolved ({mc['unresolved']})"
+    word = "agreed" if mc["agreed"] else f"REJECTED {mc['rejected']}"
+    extra = f", {mc['unresolved']} unresolved" if mc["unresolved"] else ""
+    return f"{word} ({mc['comparisons']} tests, max abs z {mc['max_abs_z']:.2f}{extra})"
+
+
+def anchor(claim_id: str) -> str:
+    """The MyST label of a claim: its id with dots as dashes (Sphinx-safe)."""
+    return claim_id.replace(".", "-").replace("_", "-").lower()
+
+
+def verdict_table(topic: str) -> str:
+    rows = ["| claim | where | verdict | strength | Monte-Carlo | evidence |", "|---|---|---|---|---|---|"]
+    for r in topic_results(topic):
+        kinds = sorted({e.kind for e in (r.outcome.evidence if r.outcome else [])})
+        rows.append(f"| [{r.claim.id}](#{anchor(r.claim.id)}) | {_cell(r.claim.where)} | "
+                    f"{_BADGE[r.verdict]} | {strength_md(r)} | {_cell(montecarlo_md(r))} | {', '.join(kinds)} |")
+    counts = {v: sum(r.verdict is v for r in topic_results(topic)) for v in Verdict}
+    summary = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
+    return f"**{len(topic_results(topic))} claims: {summary}.**\n\n" + "\n".join(rows) + "\n"
+
+
+def _cell(s: str) -> str:
+    """Text for a Markdown table cell: escaped, with ``|`` escaped so columns never shift."""
+    return _text(s).replace("|", "\\|")
+
+
+def _text(s: str) -> str:
+    """Plain text for MyST: escape characters that would start links or emphasis.
+
+    Text that already carries inline math (``$...$``) is trusted as MyST and kept.
+    """
+    if "$" in s:
+        return s
+    for ch in "\\[]*_`<>":
+        s = s.replace(ch, "\\" + ch)
+    return s
+
+
+def _fmt(s: str, display: bool = False) -> str:
+    """A statement as math when it is LaTeX, else as escaped text (mixed text/$math$ kept)."""
+    if "$" in s:
+        return s
+    if any(tok in s for tok in ("\\", "^", "_", "{")):
+        return f"$$\n{s}\n$$" if display else f"${s}$"
+    return _text(s)
+
+
+def _evidence_md(r: Result) -> str:
+    if r.outcome is None:
+        return f"The check raised an error:\n\n```\n{r.error}\n```\n"
+    lines = []
+    for e in r.outcome.evidence:
+        mark = "✓" if e.passed else "✗"
+        inst = f", {e.instances} instance{'s' if e.instances != 1 else ''}" if e.instances else ""
+        side = " (correction)" if e.about == "corrected" else ""
+        lines.append(f"- {mark} *{e.kind}{inst}*{side}: {_text(e.description)}")
+    return "\n".join(lines) + "\n"
+
+
+def claim_blocks(topic: str) -> str:
+    """One labelled admonition per claim: statement as printed, assumptions, verdict, evidence."""
+    out = []
+    for r in topic_results(topic):
+        c = r.claim
+        cls = {"holds": "tip", "erratum": "warning"}.get(r.verdict.value, "error")
+        head = f"**{_text(c.where)}** — {_BADGE[r.verdict]}, **{strength_md(r)}**"
+        if c.erratum is not None and r.verdict.ok:
+            sd = r.sides
+            head += (f" (against the printed form: {sd['printed'].strength.value}; "
+                     f"for the correction: {sd['corrected'].strength.value})")
+        body = [head, ""]
+        if c.no_proof and r.strength.strength is not Strength.PROVED:
+            body += [f"*Why not proved:* {_text(c.no_proof)}", ""]
+        body += [f"*Monte-Carlo:* {_text(montecarlo_md(r))}", ""]
+        if c.mutation_exempt:
+            body += [f"*Mutation exemption:* {_text(c.mutation_exempt)}", ""]
+        body += ["As printed:", "",
+                _fmt(c.statement, display=True), ""]
+        if c.assumptions:
+            body += ["Assumptions: " + "; ".join(_text(a) for a in c.assumptions), ""]
+        if c.erratum is not None:
+            body += ["Corrected:", "", _fmt(c.erratum.corrected, display=True), "",
+                     f"*Why:* {_text(c.erratum.explanation)}", ""]
+        body += ["Evidence:", "", _evidence_md(r)]
+        out.append(f"({anchor(c.id)})=\n:::{{admonition}} {c.id} — {c.title or c.where}\n:class: {cls}\n\n"
+                   + "\n".join(body) + "\n:::\n")
+    return "\n".join(out)
+
+
+def errata_markdown() -> str:
+    """Every recorded erratum across papers, with printed vs corrected and the evidence."""
+    res = [r for r in topic_results(None) if r.claim.erratum is not None]
+    if not res:
+        return "No errata are recorded.\n"
+    out = [f"**{len(res)} errata** across {len({r.claim.paper for r in res})} papers.\n"]
+    paper = None
+    for r in sorted(res, key=lambda r: (r.claim.paper, r.claim.id)):
+        c = r.claim
+        if c.paper != paper:
+            paper = c.paper
+            out.append(f"\n### Paper `{paper}`\n")
+        out.append(f"#### `{c.id}` — {_text(c.where)}\n\n**Printed:** {_fmt(c.erratum.printed)}\n\n"
+                   f"**Corrected:** {_fmt(c.erratum.corrected)}\n\n{_text(c.erratum.explanation)}\n\n"
+                   f"Verdict: {_BADGE[r.verdict]}. Evidence:\n\n{_evidence_md(r)}")
+    return "\n".join(out)
+
+
+def harness_results(topic: str) -> dict[str, Any] | None:
+    """The harness results JSON of ``topic`` (``results/harness_<topic>.json``), or None."""
+    p = Path(RESULTS_DIR) / f"harness_{topic}.json"
+    if not p.exists():
+        return None
+    with open(p, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def provenance_markdown(rep: dict[str, Any]) -> str:
+    p = rep["provenance"]
+    v = p["versions"]
+    return (f"Data: `results/harness_{p['topic']}.json`, created {p['created']} on device "
+            f"`{p['device']}` ({p.get('gpu', p['machine'])}), seed {p['config']['seed']}, "
+            f"{'quick' if p['config']['quick'] else 'default'} size, wall time {p['wall_seconds']:.1f} s; "
+            f"torch {v.get('torch')}, numpy {v.get('numpy')}, commit `{(p.get('git_commit') or '?')[:10]}`. "
+            f"Decision: {rep['decision']['n_comparisons']} z-tests, Holm family-wise "
+            f"α = {rep['decision']['family_wise_alpha']}, {rep['decision']['n_rejected']} rejected.")

@@ -1,0 +1,454 @@
+"""The claim model and the registry that the CLI, the tests and the book all read.
+
+A *claim* is one printed result (or proof step) of one paper: an id
+(``interpolation.theorem4.eta_star``), where it is printed, the statement as printed, its
+assumptions, and a ``check`` that gathers the evidence deciding it.  Claims are declared
+next to their checks with :meth:`ClaimSet.claim`::
+
+    CLAIMS = ClaimSet("interpolation", paper="000_f78adc64a8dc1795")
+
+    @CLAIMS.claim("interpolation.eta1", where="(6)", statement=r"\eta_1(m) = ...")
+    def _check_eta1() -> Outcome: ...
+
+A check returns an :class:`Outcome`: ``printed`` (does the statement *as printed* hold?),
+``corrected`` (for a recorded erratum, does the correction hold?) and ``evidence``.
+
+**Verdict** (the truth value), computed by comparing the outcome with the record
+(``erratum=None`` means "we expect the printed statement to hold"):
+
+============================  ===========================  ==========
+recorded                      outcome                      verdict
+============================  ===========================  ==========
+no erratum                    printed holds, all passed    ``holds``
+erratum recorded              printed fails, corrected ok  ``erratum``
+anything else                                              ``FAILED``
+============================  ===========================  ==========
+
+**Strength** (how strong the evidence is), computed from the evidence kinds:
+
+========================  ==========  ==============================================
+evidence kind             strength    meaning
+========================  ==========  ==============================================
+``proof``                 proved      a symbolic derivation or certificate of the
+                                      statement in its stated generality, on its own
+``counterexample``        proved      an exact counterexample (only *against* a printed
+                                      statement recorded as an erratum)
+``exhaustive``            verified    exact on every case of a finite domain
+                                      (``instances`` = the number of cases)
+``exact``                 verified    exact (rational / symbolic) computation on
+                                      ``instances`` named instances
+``numeric``               empirical   floating-point search or comparison
+``montecarlo``            empirical   Monte-Carlo
+========================  ==========  ==============================================
+
+A statement's strength is that of its strongest passing evidence item about it;
+``instances`` is the largest instance count among its verified items.  Each item says
+what it is about: ``about="printed"`` (for a claim that holds: evidence for the printed
+statement; for an erratum: evidence *against* it) or ``about="corrected"`` (evidence for
+the correction).  An erratum's strength is the weaker of the two sides, both reported.
+
+A check cannot silently pass: a recorded erratum whose printed statement turns out to
+hold, or whose correction fails, is a failure too, and ``batchproof check --mutate``
+(see :mod:`verify.core.mutation`) shows that perturbing the thing under test changes the
+verdict.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Iterator
+
+__all__ = [
+    "Claim",
+    "ClaimSet",
+    "Erratum",
+    "Evidence",
+    "Outcome",
+    "Result",
+    "Strength",
+    "Verdict",
+    "registry",
+    "run_claims",
+    "topics",
+]
+
+EVIDENCE_KINDS = ("proof", "counterexample", "exhaustive", "exact", "numeric", "montecarlo")
+ABOUT = ("printed", "corrected")
+
+
+class Verdict(str, Enum):
+    HOLDS = "holds"
+    ERRATUM = "erratum"
+    FAILED = "FAILED"
+
+    @property
+    def ok(self) -> bool:
+        return self is not Verdict.FAILED
+
+
+class Strength(str, Enum):
+    PROVED = "proved"
+    VERIFIED = "verified"
+    EMPIRICAL = "empirical"
+    NONE = "none"  # no passing evidence about the statement: a defect, never a pass
+
+    @property
+    def rank(self) -> int:
+        return {"proved": 3, "verified": 2, "empirical": 1, "none": 0}[self.value]
+
+
+_KIND_STRENGTH = {"proof": Strength.PROVED, "counterexample": Strength.PROVED,
+                  "exhaustive": Strength.VERIFIED, "exact": Strength.VERIFIED,
+                  "numeric": Strength.EMPIRICAL, "montecarlo": Strength.EMPIRICAL}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence (see the module docstring for ``kind`` and ``about``).
+
+    ``instances`` is required for ``exact`` and ``exhaustive`` items: how many named
+    instances (or cases of the finite domain) were computed exactly.
+    """
+
+    kind: str
+    description: str
+    passed: bool
+    details: dict[str, Any] = field(default_factory=dict)
+    about: str = "printed"
+    instances: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "passed", bool(self.passed))
+        if self.kind not in EVIDENCE_KINDS:
+            raise ValueError(f"evidence kind must be one of {EVIDENCE_KINDS}, got {self.kind!r}")
+        if self.about not in ABOUT:
+            raise ValueError(f"evidence 'about' must be one of {ABOUT}, got {self.about!r}")
+        if self.kind in ("exact", "exhaustive"):
+            if self.instances is None or int(self.instances) < 1:
+                raise ValueError(f"{self.kind} evidence needs instances >= 1: {self.description[:60]!r}")
+            object.__setattr__(self, "instances", int(self.instances))
+        if self.kind == "counterexample" and self.about != "printed":
+            raise ValueError("a counterexample is evidence against the printed statement")
+
+    @property
+    def strength(self) -> Strength:
+        return _KIND_STRENGTH[self.kind]
+
+    def to_json(self) -> dict[str, Any]:
+        out = {
+            "kind": self.kind,
+            "strength": self.strength.value,
+            "about": self.about,
+            "description": self.description,
+            "passed": bool(self.passed),
+            "details": _jsonable(self.details),
+        }
+        if self.instances is not None:
+            out["instances"] = self.instances
+        return out
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """A recorded erratum: the printed statement, the corrected one and why."""
+
+    printed: str
+    corrected: str
+    explanation: str
+
+
+@dataclass
+class Outcome:
+    """What a check found.
+
+    ``printed``: whether the statement as printed holds.  ``corrected``: for claims
+    with a recorded erratum, whether the corrected statement holds (``None`` otherwise).
+    """
+
+    printed: bool
+    evidence: list[Evidence]
+    corrected: bool | None = None
+
+    def __post_init__(self) -> None:  # numpy / sympy booleans -> bool
+        self.printed = bool(self.printed)
+        if self.corrected is not None:
+            self.corrected = bool(self.corrected)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One printed result.  See the module docstring for verdict and strength.
+
+    ``mutation_exempt``: when perturbing the statement is meaningless, the reason (listed
+    by ``check --mutate`` and in the book); otherwise ``None``.
+    """
+
+    id: str
+    paper: str  # paper file stem, e.g. "000_f78adc64a8dc1795"
+    where: str  # "Theorem 4, eq. (9)"
+    statement: str  # as printed (LaTeX allowed)
+    assumptions: tuple[str, ...]
+    check: Callable[[], Outcome]
+    erratum: Erratum | None = None
+    title: str = ""
+    tags: tuple[str, ...] = ()
+    mutation_exempt: str | None = None
+    # why the statement cannot be proved here in its generality, when its strength is
+    # below "proved" (shown in the book beside the strength)
+    no_proof: str | None = None
+
+    @property
+    def topic(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+class ClaimSet:
+    """A topic's claims, in declaration order; :meth:`claim` declares one beside its check."""
+
+    def __init__(self, topic: str, paper: str) -> None:
+        self.topic = topic
+        self.paper = paper
+        self._claims: list[Claim] = []
+
+    def claim(self, id: str, *, where: str, statement: str, assumptions: tuple[str, ...] | list[str] = (),
+              erratum: Erratum | None = None, title: str = "", tags: tuple[str, ...] = (),
+              mutation_exempt: str | None = None, no_proof: str | None = None,
+              paper: str | None = None) -> Callable[[Callable[[], Outcome]], Callable[[], Outcome]]:
+        """Decorator: register the decorated check as claim ``id``; returns the check unchanged."""
+        if not id.startswith(self.topic + "."):
+            raise ValueError(f"claim {id!r} must start with its topic {self.topic!r}")
+
+        def deco(check: Callable[[], Outcome]) -> Callable[[], Outcome]:
+            self.add(Claim(id=id, paper=paper or self.paper, where=where, statement=statement,
+                           assumptions=tuple(assumptions), check=check, erratum=erratum, title=title,
+                           tags=tuple(tags), mutation_exempt=mutation_exempt, no_proof=no_proof))
+            return check
+
+        return deco
+
+    def add(self, claim: Claim) -> Claim:
+        if any(c.id == claim.id for c in self._claims):
+            raise ValueError(f"duplicate claim id {claim.id!r}")
+        self._claims.append(claim)
+        return claim
+
+    def __iter__(self) -> Iterator[Claim]:
+        return iter(self._claims)
+
+    def __len__(self) -> int:
+        return len(self._claims)
+
+
+@dataclass(frozen=True)
+class StatementStrength:
+    strength: Strength
+    instances: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"strength": self.strength.value}
+        if self.strength is Strength.VERIFIED and self.instances is not None:
+            out["instances"] = self.instances
+        return out
+
+
+def statement_strength(evidence: list[Evidence], about: str) -> StatementStrength:
+    """The strength of the passing evidence ``about`` one statement (printed / corrected)."""
+    items = [e for e in evidence if e.passed and e.about == about]
+    if not items:
+        return StatementStrength(Strength.NONE)
+    best = max(items, key=lambda e: e.strength.rank).strength
+    inst = None
+    if best is Strength.VERIFIED:
+        inst = max(e.instances or 0 for e in items if e.strength is Strength.VERIFIED)
+    return StatementStrength(best, inst)
+
+
+@dataclass
+class Result:
+    claim: Claim
+    verdict: Verdict
+    outcome: Outcome | None
+    seconds: float
+    error: str | None = None
+    montecarlo: dict[str, Any] | None = None  # attached from the harness results by ``all``
+
+    @property
+    def sides(self) -> dict[str, StatementStrength]:
+        """The strength of each statement side: ``printed`` (and ``corrected`` for an erratum)."""
+        if self.outcome is None:
+            return {"printed": StatementStrength(Strength.NONE)}
+        ev = self.outcome.evidence
+        out = {"printed": statement_strength(ev, "printed")}
+        if self.claim.erratum is not None:
+            out["corrected"] = statement_strength(ev, "corrected")
+        return out
+
+    @property
+    def strength(self) -> StatementStrength:
+        """The claim's strength: the printed side's, or for an erratum the weaker side's."""
+        if not self.verdict.ok:
+            return StatementStrength(Strength.NONE)
+        return min(self.sides.values(), key=lambda s: s.strength.rank)
+
+    @property
+    def reason(self) -> str:
+        if self.error:
+            return self.error.strip().splitlines()[-1]
+        o = self.outcome
+        if o is None:  # pragma: no cover - an outcome or an error is always set
+            return "no outcome"
+        if self.verdict.ok:
+            return ""
+        if not o.evidence:
+            return "the check returned no evidence"
+        if self.claim.erratum is None:
+            failed = [e.description for e in o.evidence if not e.passed]
+            return "printed statement failed: " + "; ".join(failed or ["(no evidence passed)"])
+        if o.printed:
+            return "recorded as erratum, but the printed statement holds"
+        if o.corrected is not True:
+            return "recorded erratum, but the corrected statement did not hold"
+        return "an evidence item failed: " + "; ".join(e.description for e in o.evidence if not e.passed)
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.claim
+        out: dict[str, Any] = {
+            "id": c.id,
+            "title": c.title,
+            "paper": c.paper,
+            "where": c.where,
+            "statement": c.statement,
+            "assumptions": list(c.assumptions),
+            "verdict": self.verdict.value,
+            **self.strength.to_json(),
+            "seconds": round(self.seconds, 4),
+        }
+        if self.verdict.ok and c.erratum is not None:
+            s = self.sides
+            out["against_printed"] = s["printed"].to_json()
+            out["correction"] = s["corrected"].to_json()
+        if c.no_proof and self.strength.strength is not Strength.PROVED:
+            out["no_proof"] = c.no_proof
+        if c.mutation_exempt:
+            out["mutation_exempt"] = c.mutation_exempt
+        if c.erratum is not None:
+            out["erratum"] = {
+                "printed": c.erratum.printed,
+                "corrected": c.erratum.corrected,
+                "explanation": c.erratum.explanation,
+            }
+        if self.outcome is not None:
+            out["printed_holds"] = bool(self.outcome.printed)
+            out["corrected_holds"] = (
+                None if self.outcome.corrected is None else bool(self.outcome.corrected)
+            )
+            out["evidence"] = [e.to_json() for e in self.outcome.evidence]
+        if self.montecarlo is not None:
+            out["montecarlo"] = self.montecarlo
+        if self.error:
+            out["error"] = self.error
+        if not self.verdict.ok:
+            out["reason"] = self.reason
+        return out
+
+
+def decide(claim: Claim, outcome: Outcome) -> Verdict:
+    """Compare a check's outcome with the claim's record (see module docstring).
+
+    Every evidence item must pass, and the statement(s) the verdict rests on must have
+    passing evidence: the printed one (for or against), and for an erratum the correction.
+    """
+    if not outcome.evidence or not all(e.passed for e in outcome.evidence):
+        return Verdict.FAILED
+    if statement_strength(outcome.evidence, "printed").strength is Strength.NONE:
+        return Verdict.FAILED
+    if claim.erratum is None:
+        if not outcome.printed or outcome.corrected is not None:
+            return Verdict.FAILED
+        if any(e.about != "printed" or e.kind == "counterexample" for e in outcome.evidence):
+            return Verdict.FAILED  # evidence about a correction or against the statement
+        return Verdict.HOLDS
+    if outcome.printed or outcome.corrected is not True:
+        return Verdict.FAILED
+    if statement_strength(outcome.evidence, "corrected").strength is Strength.NONE:
+        return Verdict.FAILED
+    return Verdict.ERRATUM
+
+
+def run_claim(claim: Claim) -> Result:
+    t0 = time.perf_counter()
+    try:
+        outcome = claim.check()
+    except Exception:  # a crashing check is a failed claim, reported with its traceback
+        return Result(claim, Verdict.FAILED, None, time.perf_counter() - t0, traceback.format_exc())
+    return Result(claim, decide(claim, outcome), outcome, time.perf_counter() - t0)
+
+
+def topics() -> list[str]:
+    """Topics with claims (``verify.topics.<topic>.claims`` defining ``CLAIMS``), sorted."""
+    from verify.core import topics as T
+
+    return T.names(with_part="claims")
+
+
+def registry(topic: str | None = None) -> list[Claim]:
+    """All claims (or one topic's), in the order their modules list them.
+
+    Claim ids are unique across the registry; a duplicate raises ``ValueError``.
+    """
+    names = topics()
+    if topic is not None:
+        if topic not in names:
+            raise ValueError(f"unknown topic {topic!r}; known topics: {', '.join(names)}")
+        names = [topic]
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    for name in names:
+        from verify.core import topics as T
+
+        mod = T.part(name, "claims")
+        for c in mod.CLAIMS:
+            if c.id in seen:
+                raise ValueError(f"duplicate claim id {c.id!r}")
+            if c.topic != name:
+                raise ValueError(f"claim {c.id!r} lives in topic module {name!r}")
+            seen.add(c.id)
+            claims.append(c)
+    return claims
+
+
+def run_claims(
+    claims: list[Claim], progress: Callable[[Result], None] | None = None
+) -> list[Result]:
+    results = []
+    for c in claims:
+        r = run_claim(c)
+        results.append(r)
+        if progress is not None:
+            progress(r)
+    return results
+
+
+def _jsonable(x: Any) -> Any:
+    """Convert numpy / sympy / mpmath scalars and containers to plain JSON values."""
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (bool, int, str)) or x is None:
+        return x
+    if isinstance(x, float):
+        return x if x == x and abs(x) != float("inf") else str(x)
+    try:
+        import numpy as np
+
+        if isinstance(x, np.generic):
+            return _jsonable(x.item())
+        if isinstance(x, np.ndarray):
+            return _jsonable(x.tolist())
+    except ImportError:  # pragma: no cover
+        pass
+    return str(x)

@@ -1,0 +1,161 @@
+"""Results files: JSON with provenance, written atomically (never half-written)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from verify.core.claims import _jsonable
+
+__all__ = ["RESULTS_DIR", "atomic_write_text", "attach_montecarlo", "attach_montecarlo_file",
+           "montecarlo_by_claim", "provenance", "read_json", "write_json"]
+
+RESULTS_DIR = Path(os.environ.get("BATCHPROOF_RESULTS", Path.cwd() / "results"))
+SCHEMA_VERSION = 1
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def write_json(path: str | os.PathLike, data: dict[str, Any]) -> Path:
+    return atomic_write_text(path, json.dumps(_jsonable(data), indent=2, sort_keys=False) + "\n")
+
+
+def read_json(path: str | os.PathLike) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+            cwd=Path(__file__).resolve().parent,
+        )
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def provenance(**extra: Any) -> dict[str, Any]:
+    """Versions, platform, commit and time; ``extra`` (seeds, device, ...) is merged in."""
+    versions: dict[str, str | None] = {"python": sys.version.split()[0]}
+    for mod in ("numpy", "sympy", "mpmath", "scipy", "torch"):
+        m = sys.modules.get(mod)
+        if m is None:
+            try:
+                m = __import__(mod)
+            except ImportError:
+                versions[mod] = None
+                continue
+        versions[mod] = getattr(m, "__version__", None)
+    out = {
+        "schema_version": SCHEMA_VERSION,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "versions": versions,
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "git_commit": _git_commit(),
+    }
+    out.update(extra)
+    return out
+
+
+def montecarlo_by_claim(reports: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Summarise harness reports per claim id: the Monte-Carlo evidence for each claim.
+
+    For each claim: how many comparisons name it, how many were rejected (Holm, the
+    topic's family-wise level), how many values were left unresolved, the largest |z|,
+    the replica counts, device and seed, and ``agreed`` (at least one comparison tested
+    and none rejected).  Strength is always "empirical".
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for rep in reports:
+        prov = rep.get("provenance", {})
+        for c in rep.get("comparisons", []):
+            cid = c.get("claim")
+            if cid is None:
+                continue
+            d = out.setdefault(cid, {"strength": "empirical", "comparisons": 0, "rejected": 0,
+                                     "unresolved": 0, "max_abs_z": 0.0, "replicas": [],
+                                     "device": prov.get("device"),
+                                     "seed": prov.get("config", {}).get("seed"),
+                                     "alpha": rep.get("decision", {}).get("family_wise_alpha"),
+                                     "file": f"harness_{prov.get('topic', '?')}.json"})
+            d["comparisons"] += 1
+            d["rejected"] += bool(c.get("rejected"))
+            z = c.get("z")
+            if isinstance(z, (int, float)):
+                d["max_abs_z"] = max(d["max_abs_z"], abs(z)) if z == z else float("nan")
+            reps = c.get("replicas")
+            if reps is not None and reps not in d["replicas"]:
+                d["replicas"].append(reps)
+        for u in rep.get("unresolved", []) or []:
+            if isinstance(u, dict) and u.get("claim"):
+                d = out.setdefault(u["claim"], {"strength": "empirical", "comparisons": 0, "rejected": 0,
+                                                "unresolved": 0, "max_abs_z": 0.0, "replicas": [],
+                                                "device": prov.get("device"),
+                                                "seed": prov.get("config", {}).get("seed"),
+                                                "alpha": rep.get("decision", {}).get("family_wise_alpha"),
+                                                "file": f"harness_{prov.get('topic', '?')}.json"})
+                d["unresolved"] += 1
+    for d in out.values():
+        d["agreed"] = d["comparisons"] > 0 and d["rejected"] == 0 and d["max_abs_z"] == d["max_abs_z"]
+    return out
+
+
+def _harness_reports(folder: Path) -> list[dict[str, Any]]:
+    reps = []
+    for p in sorted(Path(folder).glob("harness_*.json")):
+        try:
+            reps.append(read_json(p))
+        except (OSError, ValueError):
+            continue
+    return reps
+
+
+def attach_montecarlo(results: list[Any], folder: Path) -> int:
+    """Attach the harness results in ``folder`` to ``results`` (claim Results); return how many."""
+    mc = montecarlo_by_claim(_harness_reports(folder))
+    n = 0
+    for r in results:
+        if r.claim.id in mc:
+            r.montecarlo = mc[r.claim.id]
+            n += 1
+    return n
+
+
+def attach_montecarlo_file(check_json: Path, folder: Path) -> int:
+    """Attach the harness results in ``folder`` to the claims in a ``check --json`` file."""
+    data = read_json(check_json)
+    mc = montecarlo_by_claim(_harness_reports(folder))
+    n = 0
+    for c in data.get("claims", []):
+        if c["id"] in mc:
+            c["montecarlo"] = mc[c["id"]]
+            n += 1
+    data["montecarlo_attached"] = n
+    write_json(check_json, data)
+    return n

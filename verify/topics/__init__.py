@@ -1,0 +1,1 @@
+"""One package per paper (topic); discovered at run time by :mod:`verify.core.topics`."""

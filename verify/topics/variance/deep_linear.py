@@ -1,0 +1,575 @@
+"""Exact engine: the mini-batch gradient's variance in the two-layer linear network.
+
+Model (paper 001, Section 3.2).  Inputs ``x ~ N(0, I_p)``; student ``W_2 W_1`` with
+``W_1`` (p1 x p), ``W_2`` (p2 x p1); teacher product ``T = W_2^* W_1^*`` (p2 x p).
+Online SGD: at step t, b fresh i.i.d. inputs ``x_{t,1..b}``; with the sample second
+moment ``Xhat_t = (1/b) sum_i x_{t,i} x_{t,i}^T`` (**mean** over the batch) and
+``Delta_t = W_{t,2} W_{t,1} - T``, the batch gradients of the mean loss are
+
+    g_{t,1} = W_{t,2}^T Delta_t Xhat_t ,     g_{t,2} = Delta_t Xhat_t W_{t,1}^T ,
+
+and ``W_{t+1,k} = W_{t,k} - alpha_t g_{t,k}``.  ``var(M) = E||vec M||^2 - ||E vec M||^2``.
+
+Method (exact).  Every entry of ``W_{t,k}`` and ``g_{t,k}`` is a polynomial with rational
+coefficients in the entries of the independent matrices ``Xhat_0, ..., Xhat_t`` (one
+*block* of p(p+1)/2 variables per step; the initial and teacher weights and the step sizes
+are rational numbers).  The forward pass is carried out in FLINT's sparse multivariate
+polynomials over Q (python-flint ``fmpq_mpoly``).  Expectations are then taken block by
+block (the blocks are independent): a polynomial is grouped by its exponents in one block,
+and every block monomial is replaced by its exact moment, a polynomial in ``u = 1/b``.
+For the variance the last block is integrated *before* squaring: ``g_t`` is linear in
+``Xhat_t``, ``g = sum_j c_j X_j``, so ``E_t[g^2] = sum_{j,l} c_j c_l E[X_j X_l]`` with the
+``c_j`` free of ``Xhat_t`` -- the square is never expanded in the last block.
+
+The moments of ``Xhat`` are read off its moment generating function: ``b Xhat`` is
+Wishart(I_p, b), so
+
+    log E exp(tr(Theta Xhat)) = -(b/2) log det(I - 2 Theta / b)
+                              = sum_{k>=1} (2^{k-1}/k) u^{k-1} tr(Theta^k),
+
+(the Gaussian integral ``E exp(x^T A x) = det(I - 2A)^{-1/2}``, summed over b independent
+inputs).  Exponentiating this series (truncated at the needed degree) gives every mixed
+moment of the entries of ``Xhat`` as an exact polynomial in ``u``.  The moment table is
+checked against Isserlis/Wick pairings (:func:`isserlis_moment`) and the whole engine
+against the independent SymPy implementation in :mod:`verify.topics.variance.deep_linear_reference`.
+
+Besides the variance, :func:`term_expectation` returns ``E[M | F_0]`` for any matrix ``M``
+built from the step-t quantities (the multiplicative terms of Theorem 3), optionally with
+the initial weights scaled by a symbol ``s`` so that the degree of each coefficient in the
+initial weights can be read off.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+from math import factorial
+from collections.abc import Callable, Sequence
+
+import flint
+
+from verify.topics.variance.engine import as_fraction, eval_poly, poly_degree
+
+__all__ = [
+    "DeepLinearCase",
+    "Trajectory",
+    "b0_derivative",
+    "b0_printed",
+    "decreasing_for_all_b",
+    "decreasing_on_reals",
+    "degrees",
+    "estimated_terms",
+    "expect",
+    "isserlis_moment",
+    "layer1_factor_moments",
+    "term_expectation",
+    "trajectory",
+    "u_coefficients",
+    "variance_polynomial",
+    "wishart_moment",
+]
+
+
+def _check_matrix(M, name: str) -> list[list[Fraction]]:
+    if not isinstance(M, (list, tuple)) or not M or not all(isinstance(r, (list, tuple)) for r in M):
+        raise ValueError(f"{name} must be a non-empty list of rows")
+    q = len(M[0])
+    if q == 0 or any(len(r) != q for r in M):
+        raise ValueError(f"{name} must be rectangular with non-empty rows")
+    return [[as_fraction(v, f"{name} entry") for v in r] for r in M]
+
+
+class DeepLinearCase:
+    """Validated exact inputs: ``W1`` (p1 x p), ``W2`` (p2 x p1), teacher ``W1s`` (h x p),
+    ``W2s`` (p2 x h), step sizes ``alphas`` (at least t of them), ``t >= 0``, ``layer`` in {1, 2}."""
+
+    def __init__(self, W1, W2, W1s, W2s, alphas, t: int, layer: int = 1):
+        self.W1 = _check_matrix(W1, "W1")
+        self.W2 = _check_matrix(W2, "W2")
+        self.W1s = _check_matrix(W1s, "W1_teacher")
+        self.W2s = _check_matrix(W2s, "W2_teacher")
+        self.p1, self.p = len(self.W1), len(self.W1[0])
+        self.p2 = len(self.W2)
+        if len(self.W2[0]) != self.p1:
+            raise ValueError(f"W2 must be p2 x p1 = ? x {self.p1}, got {len(self.W2)} x {len(self.W2[0])}")
+        if len(self.W1s[0]) != self.p:
+            raise ValueError(f"W1_teacher must have p = {self.p} columns, got {len(self.W1s[0])}")
+        if len(self.W2s) != self.p2 or len(self.W2s[0]) != len(self.W1s):
+            raise ValueError(
+                f"W2_teacher must be {self.p2} x {len(self.W1s)} (p2 x teacher hidden), "
+                f"got {len(self.W2s)} x {len(self.W2s[0])}")
+        if isinstance(t, bool) or not isinstance(t, int) or t < 0:
+            raise ValueError(f"t must be a non-negative integer, got {t!r}")
+        if layer not in (1, 2) or isinstance(layer, bool):
+            raise ValueError(f"layer must be 1 or 2, got {layer!r}")
+        if not isinstance(alphas, (list, tuple)) or len(alphas) < t:
+            raise ValueError(f"need at least t = {t} step sizes alpha_0..alpha_(t-1)")
+        self.alphas = [as_fraction(a, "alpha") for a in alphas[:t]]
+        if any(a <= 0 for a in self.alphas):
+            raise ValueError("step sizes must be positive")
+        self.t, self.layer = t, layer
+        self.T = _mm(self.W2s, self.W1s)
+
+
+def _mm(A, B):
+    return [[sum((a * b for a, b in zip(r, c)), 0 * r[0] * c[0]) for c in zip(*B)] for r in A]
+
+
+def _tr(A):
+    return [list(r) for r in zip(*A)]
+
+
+def _sub(A, B, s=1):
+    return [[a - s * b for a, b in zip(ra, rb)] for ra, rb in zip(A, B)]
+
+
+# ---------------------------------------------------------------- Wishart moments
+_TABLES: dict[int, tuple[int, dict]] = {}
+
+
+def _pairs(p: int) -> list[tuple[int, int]]:
+    return [(a, c) for a in range(p) for c in range(a, p)]
+
+
+def _moment_table(p: int, D: int) -> dict[tuple[int, ...], dict[int, flint.fmpq]]:
+    """All moments of the entries ``Xhat_{ac}`` (a <= c) up to total degree (at least) D.
+
+    Key: exponent tuple over the pairs (a, c), a <= c, in lexicographic order.
+    Value: ``{k: coefficient of u^k}`` of ``E[prod Xhat_{ac}^{e_ac}]`` (zero moments absent).
+    The largest table computed for each p is kept and serves every smaller D.
+    """
+    have = _TABLES.get(p)
+    if have is not None and have[0] >= D:
+        return have[1]
+    pairs = _pairs(p)
+    npair = len(pairs)
+    ctx = flint.fmpq_mpoly_ctx.get(tuple(f"th{a}{c}" for a, c in pairs) + ("u",), "degrevlex")
+    gens = ctx.gens()
+    th, u = gens[:-1], gens[-1]
+    zero, one = ctx.from_dict({}), ctx.constant(1)
+    idx = {pc: i for i, pc in enumerate(pairs)}
+    half = flint.fmpq(1, 2)
+    # Theta symmetric with tr(Theta Xhat) = sum_{a<=c} th_ac Xhat_ac
+    Theta = [[th[idx[(min(a, c), max(a, c))]] * (1 if a == c else half) for c in range(p)] for a in range(p)]
+
+    def trunc(P):
+        return ctx.from_dict({m: v for m, v in P.to_dict().items() if sum(m[:npair]) <= D})
+
+    K = zero
+    Pk = [[one if a == c else zero for c in range(p)] for a in range(p)]
+    for k in range(1, D + 1):
+        Pk = [[trunc(sum((Pk[a][e] * Theta[e][c] for e in range(p)), zero)) for c in range(p)] for a in range(p)]
+        K += flint.fmpq(2 ** (k - 1), k) * u ** (k - 1) * sum((Pk[a][a] for a in range(p)), zero)
+    # exp(K) = sum_j K^j / j!, truncated at theta-degree D
+    M, term = one, one
+    for j in range(1, D + 1):
+        term = trunc(term * K) * flint.fmpq(1, j)
+        M += term
+    table: dict[tuple[int, ...], dict[int, flint.fmpq]] = {}
+    for mono, coeff in M.to_dict().items():
+        ex, ue = tuple(mono[:npair]), mono[npair]
+        scale = 1
+        for e in ex:
+            scale *= factorial(e)
+        table.setdefault(ex, {})[ue] = coeff * scale
+    _TABLES[p] = (D, table)
+    return table
+
+
+def _frac(c) -> Fraction:
+    return Fraction(int(c.p), int(c.q))
+
+
+def wishart_moment(p: int, exps: dict[tuple[int, int], int]) -> list[Fraction]:
+    """``E[prod_{a<=c} Xhat_{ac}^{e_ac}]`` as coefficients in ``u = 1/b`` (from the MGF)."""
+    key = tuple(int(exps.get(pc, 0)) for pc in _pairs(p))
+    mom = _moment_table(p, max(sum(key), 1)).get(key)
+    if not mom:
+        return [Fraction(0)]
+    return [_frac(mom.get(k, flint.fmpq(0))) for k in range(max(mom) + 1)]
+
+
+def isserlis_moment(p: int, factors: Sequence[tuple[int, int]], b: int) -> Fraction:
+    """Independent check: ``E[prod_j Xhat_{a_j c_j}]`` at an integer b by Isserlis/Wick.
+
+    ``Xhat = (1/b) sum_i x_i x_i^T``; expand over sample indices (i_1..i_k) in [b]^k,
+    group them by the set partition they induce (count = falling factorial of b) and
+    evaluate each block's Gaussian moment by summing over perfect pairings of its
+    coordinates (Isserlis).  Exponential in k: use for small k only.
+    """
+    k = len(factors)
+
+    def pairings(items):
+        if not items:
+            yield []
+            return
+        a = items[0]
+        for i in range(1, len(items)):
+            for rest in pairings(items[1:i] + items[i + 1:]):
+                yield [(a, items[i])] + rest
+
+    def gauss(coords):
+        if len(coords) % 2:
+            return 0
+        return sum(all(x == y for x, y in pr) for pr in pairings(list(coords)))
+
+    def set_partitions(lst):
+        if not lst:
+            yield []
+            return
+        first, rest = lst[0], lst[1:]
+        for part in set_partitions(rest):
+            for i in range(len(part)):
+                yield part[:i] + [[first] + part[i]] + part[i + 1:]
+            yield [[first]] + part
+
+    total = Fraction(0)
+    for part in set_partitions(list(range(k))):
+        m = len(part)
+        if m > b:
+            continue
+        count = 1
+        for j in range(m):
+            count *= b - j
+        val = 1
+        for block in part:
+            coords = [c for j in block for c in factors[j]]
+            val *= gauss(coords)
+            if val == 0:
+                break
+        total += count * val
+    return total / Fraction(b) ** k
+
+
+# ---------------------------------------------------------------- the engine
+@dataclass
+class Trajectory:
+    """Step-t quantities as FLINT polynomials in the blocks ``Xhat_0..Xhat_t`` (then ``u``, then ``s``).
+
+    ``W1, W2`` are ``W_{t,1}, W_{t,2}``; ``g1, g2`` the batch gradients at step t; ``W1s, W2s, T``
+    the teacher matrices and their product (constants).  With ``scale=True`` the initial
+    weights are ``s W_{0,k}`` for a variable ``s`` (teacher unscaled), so that the degree of a
+    coefficient in the initial weights is its degree in ``s``.
+    """
+
+    case: DeepLinearCase
+    ctx: object
+    nv: int
+    nblocks: int
+    u_index: int
+    s_index: int | None
+    W1: list
+    W2: list
+    g1: list
+    g2: list
+    W1s: list
+    W2s: list
+    T: list
+
+    @property
+    def zero(self):
+        return self.ctx.from_dict({})
+
+    def block(self, s: int) -> range:
+        return range(s * self.nv, (s + 1) * self.nv)
+
+
+def _trace(A):
+    return sum((A[i][i] for i in range(len(A))), 0 * A[0][0])
+
+
+def trajectory(case: DeepLinearCase, scale: bool = False) -> Trajectory:
+    """Forward pass of online SGD in exact polynomial arithmetic (see the module docstring)."""
+    p, t = case.p, case.t
+    pairs = _pairs(p)
+    nv = len(pairs)
+    names = tuple(f"x{s}_{a}{c}" for s in range(t + 1) for a, c in pairs) + ("u",) + (("s",) if scale else ())
+    ctx = flint.fmpq_mpoly_ctx.get(names, "degrevlex")
+    gens = ctx.gens()
+    idx = {pc: i for i, pc in enumerate(pairs)}
+    Xh = [[[gens[s * nv + idx[(min(a, c), max(a, c))]] for c in range(p)] for a in range(p)] for s in range(t + 1)]
+
+    def conv(M, factor=None):
+        out = [[ctx.constant(flint.fmpq(v.numerator, v.denominator)) for v in r] for r in M]
+        return out if factor is None else [[factor * v for v in r] for r in out]
+
+    sv = gens[-1] if scale else None
+    W1, W2 = conv(case.W1, sv), conv(case.W2, sv)
+    W1s, W2s, T = conv(case.W1s), conv(case.W2s), conv(case.T)
+
+    def grads(W1, W2, X):
+        DX = _mm(_sub(_mm(W2, W1), T), X)
+        return _mm(_tr(W2), DX), _mm(DX, _tr(W1))
+
+    for s in range(t):
+        g1, g2 = grads(W1, W2, Xh[s])
+        a = flint.fmpq(case.alphas[s].numerator, case.alphas[s].denominator)
+        W1, W2 = _sub(W1, g1, a), _sub(W2, g2, a)
+    g1, g2 = grads(W1, W2, Xh[t])
+    return Trajectory(case, ctx, nv, t + 1, (t + 1) * nv, (t + 1) * nv + 1 if scale else None,
+                      W1, W2, g1, g2, W1s, W2s, T)
+
+
+def _mom_poly(tr: Trajectory, key: tuple[int, ...], table: dict, cache: dict):
+    """The moment ``E[prod Xhat^key]`` as a polynomial in ``u`` of ``tr``'s context (None when zero)."""
+    if key not in cache:
+        mom = table.get(key)
+        if not mom:
+            cache[key] = None
+        else:
+            nvars = tr.ctx.nvars()
+            terms = {}
+            for k, c in mom.items():
+                e = [0] * nvars
+                e[tr.u_index] = k
+                terms[tuple(e)] = c
+            cache[key] = tr.ctx.from_dict(terms)
+    return cache[key]
+
+
+def _expect_block(tr: Trajectory, P, s: int, cache: dict):
+    """``E[P | all blocks but s]``: integrate block ``s`` out (exact moments, polynomial in u)."""
+    lo, hi = s * tr.nv, (s + 1) * tr.nv
+    groups: dict[tuple, dict] = defaultdict(dict)
+    pad = (0,) * tr.nv
+    for mono, c in P.to_dict().items():
+        groups[tuple(mono[lo:hi])][tuple(mono[:lo]) + pad + tuple(mono[hi:])] = c
+    if not groups:
+        return tr.zero
+    table = _moment_table(tr.case.p, max(1, max(sum(k) for k in groups)))
+    out = tr.zero
+    for key, terms in groups.items():
+        rest = tr.ctx.from_dict(terms)
+        if not any(key):
+            out += rest
+            continue
+        mp = _mom_poly(tr, key, table, cache)
+        if mp is not None:
+            out += rest * mp
+    return out
+
+
+def expect(tr: Trajectory, P, blocks: Sequence[int] | None = None, cache: dict | None = None):
+    """``E[P | F_0]`` (or over the given blocks only): a polynomial in ``u`` (and ``s``)."""
+    cache = {} if cache is None else cache
+    for s in (reversed(range(tr.nblocks)) if blocks is None else blocks):
+        P = _expect_block(tr, P, s, cache)
+    return P
+
+
+def u_coefficients(tr: Trajectory, P) -> list[Fraction]:
+    """Coefficients ``[c_0, ..., c_r]`` of a polynomial in ``u`` alone (ValueError if anything else is left)."""
+    out: dict[int, Fraction] = {}
+    for mono, c in P.to_dict().items():
+        if any(e for i, e in enumerate(mono) if i != tr.u_index):
+            raise ValueError("polynomial still depends on variables other than u")
+        out[mono[tr.u_index]] = _frac(c)
+    r = max(out) if out else 0
+    return [out.get(k, Fraction(0)) for k in range(r + 1)]
+
+
+def _linear_parts(tr: Trajectory, e):
+    """``e = sum_j c_j X_{t,j}`` (g_t is linear and homogeneous in the last block): the ``c_j``."""
+    last = tr.block(tr.nblocks - 1)
+    gens = tr.ctx.gens()
+    cs = [e.derivative(i) for i in last]
+    if e - sum((c * gens[i] for c, i in zip(cs, last)), tr.zero) != 0:
+        raise RuntimeError("internal error: a gradient entry is not linear homogeneous in the last input block")
+    return cs
+
+
+def _second_moment_last_block(tr: Trajectory, entries, cache: dict):
+    """``sum_e E_t[e^2]`` with the last block integrated before squaring (see the module docstring)."""
+    nv = tr.nv
+    table = _moment_table(tr.case.p, 2)
+    keys = {}
+    for j in range(nv):
+        for m in range(j, nv):
+            key = [0] * nv
+            key[j] += 1
+            key[m] += 1
+            keys[(j, m)] = tuple(key)
+    Q = tr.zero
+    for e in entries:
+        cs = _linear_parts(tr, e)
+        for (j, m), key in keys.items():
+            if cs[j] == 0 or cs[m] == 0:
+                continue
+            mp = _mom_poly(tr, key, table, cache)
+            if mp is not None:
+                Q += (1 if j == m else 2) * cs[j] * cs[m] * mp
+    return Q
+
+
+def estimated_terms(case: DeepLinearCase) -> int:
+    """Upper estimate of the number of terms of the largest intermediate polynomial of
+    :func:`variance_polynomial`: monomials of ``||g_t||^2`` in the blocks ``0..t-1`` (degree
+    ``2 * 3^(t-s)`` in block s, see ``derivations.variance.update_degrees``) times its degree
+    in ``u``.  Measured: 2.2e5 (p = 2, t = 2) runs in about 3 s, 2.4e6 (scalar, t = 4) in
+    about 15 s; 2.5e8 (p = 3, t = 2) and 1.2e9 (scalar, t = 5) did not finish (FLINT ran out
+    of memory on 24 GiB for the latter)."""
+    from math import comb
+
+    nv = case.p * (case.p + 1) // 2
+    n = 1
+    for s in range(case.t):
+        n *= comb(2 * 3 ** (case.t - s) + nv, nv)
+    return n * 2
+
+
+LARGE_TERMS = 10_000_000
+"""Above this estimate the CLI refuses a case unless asked (the engine would take hours or
+run out of memory)."""
+
+
+def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:
+    """Exact ``[beta_0, beta_1, ..., beta_r]`` with ``var(g_{t,layer} | F_0) = sum beta_k b^{-k}``.
+
+    ``beta_0`` is returned (not dropped) so that Theorem 4's "no constant term" is checked.
+    """
+    tr = trajectory(case)
+    g = tr.g1 if case.layer == 1 else tr.g2
+    entries = [e for row in g for e in row]
+    cache: dict = {}
+    Q = _second_moment_last_block(tr, entries, cache)
+    Q = expect(tr, Q, blocks=range(tr.nblocks - 2, -1, -1), cache=cache)
+    msq = tr.zero
+    for e in entries:
+        m = expect(tr, e, cache=cache)
+        msq += m * m
+    out = u_coefficients(tr, Q - msq)
+    d = poly_degree(out)
+    return out[: max(d, 0) + 1]
+
+
+def layer1_factor_moments(case: DeepLinearCase) -> tuple[list[Fraction], list[Fraction]]:
+    """``(E||G_t||^2, ||E G_t||^2)`` in powers of u, with ``G_t = W_{t,2}^T Delta_t`` (so g_{t,1} = G_t Xhat_t)."""
+    tr = trajectory(case)
+    G = _mm(_tr(tr.W2), _sub(_mm(tr.W2, tr.W1), tr.T))
+    cache: dict = {}
+    sq, msq = tr.zero, tr.zero
+    for row in G:
+        for e in row:
+            sq += e * e
+            m = expect(tr, e, cache=cache)
+            msq += m * m
+    return u_coefficients(tr, expect(tr, sq, cache=cache)), u_coefficients(tr, msq)
+
+
+def term_expectation(case: DeepLinearCase, build: Callable[[Trajectory], list], scale: bool = False):
+    """``E[M | F_0]`` for the matrix ``M = build(trajectory)`` (a list of rows of polynomials).
+
+    Returns ``(trajectory, rows of expected polynomials in u [and s])``.  ``build`` receives
+    the :class:`Trajectory` and composes ``g1, g2, W1, W2, W1s, W2s`` with :func:`_mm`,
+    :func:`_tr`, :func:`_trace` (the multiplicative terms of Theorem 3).
+    """
+    tr = trajectory(case, scale=scale)
+    M = build(tr)
+    cache: dict = {}
+    return tr, [[expect(tr, e, cache=cache) for e in row] for row in M]
+
+
+def degrees(tr: Trajectory, P) -> dict[int, int]:
+    """``{k: degree in s of the coefficient of u^k}`` of a polynomial in ``u`` (and ``s``); -1 if no s."""
+    out: dict[int, int] = {}
+    for mono in P.to_dict().keys():
+        if any(e for i, e in enumerate(mono) if i not in (tr.u_index, tr.s_index)):
+            raise ValueError("polynomial still depends on input variables")
+        k = mono[tr.u_index]
+        out[k] = max(out.get(k, -1), mono[tr.s_index] if tr.s_index is not None else -1)
+    return out
+
+
+# ---------------------------------------------------------------- Theorem 5
+def _real_roots(coeffs_high_first: list[Fraction]) -> list[float]:
+    import sympy as sp
+
+    x = sp.Symbol("x")
+    P = sp.Poly([sp.Rational(c.numerator, c.denominator) for c in coeffs_high_first], x)
+    if P.degree() <= 0:
+        return []
+    return [float(r) for r in sp.real_roots(P)]
+
+
+def b0_printed(beta: Sequence[Fraction]) -> float | None:
+    """Largest real root of the printed equation ``beta_1 b^{r-1} + ... + beta_r = 0`` (None if none)."""
+    r = poly_degree(beta)
+    if r < 1:
+        return None
+    roots = _real_roots([beta[k] for k in range(1, r + 1)])
+    return max(roots) if roots else None
+
+
+def b0_derivative(beta: Sequence[Fraction]) -> float | None:
+    """Largest real root of ``beta_1 b^{r-1} + 2 beta_2 b^{r-2} + ... + r beta_r`` (the proof's polynomial):
+    ``d/db var = -b^{-r-1} (that polynomial)``."""
+    r = poly_degree(beta)
+    if r < 1:
+        return None
+    roots = _real_roots([k * beta[k] for k in range(1, r + 1)])
+    return max(roots) if roots else None
+
+
+def _deriv_numerator(beta: Sequence[Fraction]):
+    """``P(b) = sum_k k beta_k b^{r-k}``: ``d/db sum_k beta_k b^{-k} = -b^{-r-1} P(b)``."""
+    import sympy as sp
+
+    x = sp.Symbol("b")
+    r = poly_degree(beta)
+    return sp.Poly([sp.Rational(k * beta[k].numerator, beta[k].denominator) for k in range(1, r + 1)], x)
+
+
+def _sign_change_roots(P) -> list:
+    """Exact real roots of odd multiplicity of a SymPy Poly (where P changes sign), sorted."""
+    import sympy as sp
+
+    out = []
+    _, factors = sp.sqf_list(P)
+    for f, mult in factors:
+        if mult % 2 == 1 and f.degree() > 0:
+            out.extend(sp.real_roots(f))
+    return sorted(out)
+
+
+def decreasing_on_reals(beta: Sequence[Fraction], lower=1) -> bool:
+    """Exact: ``v(b) = sum beta_k b^{-k}`` is non-increasing on every real ``b >= lower``.
+
+    Equivalent to ``P(b) = sum k beta_k b^{r-k} >= 0`` on ``[lower, inf)``: decided from
+    the sign of P at ``lower`` and the odd-multiplicity real roots above it (sympy
+    ``real_roots``: exact isolation, no floating point).
+    """
+    import sympy as sp
+
+    if poly_degree(beta) < 1:
+        return True
+    P = _deriv_numerator(beta)
+    lower = sp.nsimplify(lower) if not isinstance(lower, sp.Basic) else lower
+    roots = [r for r in _sign_change_roots(P) if r > lower]
+    if P.degree() == 0:
+        return bool(P.LC() >= 0)
+    if roots:
+        return False
+    # no sign change above lower: sign is that at infinity (leading coefficient)
+    return bool(P.LC() > 0) and bool(P.eval(lower) >= 0 or lower in roots)
+
+
+def decreasing_for_all_b(beta: Sequence[Fraction]) -> bool:
+    """Exact: ``v(1) >= v(2) >= v(3) >= ...`` for every integer ``b >= 1``.
+
+    Beyond the largest sign-changing real root of P (see :func:`decreasing_on_reals`) the
+    sign of ``v'`` is fixed by the leading coefficient; integers below it are compared
+    one by one in exact arithmetic.
+    """
+    import math
+
+    r = poly_degree(beta)
+    if r < 1:
+        return True
+    P = _deriv_numerator(beta)
+    if P.LC() < 0:
+        return False
+    roots = _sign_change_roots(P)
+    top = max(1, math.ceil(float(max(roots))) + 1) if roots else 1
+    vals = [eval_poly(beta, Fraction(1, b)) for b in range(1, top + 2)]
+    return all(a >= c for a, c in zip(vals, vals[1:]))

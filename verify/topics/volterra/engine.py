@@ -1,0 +1,468 @@
+"""Exact finite-n engines and Volterra solvers for paper 003 (topic ``volterra``).
+
+Scaling conventions (see :mod:`derivations.volterra.derive`): the loss is a **sum**,
+``L(x) = 1/2 ||A x - b||^2``, ``f = L + delta/2 ||x||^2``, ``f_i = 1/2 (a_i x - b_i)^2 +
+delta/(2n) ||x||^2``; single-sample SGD draws ``i_k`` uniformly *with replacement* and time
+``t = k / n`` counts passes.  Batched SGD+M uses Bernoulli(``zeta``) batches and
+``y_k = Delta y_{k-1} + step * sum_{i in B_k} grad f_i(x_k)`` (``delta = 0``).
+
+Everything is float64 numpy unless stated; the exact moment recursions also accept numpy
+object arrays of :class:`fractions.Fraction` (exact rational arithmetic) for enumeration
+checks.  No function here is stochastic except the explicit simulators, which take a seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+__all__ = [
+    "Spectral",
+    "gradient_flow_loss",
+    "make_problem",
+    "mp_quadrature",
+    "sgd_exact_expected_loss",
+    "sgd_enumerate_expected_loss",
+    "sgdm_exact_expected_loss",
+    "sgdm_volterra",
+    "sgdm_rates",
+    "spectral",
+    "volterra_convolution",
+    "volterra_ode",
+    "volterra_tail_modes",
+]
+
+
+def _check_matrix(A, b, x0):
+    A = np.asarray(A)
+    if A.ndim != 2 or A.shape[0] < 1 or A.shape[1] < 1:
+        raise ValueError(f"A must be a non-empty 2-D array, got shape {A.shape}")
+    b = np.asarray(b)
+    x0 = np.asarray(x0)
+    if b.shape != (A.shape[0],):
+        raise ValueError(f"b must have shape ({A.shape[0]},), got {b.shape}")
+    if x0.shape != (A.shape[1],):
+        raise ValueError(f"x0 must have shape ({A.shape[1]},), got {x0.shape}")
+    return A, b, x0
+
+
+def make_problem(n: int, d: int, seed: int, noise: float = 0.5, kind: str = "gaussian"):
+    """Random least-squares instance ``(A, b, x0)``.
+
+    ``kind="gaussian"``: ``A_ij ~ N(0, 1/n)`` (so ``H = A^T A`` is Marchenko--Pastur with ratio
+    ``d/n`` and mean eigenvalue 1), ``b = A x_star + noise * eps`` with ``x_star ~ N(0, I/d)``,
+    ``eps ~ N(0, I/n)``, ``x0 = 0``.  ``kind="digits"``: random ReLU features of scikit-learn's
+    digits (see :func:`digits_features`) with target ``b`` = centred label parity... see there.
+    """
+    if n < 1 or d < 1:
+        raise ValueError(f"n and d must be >= 1, got n={n}, d={d}")
+    rng = np.random.default_rng(seed)
+    if kind == "gaussian":
+        A = rng.standard_normal((n, d)) / np.sqrt(n)
+        xs = rng.standard_normal(d) / np.sqrt(d)
+        b = A @ xs + noise * rng.standard_normal(n) / np.sqrt(n)
+        return A, b, np.zeros(d)
+    if kind == "digits":
+        return digits_features(n, d, seed)
+    raise ValueError(f"kind must be 'gaussian' or 'digits', got {kind!r}")
+
+
+def digits_features(n: int, d: int, seed: int):
+    """Random-features least squares on scikit-learn's digits (offline, shipped with sklearn).
+
+    Inputs: the 8x8 images scaled to [0, 1] and centred; ``W ~ N(0, 1/64)`` of shape (64, d);
+    features ``relu(X W)`` centred per column and scaled so ``(1/d) tr H = 1``; target
+    ``b = (digit >= 5) - mean`` scaled by ``1/sqrt(n)``.  The first ``n`` images (of 1797) of a
+    seeded permutation are used.  ``x0 = 0``.
+    """
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    X = data.data / 16.0
+    y = (data.target >= 5).astype(float)
+    if n > X.shape[0]:
+        raise ValueError(f"digits has {X.shape[0]} images; n={n} is too large")
+    rng = np.random.default_rng(seed)
+    idx = rng.permutation(X.shape[0])[:n]
+    X = X[idx] - X[idx].mean(axis=0)
+    y = y[idx] - y[idx].mean()
+    W = rng.standard_normal((X.shape[1], d)) / np.sqrt(X.shape[1])
+    F = np.maximum(X @ W, 0.0)
+    F -= F.mean(axis=0)
+    F *= np.sqrt(d / np.sum(F * F))  # (1/d) tr(F^T F) = 1
+    b = y / np.sqrt(n) * 2.0
+    return F, b, np.zeros(d)
+
+
+@dataclass(frozen=True)
+class Spectral:
+    """Eigen-data of a problem: ``lam`` (eigenvalues of ``H``), ``v0`` (``U^T (x0 - x_tilde)``),
+    ``xt`` (``U^T x_tilde``), ``L_tilde = L(x_tilde)``, ``n``, ``delta``."""
+
+    lam: np.ndarray
+    v0: np.ndarray
+    xt: np.ndarray
+    L_tilde: float
+    n: int
+    delta: float
+
+    @property
+    def T2(self) -> float:
+        """``(1/n) tr(H^2 (H + delta I)^{-1})``."""
+        return float(np.sum(self.lam**2 / (self.lam + self.delta)) / self.n)
+
+
+def spectral(A, b, x0, delta: float = 0.0) -> Spectral:
+    """Eigen-decompose ``H = A^T A`` and project ``x0 - x_tilde``, ``x_tilde = (H + delta)^{-1} A^T b``.
+
+    With ``delta = 0`` the minimiser is taken on the range of ``H`` (pseudo-inverse)."""
+    A, b, x0 = _check_matrix(A, b, x0)
+    if delta < 0:
+        raise ValueError(f"delta must be >= 0, got {delta}")
+    n = A.shape[0]
+    H = A.T @ A
+    lam, U = np.linalg.eigh(H)
+    lam = np.clip(lam, 0.0, None)
+    Atb = U.T @ (A.T @ b)
+    den = lam + delta
+    xt = np.where(den > 1e-12 * max(1.0, lam.max()), Atb / np.where(den > 0, den, 1.0), 0.0)
+    x_tilde = U @ xt
+    L_tilde = 0.5 * float(np.sum((A @ x_tilde - b) ** 2))
+    v0 = U.T @ x0 - xt
+    return Spectral(lam, v0, xt, L_tilde, n, float(delta))
+
+
+def gradient_flow_loss(sp_: Spectral, tau):
+    """``L(X^gf_tau)`` for gradient flow of ``f`` (time ``tau``), exactly:
+    ``L(x_tilde) - delta x_tilde^T (X - x_tilde) + 1/2 sum_i lam_i v_i^2`` with
+    ``v_i(tau) = exp(-tau (lam_i + delta)) v0_i``."""
+    tau = np.asarray(tau, dtype=float)
+    e = np.exp(-np.multiply.outer(tau, sp_.lam + sp_.delta))
+    v = e * sp_.v0
+    return sp_.L_tilde - sp_.delta * (v @ sp_.xt) + 0.5 * (v * v) @ sp_.lam
+
+
+def _gamma_fn(gamma) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
+    """(gamma(t), Gamma(t)) for a constant or a callable stepsize (Gamma by quadrature)."""
+    if callable(gamma):
+        from scipy.integrate import quad
+
+        def G(tt):
+            tt = np.atleast_1d(np.asarray(tt, dtype=float))
+            return np.array([quad(gamma, 0.0, float(ti), epsabs=1e-14, epsrel=1e-13, limit=200)[0] for ti in tt])
+
+        return (lambda tt: np.asarray(np.vectorize(gamma)(tt), dtype=float)), G
+    g = float(gamma)
+    if not g > 0:
+        raise ValueError(f"gamma must be > 0, got {gamma}")
+    return (lambda tt: np.full(np.shape(tt), g)), (lambda tt: g * np.asarray(tt, dtype=float))
+
+
+def volterra_ode(sp_: Spectral, gamma, t_grid, rtol: float = 1e-11, atol: float = 1e-13) -> np.ndarray:
+    """Solve the Volterra equation through its equivalent linear ODE system.
+
+    ``U_i' = -2 gamma(t)(lam_i + delta) U_i + gamma(t)^2 lam_i^2 psi(t) / n``, ``U_i(0) = 0``,
+    ``psi(t) = L(X^gf_{Gamma(t)}) + sum_i U_i`` (so ``r h_2 = (1/n) sum lam^2 ...``).  The
+    integrated rate ``Gamma`` is carried as an extra state.  DOP853 at ``rtol``.
+    Returns ``psi`` on ``t_grid`` (passes).
+    """
+    from scipy.integrate import solve_ivp
+
+    g, _ = _gamma_fn(gamma)
+    lam, de, n = sp_.lam, sp_.delta, sp_.n
+    t_grid = np.asarray(t_grid, dtype=float)
+    if t_grid.ndim != 1 or np.any(np.diff(t_grid) < 0) or t_grid[0] < 0:
+        raise ValueError("t_grid must be a non-decreasing 1-D array of times >= 0")
+    c = lam**2 / n
+
+    def rhs(tt, y):
+        G, U = y[0], y[1:]
+        gt = float(g(np.asarray(tt)))
+        psi = gradient_flow_loss(sp_, G) + U.sum()
+        return np.concatenate(([gt], -2 * gt * (lam + de) * U + gt * gt * c * psi))
+
+    y0 = np.zeros(lam.size + 1)
+    sol = solve_ivp(rhs, (0.0, float(t_grid[-1])), y0, method="DOP853", t_eval=t_grid, rtol=rtol, atol=atol)
+    if not sol.success:  # pragma: no cover
+        raise RuntimeError(sol.message)
+    G, U = sol.y[0], sol.y[1:]
+    return gradient_flow_loss(sp_, G) + U.sum(axis=0)
+
+
+def volterra_convolution(sp_: Spectral, gamma, T: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Trapezoid (product-free) quadrature of ``psi_t = F(t) + int_0^t gamma(s)^2 r h_2(t, s) psi_s ds``.
+
+    Kernel ``gamma(s)^2 (1/n) sum_i lam_i^2 exp(-2 (Gamma(t) - Gamma(s))(lam_i + delta))`` evaluated
+    directly from its definition.  Global error ``O(h^2)``, ``h = T / steps`` (smooth kernel and
+    forcing).  Returns ``(t_grid, psi)``.
+    """
+    if steps < 1 or not T > 0:
+        raise ValueError("need T > 0 and steps >= 1")
+    g, G = _gamma_fn(gamma)
+    tg = np.linspace(0.0, T, steps + 1)
+    h = T / steps
+    gam = g(tg)
+    Gam = G(tg)
+    F = gradient_flow_loss(sp_, Gam)
+    lam2n = sp_.lam**2 / sp_.n
+    rate = 2 * (sp_.lam + sp_.delta)
+    psi = np.empty_like(tg)
+    psi[0] = F[0]
+    for j in range(1, steps + 1):
+        K = gam[: j + 1] ** 2 * (np.exp(-np.multiply.outer(Gam[j] - Gam[: j + 1], rate)) @ lam2n)
+        w = np.full(j + 1, h)
+        w[0] = w[-1] = h / 2
+        acc = F[j] + np.dot(w[:-1] * K[:-1], psi[:j])
+        psi[j] = acc / (1.0 - w[-1] * K[-1])
+    return tg, psi
+
+
+def volterra_tail_modes(x_nodes, weights, r: float, gamma: float, Rinit: float = 1.0):
+    """Exact solution of the constant-stepsize, ``delta = 0`` Volterra equation for the
+    *deviation* ``phi = psi - psi_inf`` on a discrete spectral measure ``sum_j w_j delta_{x_j}``
+    (e.g. a quadrature of Marchenko--Pastur), forcing ``F - F_inf = (R/2) int x e^{-2 gamma t x} d mu``.
+
+    With ``W_j = U_j - U_j^inf + f_j e^{-2 gamma x_j t}`` the system is ``W' = (D + c 1^T) W``,
+    ``phi = 1^T W``, ``D = -2 gamma diag(x)``, ``c_j = gamma^2 r w_j x_j^2``; it is symmetrised by
+    ``diag(sqrt c)`` and diagonalised.  Returns ``(mu, coef)`` with ``phi(t) = sum_k coef_k e^{mu_k t}``.
+    """
+    x = np.asarray(x_nodes, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    c = gamma**2 * r * w * x**2
+    D = -2 * gamma * x
+    sc = np.sqrt(c)
+    S = np.diag(D) + np.outer(sc, sc)
+    mu, Q = np.linalg.eigh(S)
+    f = 0.5 * Rinit * w * x  # F - F_inf = sum_j f_j e^{-2 gamma x_j t}
+    mass = gamma * r / 2 * np.sum(w * x)  # kernel mass (gamma/2) * (1/n) tr H
+    if mass >= 1:
+        raise ValueError("gamma is at or above the threshold (kernel mass >= 1)")
+    psi_inf_over = 1.0 / (1.0 - mass)  # psi_inf = F_inf * this; U_inf_j = c_j psi_inf/(2 gamma x_j)
+    Finf = 1.0
+    U_inf = c * Finf * psi_inf_over / (2 * gamma * x)
+    W0 = f - U_inf
+    # phi = 1^T W = sc^T S-basis ... : W = diag(sc) Z, Z' = S Z, phi = sum_j sc_j Z_j? no: phi = 1^T diag(sc) Z
+    Z0 = W0 / sc
+    coef = (Q.T @ sc) * (Q.T @ Z0)
+    return mu, coef
+
+
+def mp_quadrature(r: float, N: int):
+    """Nodes and weights for ``int g d mu_MP`` (ratio ``r < 1``, mean 1): Gauss--Chebyshev of the
+    second kind in ``x = a + (b - a) u``; exact for ``g(x) = x * polynomial`` of degree < 2N."""
+    if not 0 < r < 1:
+        raise ValueError(f"r must be in (0, 1), got {r}")
+    a, b = (1 - np.sqrt(r)) ** 2, (1 + np.sqrt(r)) ** 2
+    th = np.arange(1, N + 1) * np.pi / (N + 1)
+    uu = (1 - np.cos(th)) / 2
+    x = a + (b - a) * uu
+    w = (b - a) ** 2 / (2 * np.pi * r * x) * 0.25 * np.pi / (N + 1) * np.sin(th) ** 2
+    return x, w
+
+
+# ----------------------------------------------------------------- exact finite-n SGD
+def _eye(d, like):
+    I = np.zeros((d, d), dtype=like.dtype)
+    one = like.flat[0] * 0 + 1
+    for i in range(d):
+        I[i, i] = one
+    return I
+
+
+def sgd_exact_expected_loss(A, b, x0, delta, gamma, steps: int, record_every: int = 1,
+                            x_tilde=None) -> np.ndarray:
+    """Exact ``E L(x_k)`` of single-sample SGD (uniform, with replacement), ``k = 0, r, 2r, ...``.
+
+    Tracks ``m = E e``, ``M = E e e^T`` (``e = x - x_tilde``) through the exact linear recursion
+    (cost ``O(n d^2 + d^3)`` per step):
+    ``m' = m - gamma (H + delta) m / n`` and
+    ``M' = M - gamma/n (Hd M + M Hd) + gamma^2/n [A^T diag(q) A + delta/n (H M + M H) + delta^2/n M
+    + A^T diag(A m) G + G^T diag(A m) A + G^T G]`` with ``q_i = a_i^T M a_i``, ``G`` the rows
+    ``g_i = grad f_i(x_tilde)``.  ``E L = L(x_tilde) - delta x_tilde^T m + 1/2 tr(H M)``.
+    ``gamma`` is a constant or a callable of pass-time ``k/n``.  Works on object arrays
+    (``fractions.Fraction``) when ``x_tilde`` is given.
+    """
+    A, b, x0 = _check_matrix(A, b, x0)
+    n, d = A.shape
+    if steps < 0 or record_every < 1:
+        raise ValueError("steps must be >= 0 and record_every >= 1")
+    H = A.T @ A
+    exact = A.dtype == object
+    if x_tilde is None:
+        if exact:
+            raise ValueError("object (exact) arrays need x_tilde")
+        x_tilde = np.linalg.solve(H + delta * np.eye(d), A.T @ b) if delta > 0 else np.linalg.lstsq(A, b, rcond=None)[0]
+    x_tilde = np.asarray(x_tilde)
+    rho = b - A @ x_tilde
+    G = -A * rho[:, None] + (delta / n) * x_tilde[None, :]
+    e0 = x0 - x_tilde
+    m = e0.copy()
+    M = np.outer(e0, e0)
+    Lt = (rho @ rho) / 2
+    out = []
+
+    def loss():
+        return Lt - delta * (x_tilde @ m) + np.trace(H @ M) / 2
+
+    gam = gamma if callable(gamma) else (lambda tt: gamma)
+    for k in range(steps + 1):
+        if k % record_every == 0:
+            out.append(loss())
+        if k == steps:
+            break
+        g = gam(k / n) if not exact else gamma
+        M, m = sgd_moment_step(A, G, H, M, m, g, delta)
+    return np.array(out, dtype=object if exact else float)
+
+
+def sgd_moment_step(A, G, H, M, m, g, delta):
+    """One step of the exact ``(M, m)`` recursion of :func:`sgd_exact_expected_loss`.
+
+    Array-API neutral: numpy float or object (``Fraction``) arrays, or torch tensors (the
+    harness runs it on the replicas' device); ``G`` holds the rows ``grad f_i(x_tilde)``.
+    """
+    n = A.shape[0]
+    q = ((A @ M) * A).sum(1)
+    Am = A @ m
+    HM = H @ M
+    # A^T diag(q) A + A^T diag(Am) G + G^T diag(Am) A + G^T G in two products
+    noise = A.T @ (A * q[:, None] + G * Am[:, None]) + G.T @ (A * Am[:, None] + G)
+    noise = noise + (delta / n) * (HM + HM.T) + (delta * delta / n) * M
+    HdM = HM + delta * M
+    M = M - (g / n) * (HdM + HdM.T) + (g * g / n) * noise
+    M = (M + M.T) / 2  # symmetric in exact arithmetic; keep round-off symmetric too
+    m = m - (g / n) * (H @ m + delta * m)
+    return M, m
+
+
+def sgd_enumerate_expected_loss(A, b, x0, delta, gamma, steps: int):
+    """Brute force: average ``L(x_k)`` over all ``n^k`` index sequences (exact in the array's
+    arithmetic; use ``Fraction`` object arrays for exact rationals).  Returns ``E L(x_k)``,
+    ``k = 0..steps``.  Exponential cost: only for tiny ``n, steps``."""
+    A, b, x0 = _check_matrix(A, b, x0)
+    n, d = A.shape
+    states = [x0]
+    out = []
+    for k in range(steps + 1):
+        tot = sum(((A @ x - b) @ (A @ x - b)) / 2 for x in states)
+        out.append(tot / len(states))
+        if k == steps:
+            break
+        nxt = []
+        for x in states:
+            for i in range(n):
+                grad = A[i] * (A[i] @ x - b[i]) + (delta / n) * x
+                nxt.append(x - gamma * grad)
+        states = nxt
+    return out
+
+
+# ----------------------------------------------------------- exact finite-n batched SGD+M
+def sgdm_exact_expected_loss(A, b, x0, step, zeta, Delta, iters: int, x_tilde=None) -> np.ndarray:
+    """Exact ``E L(x_k)``, ``k = 0..iters``, for batched SGD+M with Bernoulli(``zeta``) batches:
+    ``x_{k+1} = x_k + Delta (x_k - x_{k-1}) - step * sum_{i in B_k} a_i (a_i x_k - b_i)``,
+    ``x_{-1} = x_0`` (i.e. ``y_{-1} = 0``), ``delta = 0``.
+
+    Moments of ``(e_k, e_{k-1})``: with ``C = (1 + Delta) I - step zeta H`` and
+    ``Q = zeta (1 - zeta) A^T diag(E (A e - rho)_i^2) A``:
+    ``M11' = C M11 C - Delta (C M12 + M12^T C) + Delta^2 M22 + step^2 Q``,
+    ``M12' = C M11 - Delta M12^T``, ``M22' = M11``; ``E L = L(x_tilde) + 1/2 tr(H M11)``.
+    """
+    A, b, x0 = _check_matrix(A, b, x0)
+    n, d = A.shape
+    if not (0 < zeta <= 1) or not (0 <= Delta < 1):
+        raise ValueError("need 0 < zeta <= 1 and 0 <= Delta < 1")
+    H = A.T @ A
+    exact = A.dtype == object
+    if x_tilde is None:
+        if exact:
+            raise ValueError("object (exact) arrays need x_tilde")
+        x_tilde = np.linalg.lstsq(A, b, rcond=None)[0]
+    rho = b - A @ x_tilde
+    I = _eye(d, A) if exact else np.eye(d)
+    C = (1 + Delta) * I - step * zeta * H
+    e0 = x0 - x_tilde
+    m1, m2 = e0.copy(), e0.copy()
+    M11 = np.outer(e0, e0)
+    M12 = M11.copy()
+    M22 = M11.copy()
+    Lt = (rho @ rho) / 2
+    out = [Lt + np.trace(H @ M11) / 2]
+    for _ in range(iters):
+        q = ((A @ M11) * A).sum(axis=1) - 2 * rho * (A @ m1) + rho * rho
+        Q = zeta * (1 - zeta) * ((A.T * q) @ A)
+        CM12 = C @ M12
+        M11n = C @ M11 @ C - Delta * (CM12 + CM12.T) + Delta * Delta * M22 + step * step * Q
+        # M11 is symmetric in exact arithmetic; re-symmetrise so that round-off cannot excite
+        # the (unstable) antisymmetric modes of the linear map on general matrices
+        M11n = (M11n + M11n.T) / 2
+        M12n = C @ M11 - Delta * M12.T
+        M22, M12, M11 = M11, M12n, M11n
+        m1, m2 = C @ m1 - Delta * m2, m1
+        out.append(Lt + np.trace(H @ M11) / 2)
+    return np.array(out, dtype=object if exact else float)
+
+
+def sgdm_volterra(lam, v0, L_tilde: float, n: int, step, zeta, Delta, iters: int) -> np.ndarray:
+    """The printed discrete Volterra equation for batched SGD+M (homogenized noise):
+    ``psi(t+1) = L(X^{gd+M}_{t+1}) + sum_{k=0}^t step^2 zeta (1-zeta) H(t-k) psi(k)``,
+    ``H(s) = (1/n) sum_j lam_j^2 h_{s,j}^2`` (heavy-ball impulse response, ``a_j = 1 + Delta - step
+    zeta lam_j``), ``L(X^{gd+M}_t) = L_tilde + 1/2 sum_j lam_j g_{t,j}^2 v0_j^2`` with
+    ``g_0 = 1``, ``g_1 = 1 - step zeta lam_j``.  Returns ``psi(0..iters)``."""
+    lam = np.asarray(lam, float)
+    v0 = np.asarray(v0, float)
+    a = 1 + Delta - step * zeta * lam
+    h = np.empty((iters + 1, lam.size))
+    gdet = np.empty((iters + 1, lam.size))
+    h[0] = 1.0
+    gdet[0] = 1.0
+    if iters >= 1:
+        h[1] = a
+        gdet[1] = 1 - step * zeta * lam
+    for s_ in range(1, iters):
+        h[s_ + 1] = a * h[s_] - Delta * h[s_ - 1]
+        gdet[s_ + 1] = a * gdet[s_] - Delta * gdet[s_ - 1]
+    K = step**2 * zeta * (1 - zeta) * (h * h) @ (lam**2) / n
+    F = L_tilde + 0.5 * (gdet * gdet) @ (lam * v0 * v0)
+    psi = np.empty(iters + 1)
+    psi[0] = F[0]
+    for t_ in range(iters):
+        psi[t_ + 1] = F[t_ + 1] + np.dot(K[t_::-1], psi[: t_ + 1])
+    return psi
+
+
+def sgdm_rates(lam, n: int, step, zeta, Delta):
+    """``(Lambda, 1/Xi)``: the heavy-ball loss rate ``max_j |z_max(lam_j)|^2`` and the noise rate,
+    ``Xi`` the root in ``(1, 1/Lambda)`` of ``sum_s step^2 zeta(1-zeta) H(s) q^s = 1`` (generating
+    function of :func:`derivations.volterra.ar2_square_generating_function`); ``1/Xi = Lambda``
+    is returned when the kernel generating function stays below 1 up to ``q -> 1/Lambda``."""
+    from scipy.optimize import brentq
+
+    lam = np.asarray(lam, float)
+    a = 1 + Delta - step * zeta * lam
+    disc = a * a - 4 * Delta
+    rad = np.where(disc >= 0, (np.abs(a) + np.sqrt(np.clip(disc, 0, None))) / 2, np.sqrt(Delta))
+    Lam = float(np.max(rad) ** 2)
+
+    def mass(q):
+        G = (1 + Delta * q) / ((1 - Delta * q) * ((1 + Delta * q) ** 2 - a * a * q))
+        return step**2 * zeta * (1 - zeta) * np.sum(lam**2 * G) / n
+
+    if mass(1.0) >= 1:
+        return Lam, np.inf
+    hi = 1.0 / Lam
+    q_hi = None
+    for k in range(1, 60):  # approach the singularity 1/Lambda from below
+        q = 1.0 + (hi - 1.0) * (1.0 - 2.0**-k)
+        mq = mass(q)
+        if not np.isfinite(mq) or mq < 0:
+            break
+        if mq >= 1:
+            q_hi = q
+            break
+    if q_hi is None:
+        return Lam, Lam
+    Xi = brentq(lambda q: mass(q) - 1, 1.0, q_hi, xtol=1e-15, rtol=1e-14)
+    return Lam, 1.0 / Xi
