@@ -306,11 +306,18 @@ class Result:
             return "the check returned no evidence"
         if self.claim.erratum is None:
             failed = [e.description for e in o.evidence if not e.passed]
-            return "printed statement failed: " + "; ".join(failed or ["(no evidence passed)"])
+            if failed or not o.printed:
+                return "printed statement failed: " + "; ".join(failed or ["(no evidence passed)"])
+            return ("a claim recorded to hold carries evidence about a correction or a "
+                    "counterexample, or a 'corrected' outcome")
         if o.printed:
             return "recorded as erratum, but the printed statement holds"
         if o.corrected is not True:
             return "recorded erratum, but the corrected statement did not hold"
+        if statement_strength(o.evidence, "corrected").strength is Strength.NONE:
+            return "recorded erratum, but no passing evidence is about the correction (about='corrected')"
+        if statement_strength(o.evidence, "printed").strength is Strength.NONE:
+            return "recorded erratum, but no passing evidence is against the printed statement"
         return "an evidence item failed: " + "; ".join(e.description for e in o.evidence if not e.passed)
 
     def to_json(self) -> dict[str, Any]:
