@@ -1,4 +1,4 @@
-"""The claim model and the registry that the CLI, the tests and the book all read.
+r"""The claim model and the registry that the CLI, the tests and the book all read.
 
 A *claim* is one printed result (or proof step) of one paper: an id
 (``interpolation.theorem4.eta_star``), where it is printed, the statement as printed, its
