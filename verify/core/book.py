@@ -14,7 +14,7 @@ from typing import Any
 from verify.core.claims import Result, Strength, Verdict, registry, run_claims
 from verify.core.results import RESULTS_DIR, attach_montecarlo
 
-__all__ = ["claim_blocks", "errata_markdown", "harness_results", "montecarlo_md", "provenance_markdown",
+__all__ = ["claim_block", "claim_blocks", "errata_markdown", "harness_results", "montecarlo_md", "provenance_markdown",
            "strength_md",
            "topic_results", "verdict_table"]
 
@@ -107,33 +107,45 @@ def _evidence_md(r: Result) -> str:
 
 
 def claim_blocks(topic: str) -> str:
-    """One labelled admonition per claim: statement as printed, assumptions, verdict, evidence."""
-    out = []
+    """One labelled admonition per claim of ``topic`` (see :func:`claim_block`)."""
+    return "\n".join(_block(r) for r in topic_results(topic))
+
+
+def claim_block(claim_id: str) -> str:
+    """One claim's labelled admonition: where, verdict, strength, Monte-Carlo agreement,
+    the statement as printed, assumptions, the correction of an erratum, the evidence.
+    Chapters that discuss claims one by one call this beside the discussion."""
+    topic = claim_id.split(".", 1)[0]
     for r in topic_results(topic):
-        c = r.claim
-        cls = {"holds": "tip", "erratum": "warning"}.get(r.verdict.value, "error")
-        head = f"**{_text(c.where)}** — {_BADGE[r.verdict]}, **{strength_md(r)}**"
-        if c.erratum is not None and r.verdict.ok:
-            sd = r.sides
-            head += (f" (against the printed form: {sd['printed'].strength.value}; "
-                     f"for the correction: {sd['corrected'].strength.value})")
-        body = [head, ""]
-        if c.no_proof and r.strength.strength is not Strength.PROVED:
-            body += [f"*Why not proved:* {_text(c.no_proof)}", ""]
-        body += [f"*Monte-Carlo:* {_text(montecarlo_md(r))}", ""]
-        if c.mutation_exempt:
-            body += [f"*Mutation exemption:* {_text(c.mutation_exempt)}", ""]
-        body += ["As printed:", "",
-                _fmt(c.statement, display=True), ""]
-        if c.assumptions:
-            body += ["Assumptions: " + "; ".join(_text(a) for a in c.assumptions), ""]
-        if c.erratum is not None:
-            body += ["Corrected:", "", _fmt(c.erratum.corrected, display=True), "",
-                     f"*Why:* {_text(c.erratum.explanation)}", ""]
-        body += ["Evidence:", "", _evidence_md(r)]
-        out.append(f"({anchor(c.id)})=\n:::{{admonition}} {c.id} — {c.title or c.where}\n:class: {cls}\n\n"
-                   + "\n".join(body) + "\n:::\n")
-    return "\n".join(out)
+        if r.claim.id == claim_id:
+            return _block(r)
+    raise ValueError(f"no registered claim {claim_id!r}")
+
+
+def _block(r: Result) -> str:
+    c = r.claim
+    cls = {"holds": "tip", "erratum": "warning"}.get(r.verdict.value, "error")
+    head = f"**{_text(c.where)}** — {_BADGE[r.verdict]}, **{strength_md(r)}**"
+    if c.erratum is not None and r.verdict.ok:
+        sd = r.sides
+        head += (f" (against the printed form: {sd['printed'].strength.value}; "
+                 f"for the correction: {sd['corrected'].strength.value})")
+    body = [head, ""]
+    if c.no_proof and r.strength.strength is not Strength.PROVED:
+        body += [f"*Why not proved:* {_text(c.no_proof)}", ""]
+    body += [f"*Monte-Carlo:* {_text(montecarlo_md(r))}", ""]
+    if c.mutation_exempt:
+        body += [f"*Mutation exemption:* {_text(c.mutation_exempt)}", ""]
+    body += ["As printed:", "",
+            _fmt(c.statement, display=True), ""]
+    if c.assumptions:
+        body += ["Assumptions: " + "; ".join(_text(a) for a in c.assumptions), ""]
+    if c.erratum is not None:
+        body += ["Corrected:", "", _fmt(c.erratum.corrected, display=True), "",
+                 f"*Why:* {_text(c.erratum.explanation)}", ""]
+    body += ["Evidence:", "", _evidence_md(r)]
+    return (f"({anchor(c.id)})=\n:::{{admonition}} {c.id} — {c.title or c.where}\n:class: {cls}\n\n"
+            + "\n".join(body) + "\n:::\n")
 
 
 def errata_markdown() -> str:
