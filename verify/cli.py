@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--mutate", action="store_true",
                    help="also perturb each claim's thing under test and report which claims "
                         "change verdict (killed); exit 1 if any survives without a listed exemption")
+    c.add_argument("--jobs", type=_positive_int, default=None,
+                   help="processes for --mutate (default: the number of CPU cores, at most 4)")
     c.add_argument("--harness-results", metavar="DIR", default=None,
                    help="attach the Monte-Carlo results in DIR/harness_<topic>.json to their claims")
 
@@ -144,7 +146,7 @@ def _cmd_check(args) -> int:
     from rich.progress import Progress
     from rich.table import Table
 
-    from verify.core.claims import Strength, Verdict, registry, run_claim, run_claims
+    from verify.core.claims import Strength, Verdict, registry, run_claims
     from verify.core.report import junit_xml
     from verify.core.results import atomic_write_text, attach_montecarlo, provenance, write_json
 
@@ -179,15 +181,13 @@ def _cmd_check(args) -> int:
             "claims": [r.to_json() for r in results]}
     ok = all(r.verdict.ok for r in results)
     if args.mutate:
-        from verify.core.mutation import mutate_claim
+        from verify.core.mutation import mutate_all
 
         t1 = time.perf_counter()
+        jobs = args.jobs or min(4, os.cpu_count() or 1)
         with Progress(console=console, transient=True, disable=args.quiet) as prog:
             task = prog.add_task("mutating claims", total=len(results))
-            muts = []
-            for r in results:
-                muts.append(mutate_claim(r.claim, run_claim, r.verdict.value))
-                prog.advance(task)
+            muts = mutate_all(results, jobs=jobs, progress=lambda m: prog.advance(task))
         mwall = time.perf_counter() - t1
         by = {k: [m for m in muts if m.status == k] for k in ("killed", "exempt", "survived", "no mark")}
         for m in by["survived"] + by["no mark"]:
@@ -198,7 +198,7 @@ def _cmd_check(args) -> int:
         console.print(f"mutation: {len(by['killed'])} killed, {len(by['exempt'])} exempt, "
                       f"{len(by['survived'])} survived, {len(by['no mark'])} without a mark "
                       f"of {len(muts)} claims in {mwall:.1f} s")
-        data["mutation"] = {"operators": ["scale", "shift", "negate"], "wall_seconds": mwall,
+        data["mutation"] = {"operators": ["scale", "shift", "negate"], "wall_seconds": mwall, "jobs": jobs,
                             "summary": {k: len(v) for k, v in by.items()},
                             "claims": [m.to_json() for m in muts]}
         ok = ok and not by["survived"] and not by["no mark"]

@@ -44,7 +44,7 @@ from fractions import Fraction
 from numbers import Integral
 from typing import Any, Callable
 
-__all__ = ["OPERATORS", "MutationResult", "mutate_claim", "perturb", "under_test"]
+__all__ = ["OPERATORS", "MutationResult", "mutate_all", "mutate_claim", "perturb", "under_test"]
 
 OPERATORS = ("scale", "shift", "negate")
 ROLES = ("printed", "corrected")
@@ -194,3 +194,43 @@ def mutate_claim(claim: Any, run: Callable[[Any], Any], verdict: str) -> Mutatio
             break  # no mark of this role: no operator can reach it
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _mutate_by_id(args: tuple[str, str]) -> MutationResult:
+    from verify.core.claims import registry, run_claim
+
+    claim_id, verdict = args
+    claim = next(c for c in registry(claim_id.split(".", 1)[0]) if c.id == claim_id)
+    return mutate_claim(claim, run_claim, verdict)
+
+
+def mutate_all(results: list[Any], jobs: int = 1,
+               progress: Callable[[MutationResult], None] | None = None) -> list[MutationResult]:
+    """Mutate every claim of ``results`` (claim Results), in ``jobs`` processes; in order.
+
+    Worker processes re-import the claims by id (a fresh registry per process), so the
+    outcome does not depend on how claims are spread over processes.
+    """
+    from verify.core.claims import run_claim
+
+    todo = [(r.claim.id, r.verdict.value) for r in results]
+    out: dict[str, MutationResult] = {}
+    if jobs <= 1 or len(todo) <= 1:
+        for r in results:
+            m = mutate_claim(r.claim, run_claim, r.verdict.value)
+            out[r.claim.id] = m
+            if progress:
+                progress(m)
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
+            futs = [ex.submit(_mutate_by_id, t) for t in todo]
+            for f in as_completed(futs):
+                m = f.result()
+                out[m.claim_id] = m
+                if progress:
+                    progress(m)
+    return [out[cid] for cid, _ in todo]
