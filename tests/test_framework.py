@@ -137,6 +137,15 @@ def test_generated_modules_import_without_sympy_or_torch():
 
 @pytest.mark.parametrize("argv", [
     ["harness", "--replicas", "0"],
+    ["harness", "--replicas", "1"],
+    ["harness", "--replicas", "999999999999999999999"],
+    ["harness", "--device", "tpu"],
+    ["all", "--device", "tpu"],
+    ["check", "--json", "."],
+    ["check", "--junit-xml", "."],
+    ["check", "--json", "/nonexistent-dir/x.json"],
+    ["check", "--json", "/dev/null"],
+    ["check", "--harness-results", "/nonexistent-dir/results"],
     ["harness", "--seed", "-3"],
     ["harness", "--alpha", "2"],
     ["check", "--topic", "nope"],
@@ -188,3 +197,50 @@ def test_atomic_write_leaves_nothing_half_written(tmp_path, monkeypatch):
         atomic_write_text(p, "new")
     assert p.read_text() == "old"
     assert [f.name for f in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_output_paths_are_checked_before_any_work(tmp_path, monkeypatch):
+    """A bad --json fails at once: no claim is run, nothing is written."""
+    import verify.core.claims as C
+
+    ran = []
+    monkeypatch.setattr(C, "run_claims", lambda *a, **k: ran.append(1) or [])
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "target.json")
+    assert main(["check", "--topic", "interpolation", "--json", str(link)]) == 2
+    assert not ran and not (tmp_path / "target.json").exists()
+
+
+def test_internal_error_has_its_own_exit_code(monkeypatch, capsys):
+    import verify.core.claims as C
+
+    def boom(*a, **k):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(C, "registry", boom)
+    assert main(["check", "--quiet"]) == 3
+    err = capsys.readouterr().err
+    assert "ZeroDivisionError" in err and "internal error" in err
+
+
+def test_atomic_write_mode_follows_umask_and_cleans_stale_temp_files(tmp_path):
+    import os
+    import stat
+
+    from verify.core.errors import InputError
+    from verify.core.results import atomic_write_text
+
+    p = tmp_path / "r.json"
+    (tmp_path / ".r.json.abc123.tmp").write_text("left by a killed run")
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(p, "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(p.stat().st_mode) == 0o644
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["r.json"]
+    link = tmp_path / "l.json"
+    link.symlink_to(p)
+    with pytest.raises(InputError, match="symbolic link"):
+        atomic_write_text(link, "y")
+    assert p.read_text() == "x"

@@ -1,7 +1,8 @@
 """``batchproof``: a thin command-line layer over the library.
 
-Exit codes: 0 success; 1 a claim failed / a harness comparison was rejected /
-generated code is stale; 2 bad usage (one line on stderr).
+Exit codes: 0 success; 1 a claim failed / a harness comparison was rejected / a claim
+survived mutation / generated code is stale; 2 bad usage or unusable input (one line on
+stderr, checked before any work); 3 an internal error (a bug: its traceback is printed).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Sequence
+
+from verify.core.errors import InputError
 
 __all__ = ["main"]
 
@@ -34,6 +37,24 @@ def _positive_int(s: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {s!r}") from None
     if v < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {s!r}")
+    if v > 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer below 2**31, got {s!r}")
+    return v
+
+
+MAX_REPLICAS = 2**31 - 1
+
+
+def _replicas(s: str) -> int:
+    """A replica count: at least 2 (a standard error needs two) and below 2**31."""
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer replica count, got {s!r}") from None
+    if v < 2:
+        raise argparse.ArgumentTypeError(f"a standard error needs at least 2 replicas, got {s!r}")
+    if v > MAX_REPLICAS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_REPLICAS} replicas, got {s!r}")
     return v
 
 
@@ -80,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("harness", help="Monte-Carlo validation on torch")
     h.add_argument("--topic", help="only this topic")
     h.add_argument("--device", default="auto", help="auto (cuda if available), cpu, cuda[:N]")
-    h.add_argument("--replicas", type=_positive_int, help="replica count (default per experiment)")
+    h.add_argument("--replicas", type=_replicas, help="replica count (default per experiment)")
     size = h.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="the light variant (minutes on a CPU)")
     size.add_argument("--full", action="store_true",
@@ -135,6 +156,9 @@ def _cmd_generate(args) -> int:
             return 1
         print("generated code is fresh")
         return 0
+    from verify.core.results import check_output_dir
+
+    check_output_dir(codegen.GENERATED_DIR, "generated code folder")
     for p in codegen.generate():
         print(f"wrote {p.relative_to(Path.cwd()) if p.is_relative_to(Path.cwd()) else p}")
     return 0
@@ -150,7 +174,15 @@ def _cmd_check(args) -> int:
     from verify.core.report import junit_xml
     from verify.core.results import atomic_write_text, attach_montecarlo, provenance, write_json
 
-    claims = registry(args.topic)
+    from verify.core.results import check_output_dir, check_output_path
+
+    claims = registry(args.topic)  # an unknown topic: one line, exit 2, before any work
+    if args.json and args.json != "-":
+        check_output_path(args.json, "--json")
+    if args.junit_xml:
+        check_output_path(args.junit_xml, "--junit-xml")
+    if args.harness_results:
+        check_output_dir(args.harness_results, "--harness-results")
     console = Console(stderr=args.json == "-")
     t0 = time.perf_counter()
     with Progress(console=console, transient=True, disable=args.quiet) as prog:
@@ -232,9 +264,11 @@ def _cmd_harness(args) -> int:
     for t in topics:
         if t not in known:
             raise UsageError(f"batchproof harness: error: unknown topic {t!r} (known: {', '.join(known)})")
+    from verify.core.results import RESULTS_DIR, check_output_dir
     from verify.harness import resolve_device
 
     device = resolve_device(args.device)
+    check_output_dir(args.out or RESULTS_DIR, "--out" if args.out else "results folder")
     quick = args.quick or (not args.full and device == "cpu")  # default size: full on CUDA only
     if args.distributed:
         from verify.harness import distributed
@@ -313,6 +347,14 @@ def _cmd_book(args) -> int:
 
 
 def _cmd_all(args) -> int:
+    from verify.core.results import check_output_dir
+    from verify.harness import resolve_device
+
+    resolve_device(args.device)  # an unknown or absent device: one line, exit 2, before any work
+    check_output_dir("results", "results folder")
+    Path("results").mkdir(exist_ok=True)
+    if not (Path("book") / "_config.yml").exists():
+        raise UsageError("batchproof all: error: no Jupyter Book at 'book' (run from the checkout's root)")
     steps = [
         ("generate --check", ["generate", "--check"]),
         ("check", ["check", "--json", "results/check.json", "--junit-xml", "results/check-junit.xml"]),
@@ -351,12 +393,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as e:
         print(str(e).splitlines()[0], file=sys.stderr)
         return 2
-    except ValueError as e:  # bad values that only the library can judge
+    except InputError as e:  # unusable input that only the library can judge
         print(f"batchproof: error: {str(e).splitlines()[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:
         print(f"batchproof: interrupted{': ' + str(e) if str(e) else ''}", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. piped to head): stop quietly
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except Exception:  # a bug: say so, with the traceback, and a code of its own
+        import traceback
+
+        traceback.print_exc()
+        print("batchproof: internal error (a bug in batchproof; the traceback is above)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -409,7 +409,9 @@ def registry(topic: str | None = None) -> list[Claim]:
     names = topics()
     if topic is not None:
         if topic not in names:
-            raise ValueError(f"unknown topic {topic!r}; known topics: {', '.join(names)}")
+            from verify.core.errors import InputError
+
+            raise InputError(f"unknown topic {topic!r}; known topics: {', '.join(names)}")
         names = [topic]
     claims: list[Claim] = []
     seen: set[str] = set()

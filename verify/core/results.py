@@ -14,23 +14,81 @@ from typing import Any
 
 from verify.core.claims import _jsonable
 
-__all__ = ["RESULTS_DIR", "atomic_write_text", "attach_montecarlo", "attach_montecarlo_file",
+__all__ = ["RESULTS_DIR", "atomic_write_text", "check_output_dir", "check_output_path", "attach_montecarlo", "attach_montecarlo_file",
            "montecarlo_by_claim", "provenance", "read_json", "write_json"]
 
 RESULTS_DIR = Path(os.environ.get("BATCHPROOF_RESULTS", Path.cwd() / "results"))
 SCHEMA_VERSION = 1
 
 
+def check_output_path(path: str | os.PathLike, what: str = "output") -> Path:
+    """Validate, before any work, that ``path`` can receive a results file.
+
+    The folder must exist and be writable; the path must not be a folder, a symbolic
+    link or a special file (a device, a pipe): such a target is never replaced.  Raises
+    :class:`verify.core.errors.InputError` with one line saying why.
+    """
+    from verify.core.errors import InputError
+
+    p = Path(path)
+    if p.is_symlink():
+        raise InputError(f"{what} {str(p)!r} is a symbolic link; give the file it points to")
+    if p.exists() and p.is_dir():
+        raise InputError(f"{what} {str(p)!r} is a directory; give a file name")
+    if p.exists() and not p.is_file():
+        raise InputError(f"{what} {str(p)!r} is not a regular file (a device or a pipe); it is never replaced")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"{what} {str(p)!r}: directory {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise InputError(f"{what} {str(p)!r}: not writable")
+    return p
+
+
+def check_output_dir(path: str | os.PathLike, what: str = "output folder") -> Path:
+    """Validate a results folder before any work: it exists (or its parent does, and it
+    will be created) and is writable.  Raises ``InputError`` with one line."""
+    from verify.core.errors import InputError
+
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise InputError(f"{what} {str(p)!r} is not a directory")
+    probe = p if p.exists() else p.parent if str(p.parent) else Path(".")
+    if not probe.is_dir():
+        raise InputError(f"{what} {str(p)!r}: directory {str(probe)!r} does not exist")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(f"{what} {str(p)!r}: not writable")
+    return p
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and rename."""
+    """Write ``text`` to ``path`` via a temporary file in the same folder and rename.
+
+    Never half-written: a reader sees the old file or the new one.  The file gets the
+    mode the umask gives a new file (as ``open`` would); temporary files left behind
+    by an earlier killed write of the same file are removed.  A symbolic link or a
+    special file at ``path`` is refused (``InputError``), never replaced.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_output_path(path, "file")
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            stale.unlink()
+        except OSError:
+            pass
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

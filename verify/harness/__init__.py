@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from verify.core.errors import InputError
+
 __all__ = ["HarnessConfig", "experiment_topics", "resolve_device", "run_topic"]
 
 
@@ -41,9 +43,9 @@ def resolve_device(device: str) -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} requested but CUDA is not available")
+        raise InputError(f"device {device!r} requested but CUDA is not available")
     if device != "cpu" and not device.startswith("cuda"):
-        raise ValueError(f"unknown device {device!r} (use auto, cpu or cuda[:N])")
+        raise InputError(f"unknown device {device!r} (use auto, cpu or cuda[:N])")
     return device
 
 
@@ -76,7 +78,7 @@ def run_topic(
     from verify.core.results import RESULTS_DIR, provenance, write_json
 
     if topic not in experiment_topics():
-        raise ValueError(f"unknown harness topic {topic!r}; known: {', '.join(experiment_topics())}")
+        raise InputError(f"unknown harness topic {topic!r}; known: {', '.join(experiment_topics())}")
     from verify.core import topics as T
 
     mod = T.part(topic, "montecarlo")
@@ -103,6 +105,7 @@ def run_topic(
         topic=topic, config=asdict(cfg), wall_seconds=round(wall, 3), **_device_info(device)
     )
     out = Path(out_dir or RESULTS_DIR) / f"harness_{topic}.json"
+    out.parent.mkdir(exist_ok=True)  # the results folder itself; its parent must exist
     write_json(out, report)
     report["path"] = str(out)
     return report

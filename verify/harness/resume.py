@@ -48,6 +48,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from verify.core.errors import InputError
+
 __all__ = [
     "Interrupted",
     "Session",
@@ -196,7 +198,7 @@ class Session:
         if self.path.exists():
             data = _load(self.path)
             if data.get("format") != _FORMAT or data.get("fingerprint") != fp:
-                raise ValueError(
+                raise InputError(
                     f"checkpoint {self.path} was written by a run with other settings "
                     "(topic, configuration, seed, replicas or world size); rerun with the same "
                     "settings or delete the file")
@@ -285,7 +287,7 @@ def _load(path: Path) -> dict[str, Any]:
         with open(path, "rb") as f:
             return torch.load(f, map_location="cpu", weights_only=True)
     except Exception as e:  # a truncated or foreign file: say so, do not crash deep inside torch
-        raise ValueError(f"checkpoint {path} is unreadable ({type(e).__name__}); delete it to start over") from None
+        raise InputError(f"checkpoint {path} is unreadable ({type(e).__name__}); delete it to start over") from None
 
 
 @contextlib.contextmanager
