@@ -162,8 +162,16 @@ def errata_markdown() -> str:
             out.append(f"\n### Paper `{paper}`\n")
         out.append(f"#### `{c.id}` — {_text(c.where)}\n\n**Printed:** {_fmt(c.erratum.printed)}\n\n"
                    f"**Corrected:** {_fmt(c.erratum.corrected)}\n\n{_text(c.erratum.explanation)}\n\n"
-                   f"Verdict: {_BADGE[r.verdict]}. Evidence:\n\n{_evidence_md(r)}")
+                   f"Verdict: {_BADGE[r.verdict]}, {_erratum_strength(r)}. Evidence:\n\n{_evidence_md(r)}")
     return "\n".join(out)
+
+
+def _erratum_strength(r: Result) -> str:
+    if not r.verdict.ok:
+        return "no strength (FAILED)"
+    sd = r.sides
+    return (f"against the printed form **{sd['printed'].strength.value}**, "
+            f"for the correction **{sd['corrected'].strength.value}**")
 
 
 def harness_results(topic: str) -> dict[str, Any] | None:
