@@ -94,7 +94,7 @@ def perturb(x: Any, op: str) -> Any:
     except ImportError:  # pragma: no cover
         sp = None  # type: ignore[assignment]
     if sp is not None and isinstance(x, sp.Basic):
-        if isinstance(x, sp.logic.boolalg.Boolean) and not isinstance(x, sp.core.relational.Relational):
+        if isinstance(x, (sp.logic.boolalg.BooleanAtom, sp.logic.boolalg.BooleanFunction)):
             raise TypeError("under_test cannot perturb a SymPy boolean")
         if isinstance(x, sp.core.relational.Relational):
             return x.func(x.lhs, perturb(x.rhs, op))
