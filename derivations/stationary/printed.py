@@ -18,8 +18,8 @@ import sympy as sp
 from derivations.stationary.derive import delta, m, tr_H, tr_sigma2, tr_sigma2_H
 
 __all__ = [
-    "C",
     "TABLE1",
+    "C",
     "eq2_cov",
     "eq4_noise_scale",
     "eq5_cov",

@@ -612,9 +612,9 @@ def _ls_small():
     "stationary.eq12_sgd", where="Result 3.1-3.2 applied to the SGD iterates (8)",
     statement=r"$E[f(x^m_\delta)] = f^* + \frac{\delta}{4m}\operatorname{tr}\sigma^2 + o(\delta/m)$ "
               "at stationarity for the discrete SGD iterates",
-    assumptions=_A_RES + ("near the minimum f is quadratic with Hessian H; the proof covers gradient noise "
-                          "independent of theta with covariance sigma^2/m (any distribution); least-squares "
-                          "noise depending on theta is checked exactly on one data set and numerically",),
+    assumptions=_A_RES + (("near the minimum f is quadratic with Hessian H; the proof covers gradient noise "
+                           "independent of theta with covariance sigma^2/m (any distribution); least-squares "
+                           "noise depending on theta is checked exactly on one data set and numerically"),),
     title="(12) for the discrete iterates: exact value and O(delta) correction")
 @_one_blas_thread
 def _check_eq12_sgd() -> Outcome:
