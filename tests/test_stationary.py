@@ -11,12 +11,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from verify.core import codegen
-from verify.topics.stationary import engine as N
-from verify.topics.stationary.claims import _random_psd as _psd
-from verify.topics.stationary.claims import _random_spd as _spd
-from verify.core.claims import Verdict, registry, run_claims
 from verify.generated import stationary as G
 from verify.generated import stationary_mp as GM
+from verify.topics.stationary import engine as N
+from verify.topics.stationary.data import random_psd as _psd
+from verify.topics.stationary.data import random_spd as _spd
 
 
 @pytest.fixture(autouse=True)
@@ -29,12 +28,6 @@ def _reset_state():
 
 
 # --- generated code ------------------------------------------------------------
-def test_generated_files_are_fresh():
-    for name, text in codegen.render("stationary").items():
-        committed = (codegen.GENERATED_DIR / name).read_text(encoding="utf-8")
-        assert committed == text, f"{name} is stale: run batchproof generate"
-
-
 def test_generated_modules_import_only_numpy_or_mpmath():
     for name in ("stationary.py", "stationary_mp.py"):
         text = (codegen.GENERATED_DIR / name).read_text(encoding="utf-8")
@@ -252,44 +245,63 @@ def test_ls_interpolating_minimum_has_zero_stationary_loss():
     assert np.all(np.diff(traj) < 0)
 
 
-# --- claims --------------------------------------------------------------------------------
-def test_table1_facts():
-    from verify.topics.stationary.claims import table_row_facts
+# --- claims -------------------------------------------------------------------------------
+def test_engine_predictions_come_from_the_generated_derivation():
+    rng = np.random.default_rng(5)
+    H, S = _spd(rng, 6), _psd(rng, 6)
+    assert N.eq12_prediction(S, 0.1, 4) == float(G.eq12_excess_loss(0.1, 4, np.trace(S)))
+    assert N.eq13_prediction(H, S, 0.1, 4) == float(G.eq13_excess_grad_sq(0.1, 4, np.trace(S @ H)))
+
+
+def test_table1_facts_are_computed_from_the_printed_entries():
+    from derivations.stationary import printed as P
+    from verify.topics.stationary.claims import magnitude_difference, table_row_facts
 
     f = table_row_facts(2)
-    assert f["label"] == "4" and not f["label_ok"]
-    assert f["md_by_rounding"]["half-up"] == "10.0"
-    assert table_row_facts(0)["md_ok"] and table_row_facts(8)["md_ok"]
+    assert f["label_printed"] == 4 and not f["label_ok"]
+    assert f["md_by_rounding"]["half-up"] == "10.0" and not f["md_ok"]
+    assert all(table_row_facts(k)["md_ok"] and table_row_facts(k)["bs_over_lr_ok"] for k in (0, 1, 3, 4, 5, 6, 7, 8))
+    # the facts follow the printed entries: a perturbed entry is caught
+    row = list(P.TABLE1[0])
+    row[6] = row[6] + type(row[6])("0.1")
+    assert not table_row_facts(0, tuple(row))["md_ok"]
+    row = list(P.TABLE1[0])
+    row[1] += 1
+    assert not table_row_facts(0, tuple(row))["bs_over_lr_ok"]
+    # the ratio is that of the derived (6) and (12), exact
+    from fractions import Fraction
+
+    assert magnitude_difference(45588319, 4575870) == Fraction(45588319, 4575870)
 
 
-def test_all_stationary_claims_decided():
-    claims = registry("stationary")
-    results = run_claims(claims)
-    bad = [(r.claim.id, r.reason) for r in results if not r.verdict.ok]
-    assert not bad
-    verdicts = {r.claim.id: r.verdict for r in results}
-    errata = {k for k, v in verdicts.items() if v is Verdict.ERRATUM}
-    assert errata == {"stationary.eq12_13.finite_t", "stationary.sec2_gradient_sum", "stationary.eq5",
-                      "stationary.eq6", "stationary.eq13_label", "stationary.table1.row3",
-                      "stationary.sec53_magnitudes"}
-    assert verdicts["stationary.eq11"] is Verdict.HOLDS
+def test_divergence_set_is_the_non_positive_eigenvalues():
+    import sympy as sp
+
+    from derivations.stationary import derive as D
+
+    assert D.divergence_set() == sp.Interval(-sp.oo, 0)
 
 
-def test_cli_bad_topic_exit_2(capsys):
-    from verify.cli import main
+def test_stationary_excess_sums_any_dimension():
+    import sympy as sp
 
-    assert main(["check", "--topic", "no_such_topic"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "unknown topic" in err[0]
+    from derivations.stationary import derive as D
+
+    k, p = D.k_idx, D.p_dim
+    f = D.stationary_excess_sum("f")
+    g = D.stationary_excess_sum("grad")
+    assert sp.simplify(f - D.delta / (4 * D.m) * sp.Sum(D.s_k[k], (k, 1, p))) == 0
+    assert sp.simplify(g - D.delta / (2 * D.m) * sp.Sum(D.lam_k[k] * D.s_k[k], (k, 1, p))) == 0
+    # p = 3 written out: the same as the sum evaluated
+    assert sp.simplify(f.subs(p, 3).doit() - D.delta / (4 * D.m) * sum(D.s_k[i] for i in (1, 2, 3))) == 0
 
 
-def test_book_chapter_labels_every_claim():
+def test_book_chapter_renders_every_claim_through_the_book_helpers():
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[1] / "book" / "chapters" / "p004_stationary.md").read_text(
         encoding="utf-8")
     assert text.startswith("---\njupytext:")
-    for c in registry("stationary"):
-        lab = c.id.replace(".", "-").replace("_", "-")
-        assert f"({lab})=" in text and f"{{admonition}} {c.id} " in text, c.id
+    assert 'book.claim_blocks("stationary")' in text and 'book.verdict_table("stationary")' in text
+    assert "HOLDS_EMPIRICALLY" not in text and "holds empirically" not in text
     assert text.count("\n# ") == 1  # one title per page

@@ -1,7 +1,8 @@
 r"""Paper 004 (Luo & Wang, "How many factors influence minima in SGD?"): derivations.
 
 Everything here is derived in SymPy from the model's own definitions; the printed
-formulas of the paper are the things under test (see ``verify/checks/stationary.py``).
+formulas of the paper (``derivations.stationary.printed``) are the things under test in
+``verify.topics.stationary.claims``.
 
 Scaling conventions (the trap these papers fall into)
 -----------------------------------------------------
@@ -25,7 +26,10 @@ Results derived here
   :math:`(I\otimes H + H^T\otimes I)\,\mathrm{vec}\,\Gamma = \mathrm{vec}\,\sigma^2`.
 * :func:`lyapunov_eigen_entry` -- :math:`\Gamma_{ij} = s_{ij}/(\lambda_i+\lambda_j)` in
   the eigenbasis of H, from :math:`\Gamma = \int_0^\infty e^{-Hu}\sigma^2e^{-Hu}du`.
-* :func:`transient_cov_entry` -- :math:`\Gamma(t)` with :math:`\Gamma(0) = 0`.
+* :func:`transient_cov_entry` -- :math:`\Gamma(t)` with :math:`\Gamma(0) = 0`;
+  :func:`divergence_set` -- the eigenvalues for which it diverges as :math:`t\to\infty`.
+* :func:`stationary_excess_sum` -- the stationary excess loss / squared gradient norm of a
+  quadratic in any dimension p, as a symbolic sum over H's eigen-modes.
 * :func:`gaussian_expectation` / :func:`expected_f_expansion` /
   :func:`expected_grad_sq_expansion` -- Taylor expansion of
   :math:`E f(x + \varepsilon V)` and :math:`E|\nabla f(x+\varepsilon V)|^2` for Gaussian V.
@@ -51,6 +55,7 @@ __all__ = [
     "discrete_excess_loss_mode",
     "discrete_mode_stationary",
     "discrete_offdiag_stationary",
+    "divergence_set",
     "eps",
     "eq6_expr",
     "eq12_expr",
@@ -61,20 +66,28 @@ __all__ = [
     "gaussian_expectation",
     "ito_second_moment_drift",
     "jastrzebski_drift",
+    "k_idx",
     "lam",
     "lam_i",
     "lam_j",
+    "lam_k",
     "ls_one_step_exhaustive",
     "ls_one_step_formula",
     "lyapunov_eigen_entry",
     "lyapunov_vec_solve",
     "m",
     "minibatch_cov_exhaustive",
+    "p_dim",
     "s",
     "s_ij",
+    "s_k",
     "sde_relative_error_mode",
+    "stationary_excess_sum",
     "sym_matrix",
     "t",
+    "tr_H",
+    "tr_sigma2",
+    "tr_sigma2_H",
     "transient_cov_entry",
 ]
 
@@ -191,6 +204,29 @@ def transient_cov_entry(li: sp.Expr = lam_i, lj: sp.Expr = lam_j) -> sp.Expr:
     return sp.simplify(sp.integrate(sp.exp(-(li + lj) * (t - u)) * s_ij, (u, 0, t)))
 
 
+@cache
+def divergence_set() -> sp.Set:
+    r"""The eigenvalues :math:`\lambda` of H for which the variance of V along the
+    eigen-direction, :math:`\Gamma(t)` of :func:`transient_cov_entry` with :math:`s > 0`,
+    tends to :math:`+\infty`: the limit is taken separately for :math:`\lambda < 0`,
+    :math:`\lambda = 0` and :math:`\lambda > 0` (sign-assumed symbols, covering the real
+    line), and the set is the union of the cases whose limit is infinite."""
+    sp_ = sp.Symbol("s_pos", positive=True)
+    neg, pos = sp.Symbol("lneg", negative=True), sp.Symbol("lpos", positive=True)
+    out = sp.EmptySet
+    lim_neg = sp.limit(transient_cov_entry(neg, neg).subs(s_ij, sp_), t, sp.oo)
+    if lim_neg == sp.oo:
+        out = out | sp.Interval.open(-sp.oo, 0)
+    # lambda = 0: the moment ODE dGamma/dt = s has Gamma(t) = s t
+    g0 = sp.integrate(sp_, (u, 0, t))
+    if sp.limit(g0, t, sp.oo) == sp.oo:
+        out = out | sp.FiniteSet(0)
+    lim_pos = sp.limit(transient_cov_entry(pos, pos).subs(s_ij, sp_), t, sp.oo)
+    if lim_pos == sp.oo:  # pragma: no cover - the limit is s/(2 lambda)
+        out = out | sp.Interval.open(0, sp.oo)
+    return sp.simplify(out)
+
+
 # --- Gaussian expectations and the expansions behind (12) and (13) ---------------
 def gaussian_expectation(expr: sp.Expr, v: list[sp.Symbol], G: sp.Matrix) -> sp.Expr:
     r""":math:`E[\mathrm{expr}(V)]` for :math:`V\sim N(0, G)`, exactly, for a polynomial
@@ -257,6 +293,38 @@ def expected_grad_sq_expansion(p: int = 2, degree: int = 3):
     poly = sp.Poly(e, eps)
     coeffs = {k: sp.expand(poly.coeff_monomial(eps**k)) for k in range(2 * degree + 1)}
     return coeffs, f, x, G
+
+
+p_dim = sp.Symbol("p", positive=True, integer=True)  # the dimension, symbolic
+k_idx = sp.Symbol("k", positive=True, integer=True)  # the eigen-mode index
+lam_k = sp.IndexedBase("lam", positive=True)  # eigenvalues of H
+s_k = sp.IndexedBase("s")  # diagonal of sigma^2 in H's eigenbasis
+
+
+@cache
+def stationary_excess_sum(kind: str = "f") -> sp.Expr:
+    r"""Stationary excess of a quadratic :math:`f = \tfrac12 y^T\Lambda y` (H's eigenbasis,
+    any dimension ``p_dim``) along :math:`X = x + \varepsilon V`, :math:`\varepsilon^2 = \delta/m`,
+    :math:`V` the stationary solution of (10): ``kind="f"`` gives :math:`E f(X) - f(x)`,
+    ``kind="grad"`` gives :math:`E|\nabla f(X)|^2 - |\nabla f(x)|^2` at the minimum x = 0.
+
+    Per mode k the Gaussian expectation of :math:`\tfrac12\lambda_k(\varepsilon w)^2`
+    (resp. :math:`\lambda_k^2(\varepsilon w)^2`) is computed with
+    :math:`w \sim N(0, \Gamma_{kk})` and :math:`\Gamma_{kk}` the derived stationary entry
+    (:func:`lyapunov_eigen_entry` with :math:`i = j = k`); the modes' terms are summed
+    symbolically over k = 1..p (only the diagonal of Γ enters a diagonal quadratic form).
+    The result is a ``Sum`` in ``lam[k]`` and ``s[k]``."""
+    w = sp.Symbol("w", real=True)
+    gkk = lyapunov_eigen_entry().subs({s_ij: s_k[k_idx], lam_i: lam_k[k_idx], lam_j: lam_k[k_idx]},
+                                      simultaneous=True)
+    if kind == "f":
+        q = sp.Rational(1, 2) * lam_k[k_idx] * (eps * w) ** 2
+    elif kind == "grad":
+        q = lam_k[k_idx] ** 2 * (eps * w) ** 2
+    else:
+        raise ValueError("kind must be 'f' or 'grad'")
+    per_mode = gaussian_expectation(q, [w], sp.Matrix([[gkk]])).subs(eps, sp.sqrt(delta / m))
+    return sp.Sum(sp.simplify(per_mode), (k_idx, 1, p_dim))
 
 
 # --- the discrete-time recursion with Gaussian noise -------------------------------
@@ -453,7 +521,7 @@ def eq6_expr() -> sp.Expr:
 
 
 def exports() -> list[Export]:
-    """Scalar / element-wise checkers (matrix-valued numerics: ``verify/stationary_numeric.py``)."""
+    """Scalar / element-wise checkers (matrix-valued numerics: ``verify.topics.stationary.engine``)."""
     stab = Guard(delta * lam < 2, "delta*lam < 2 (the discrete recursion is stable)")
     E = Export
     return [

@@ -8,7 +8,9 @@ gradients drawn **with replacement** (covariance :math:`\sigma^2/m`), the SGD st
 second moment of :math:`e = \theta - \theta^*`; the excess loss of a quadratic f is
 :math:`\tfrac12 e^THe`.
 
-The SymPy derivations in :mod:`derivations.stationary.derive` are the reference; the checks in
+The SymPy derivations in :mod:`derivations.stationary.derive` are the reference: every closed
+form evaluated here comes from their generated checkers (:mod:`verify.generated.stationary`:
+the eigenbasis entry of the Lyapunov solution, the predictions (12) and (13)); the checks in
 :mod:`verify.topics.stationary.claims` compare these functions against them.
 Bad input raises ``ValueError`` with a one-line message.
 """
@@ -21,6 +23,8 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.optimize import brentq
 
+from verify.generated import stationary as GEN
+
 __all__ = [
     "LeastSquares",
     "as_psd",
@@ -31,6 +35,7 @@ __all__ = [
     "gaussian_discrete_loss",
     "gaussian_loss_trajectory",
     "least_squares_problem",
+    "ls_breakdown_delta",
     "ls_loss_trajectory",
     "ls_one_step",
     "ls_operator",
@@ -116,20 +121,23 @@ def lyapunov_eigen(H, S) -> np.ndarray:
     S = as_psd(S, "sigma2", H.shape[0])
     lam, U = np.linalg.eigh(H)
     St = U.T @ S @ U
-    return U @ (St / (lam[:, None] + lam[None, :])) @ U.T
+    return U @ GEN.lyapunov_eigen_entry(St, lam[:, None], lam[None, :]) @ U.T
 
 
 def eq12_prediction(S, delta, m) -> float:
-    r"""(12) at stationarity: :math:`E f - f^* = \frac{\delta}{4m}\operatorname{tr}\sigma^2`."""
+    r"""(12) at stationarity, as derived (:func:`verify.generated.stationary.eq12_excess_loss`):
+    :math:`E f - f^* = \frac{\delta}{4m}\operatorname{tr}\sigma^2`."""
     S = as_psd(S)
-    return _pos(delta, "delta") / (4 * _batch(m)) * float(np.trace(S))
+    return float(GEN.eq12_excess_loss(_pos(delta, "delta"), _batch(m), float(np.trace(S))))
 
 
 def eq13_prediction(H, S, delta, m) -> float:
-    r"""(13) at stationarity: :math:`E|\nabla f|^2 = \frac{\delta}{2m}\operatorname{tr}(\sigma^2H)`."""
+    r"""(13) at stationarity, as derived (:func:`verify.generated.stationary.eq13_excess_grad_sq`):
+    :math:`E|\nabla f|^2 = \frac{\delta}{2m}\operatorname{tr}(\sigma^2H)`."""
     H = as_spd(H)
     S = as_psd(S, "sigma2", H.shape[0])
-    return _pos(delta, "delta") / (2 * _batch(m)) * float(np.trace(S @ H))
+    tr = max(float(np.trace(S @ H)), 0.0)  # tr(PSD PD) >= 0; clip round-off
+    return float(GEN.eq13_excess_grad_sq(_pos(delta, "delta"), _batch(m), tr))
 
 
 # --- discrete time, Gaussian noise --------------------------------------------------
@@ -338,3 +346,15 @@ def ls_loss_trajectory(prob: LeastSquares, delta, m, steps: int, P0=None) -> np.
         out[k] = 0.5 * h @ P
         P = T @ P + q
     return out
+
+
+def ls_breakdown_delta(prob: LeastSquares, m, rel: float = 0.1) -> float:
+    """The step size δ at which (12) under-predicts the exact stationary loss of
+    least-squares SGD (batch m, with replacement) by the fraction ``rel``: the root of
+    ``1 - (12)/exact - rel`` on (1e-6, stability limit)."""
+    m = _batch(m)
+    if not 0 < rel < 1:
+        raise ValueError("rel must lie in (0, 1)")
+    hi = ls_stability_limit(prob, m) * (1 - 1e-6)
+    g = lambda d: 1 - eq12_prediction(prob.sigma2, d, m) / ls_stationary_loss(prob, d, m) - rel
+    return float(brentq(g, 1e-6, hi, xtol=1e-10))

@@ -33,11 +33,17 @@ from typing import Any
 
 import numpy as np
 
-from verify.topics.stationary import engine as N
 from verify.harness import HarnessConfig
 from verify.harness.stats import Comparison, StreamStats, z_critical
+from verify.topics.stationary import engine as N
+from verify.topics.stationary.data import diabetes_problem, gaussian_problem
 
-__all__ = ["SETTINGS", "run"]
+__all__ = ["CLAIM_EXACT", "CLAIM_LRBS", "SETTINGS", "burn_in", "run", "simulate"]
+
+# the claims these comparisons test: the exact discrete-time stationary (and transient)
+# loss of the iterates behind (12), and the LR/BS statement (pairs sharing delta/m)
+CLAIM_EXACT = "stationary.eq12_sgd"
+CLAIM_LRBS = "stationary.lrbs"
 
 # (delta, m) settings; pairs with equal delta/m share a "group"
 SETTINGS = {
@@ -46,36 +52,14 @@ SETTINGS = {
 }
 
 
-def _gaussian_problem(seed: int):
-    rng = np.random.default_rng(seed)
-    p = 5
-    Q, _ = np.linalg.qr(rng.standard_normal((p, p)))
-    lam = np.array([0.2, 0.5, 1.0, 2.0, 4.0])
-    H = (Q * lam) @ Q.T
-    B = rng.standard_normal((p, p))
-    S = B @ B.T / p
-    return (H + H.T) / 2, (S + S.T) / 2
-
-
-def _diabetes(interpolating: bool = False) -> N.LeastSquares:
-    from sklearn.datasets import load_diabetes
-
-    X, y = load_diabetes(return_X_y=True)
-    X = (X - X.mean(0)) / X.std(0)
-    y = (y - y.mean()) / y.std()
-    if interpolating:
-        theta = np.linalg.lstsq(X, y, rcond=None)[0]
-        y = X @ theta
-    return N.least_squares_problem(X, y)
-
-
-def _burn_in(traj: np.ndarray, stat: float, rtol: float = 1e-3) -> int:
+def burn_in(traj: np.ndarray, stat: float, rtol: float = 1e-3) -> int:
+    """The first step k from which the exact expected loss stays within ``rtol`` of ``stat``."""
     ok = np.abs(traj - stat) <= rtol * abs(stat)
     bad = np.nonzero(~ok)[0]
     return int(bad[-1] + 1) if bad.size else 0
 
 
-def _simulate(kind: str, prob, delta: float, m: int, R: int, K: int, T: int, gen, device,
+def simulate(kind: str, prob, delta: float, m: int, R: int, K: int, T: int, gen, device,
               e0_scale: float = 0.0, checkpoints: tuple[int, ...] = ()) -> dict[str, Any]:
     """Run R replicas for K + T steps; return per-replica window means (and checkpoint losses)."""
     import torch
@@ -153,7 +137,7 @@ def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str
     curves: list[dict[str, Any]] = []
     unresolved: list[dict[str, Any]] = []
     timings: dict[str, float] = {}
-    problems = {"gaussian": _gaussian_problem(cfg.seed % (2**32)), "least_squares": _diabetes()}
+    problems = {"gaussian": gaussian_problem(cfg.seed % (2**32)), "least_squares": diabetes_problem()}
     total = sum(len(v) for v in SETTINGS.values()) + 1
     done = 0
     for kind, settings in SETTINGS.items():
@@ -169,15 +153,16 @@ def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str
                 stat = N.ls_stationary_loss(prob, delta, m)
                 traj = N.ls_loss_trajectory(prob, delta, m, Kcap + T)
                 sde = N.eq12_prediction(prob.sigma2, delta, m)
-            K = min(_burn_in(traj, stat), Kcap)
+            K = min(burn_in(traj, stat), Kcap)
             window_exact = float(traj[K:K + T].mean())
             t0 = time.perf_counter()
-            out = _simulate(kind, prob, delta, m, R, K, T, gen, device)
+            out = simulate(kind, prob, delta, m, R, K, T, gen, device)
             timings[f"{kind}/{delta}/{m}"] = round(time.perf_counter() - t0, 3)
             est, sem = _stats(out["window_means"])
             name = f"{kind}: delta={delta}, m={m}"
             comparisons.append(Comparison(f"{name}: window mean vs exact discrete", est, sem, window_exact,
-                                          meta={"experiment": kind, "delta": delta, "m": m, "replicas": R,
+                                          meta={"claim": CLAIM_EXACT, "experiment": kind, "delta": delta,
+                                                "m": m, "replicas": R,
                                                 "burn_in": K, "window": T}).to_json())
             z_sde = (est - sde) / sem
             rel_sde = 1 - sde / est
@@ -191,7 +176,7 @@ def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str
                 "sde_rejected": abs(z_sde) > zc, "burn_in": K, "window": T, "replicas": R,
             })
             if abs(stat - sde) < zc * sem:
-                unresolved.append({"experiment": kind, "delta": delta, "m": m,
+                unresolved.append({"claim": CLAIM_EXACT, "experiment": kind, "delta": delta, "m": m,
                                    "why": "|exact - SDE| below the z-critical multiple of the standard error: "
                                           "this run cannot tell the discrete value from (12)"})
             done += 1
@@ -208,33 +193,35 @@ def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str
                     comparisons.append(Comparison(
                         f"{kind}: LR/BS pair ({a['delta']},{a['m']}) vs ({b['delta']},{b['m']}): "
                         "difference vs exact", d_est, d_sem, d_exact,
-                        meta={"experiment": kind, "delta_over_m": a["delta_over_m"]}).to_json())
+                        meta={"claim": CLAIM_LRBS, "experiment": kind,
+                              "delta_over_m": a["delta_over_m"]}).to_json())
                     pairs.append({"experiment": kind, "a": [a["delta"], a["m"]], "b": [b["delta"], b["m"]],
                                   "difference": d_est, "sem": d_sem, "exact_difference": d_exact,
                                   "z_vs_zero": d_est / d_sem,
                                   "first_order_claim_rejected": abs(d_est / d_sem) > zc})
     # interpolating minimum: exact transient at checkpoints
     progress("interpolating least squares", done / total)
-    prob_i = _diabetes(interpolating=True)
+    prob_i = diabetes_problem(interpolating=True)
     delta_i, m_i, c0 = 0.05, 4, 0.1
     cps = (100, 400, 1600) if cfg.quick else (100, 400, 1600, 6400)
     traj_i = N.ls_loss_trajectory(prob_i, delta_i, m_i, max(cps), P0=c0 * np.eye(prob_i.p))
     t0 = time.perf_counter()
-    out = _simulate("least_squares", prob_i, delta_i, m_i, R, max(cps) + 1, 0, gen, device,
+    out = simulate("least_squares", prob_i, delta_i, m_i, R, max(cps) + 1, 0, gen, device,
                     e0_scale=c0, checkpoints=cps)
     timings["interpolating"] = round(time.perf_counter() - t0, 3)
     interp = []
     for k in cps:
         est, sem = _stats(out["checkpoints"][k])
         comparisons.append(Comparison(f"interpolating: step {k} loss vs exact", est, sem, float(traj_i[k]),
-                                      meta={"experiment": "interpolating", "step": k, "delta": delta_i,
+                                      meta={"claim": CLAIM_EXACT, "experiment": "interpolating", "step": k,
+                                            "delta": delta_i,
                                             "m": m_i}).to_json())
         interp.append({"step": k, "measured": est, "sem": sem, "exact": float(traj_i[k])})
     progress("thresholds", 0.98)
     H, S = problems["gaussian"]
     thresholds = {
         "gaussian_any_m": N.sde_breakdown_delta(H, S, 1),
-        "least_squares": {str(mm): _ls_threshold(problems["least_squares"], mm) for mm in (1, 4, 16)},
+        "least_squares": {str(mm): N.ls_breakdown_delta(problems["least_squares"], mm) for mm in (1, 4, 16)},
     }
     progress("exact SDE-error curves", 0.99)
     curves_exact = _sde_error_curves(H, S, problems["least_squares"])
@@ -255,14 +242,6 @@ def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str
                      "sampling": "with replacement", "scaling": "mean loss, mean mini-batch gradient"},
         "timings_seconds": timings,
     }
-
-
-def _ls_threshold(prob: N.LeastSquares, m: int, rel: float = 0.1) -> float:
-    from scipy.optimize import brentq
-
-    hi = N.ls_stability_limit(prob, m) * (1 - 1e-6)
-    f = lambda d: 1 - N.eq12_prediction(prob.sigma2, d, m) / N.ls_stationary_loss(prob, d, m) - rel
-    return float(brentq(f, 1e-6, hi, xtol=1e-10))
 
 
 def _sde_error_curves(H, S, prob: N.LeastSquares, npts: int = 30) -> dict[str, Any]:

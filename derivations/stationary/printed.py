@@ -1,0 +1,96 @@
+r"""Paper 004's formulas and table entries *as printed* (the things under test, never evidence).
+
+Each is transcribed from ``004_8f90174d47f4361b.txt`` with its location; the checks in
+:mod:`verify.topics.stationary.claims` compare them with the derivations of
+:mod:`derivations.stationary.derive` (engines and Monte-Carlo never import this module).
+
+Scaling as printed: the risk is a mean, :math:`\sigma^2` the covariance of one
+per-example gradient, a mini-batch gradient the mean over m examples.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import sympy as sp
+
+from derivations.stationary.derive import delta, m, tr_H, tr_sigma2, tr_sigma2_H
+
+__all__ = [
+    "TABLE1",
+    "C",
+    "eq2_cov",
+    "eq4_noise_scale",
+    "eq5_cov",
+    "eq6",
+    "eq6_half",
+    "eq10_scale",
+    "eq11_lhs",
+    "eq12",
+    "eq13",
+    "eq_correspond",
+    "eq_referred",
+    "jastrzebski_model_factor",
+    "saddle_eigen_bound",
+    "sec2_gradient_weight",
+    "sec53_order",
+]
+
+C = sp.Symbol("C", nonnegative=True)  # covariance of one per-example gradient (scalar case)
+
+# Section 2, (2)-(3): "covariance Sigma(theta) = (1/m) C(theta)"
+eq2_cov = C / m
+# Section 2, paragraph before (1): "The gradient is based on the sum over all loss values":
+# g = sum_j dl_j, i.e. weight 1 per example
+sec2_gradient_weight = sp.Integer(1)
+# Section 2, (4): d theta = -g dt + sqrt(delta/m) R dW
+eq4_noise_scale = sp.sqrt(delta / m)
+# Section 3, before Result 3.1: V = (m/delta)^{1/2} [X^m_delta - X]
+eq10_scale = sp.sqrt(m / delta)
+# Section 2, before (5): "approximating the average loss L(theta) as (theta-theta*)^T H (theta-theta*)"
+jastrzebski_model_factor = sp.Integer(1)
+# Section 2, after (5): cov(z) = E(z z^T) = delta/(2m) I
+eq5_cov = delta / (2 * m)
+# (6): E(L) = 1/2 sum_i lambda_i E(z_i^2) = delta/(4m) Tr(Lambda) = delta/(4m) Tr(H)
+eq6_half = sp.Rational(1, 2)
+eq6 = delta / (4 * m) * tr_H
+
+
+# Result 3.2, (11): Gamma(oo) Hf(X(oo)) + Hf(X(oo)) Gamma(oo) = sigma^2(X(oo)); the left side
+def eq11_lhs(Gamma, H):
+    """The left side of (11), ``Gamma H + H Gamma`` (SymPy or numpy matrices)."""
+    return Gamma * H + H * Gamma if isinstance(Gamma, sp.MatrixBase) else Gamma @ H + H @ Gamma
+
+
+# Result 3.2, last sentence: "If theta is a saddle point, V(t) diverges": a saddle has an
+# eigenvalue of the Hessian below this bound
+saddle_eigen_bound = sp.Integer(0)
+# Result 3.2, (12) at t -> oo: E f - f = delta/(4m) tr sigma^2
+eq12 = delta / (4 * m) * tr_sigma2
+# Result 3.2, (13) at t -> oo: E|grad f|^2 - |grad f|^2 = delta/(2m) tr(sigma^2 H)
+eq13 = delta / (2 * m) * tr_sigma2_H
+
+# Section 3, after (13): "(12) and (13) correspond to Equations (4.45) and (4.49) in Wang (2019),
+# respectively, we will refer to them as Equations [8](4.45) and [8](4.46)"
+# (equation number of this paper -> equation number of Wang (2019))
+eq_correspond = {12: Decimal("4.45"), 13: Decimal("4.49")}
+eq_referred = {12: Decimal("4.45"), 13: Decimal("4.46")}
+
+# Table 1 (Section 5.3), as printed:
+# (Experiment label, BS/LR, BS, LR, tr(H), tr[sigma^2(X(oo))], Magnitude Difference);
+# caption: "Magnitude Difference represents Tr(H)/tr[sigma^2(X(oo))]"
+TABLE1 = [
+    (1, 1250, 100, Fraction("0.08"), 22398330, 9528207, Decimal("2.4")),
+    (2, 500, 100, Fraction("0.2"), 44428697, 5501901, Decimal("8.1")),
+    (4, 200, 100, Fraction("0.5"), 45588319, 4575870, Decimal("9.9")),
+    (4, 2500, 200, Fraction("0.08"), 31897024, 10304980, Decimal("3.1")),
+    (5, 1000, 200, Fraction("0.2"), 33932327, 4084640, Decimal("8.3")),
+    (6, 400, 200, Fraction("0.5"), 41058846, 3486877, Decimal("11.8")),
+    (7, 6250, 500, Fraction("0.08"), 63343355, 9530501, Decimal("6.6")),
+    (8, 2500, 500, Fraction("0.2"), 35252033, 4261116, Decimal("8.3")),
+    (9, 1000, 500, Fraction("0.5"), 54212278, 5380719, Decimal("10.1")),
+]
+# Section 5.3: "In all cases ... tr[sigma^2(X(oo))] is magnitudes smaller than Tr(H)":
+# "magnitudes" read as at least one order of magnitude, a ratio of at least 10
+sec53_order = 10
