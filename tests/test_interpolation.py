@@ -48,7 +48,8 @@ def test_generated_matches_sympy_at_high_precision(name):
         lamn = lam1 * float(rng.uniform(0.01, 0.95))
         vals = dict(beta=beta, lam1=lam1, lamn=lamn, lam=float(rng.uniform(lamn, lam1)),
                     m=int(rng.integers(1, 300)), eta=float(rng.uniform(0.01, 1.5)),
-                    n=int(rng.integers(1, max(2, int(beta / lamn)))))
+                    n=int(rng.integers(1, max(2, int(beta / lamn)))),
+                    **{k: float(rng.standard_normal()) for k in ("S", "HS", "SH", "XSX", "HSH")})
         args = [vals[str(a)] for a in e.args]
         ref = sp.N(e.expr.subs({a: sp.Float(v, 60) if not a.is_integer else sp.Integer(v)
                                 for a, v in zip(e.args, args)}), 50)
@@ -97,12 +98,47 @@ def test_guard_rejects_whole_array_if_one_entry_bad():
 
 
 # ------------------------------------------------------------------ derivations
-def test_second_moment_general_form():
+def test_general_m_moments_agree_with_concrete_expansions():
+    """The symbolic-m pair-count derivation against brute expansion of (Σ X_j)² for m = 1..6."""
+    general, Qg, Hg = D.second_moment_general()
+    sandwich, XSXg, HSHg = D.sandwich_moment_general()
     for mm in range(1, 7):
         expr, Q, H = D.second_moment_noncommutative(mm)
-        assert sp.expand(expr - (Q / mm + sp.Rational(mm - 1, mm) * H * H)) == 0
+        assert sp.expand(expr - general.subs(D.m, mm).subs({Qg: Q, Hg: H})) == 0
         expr2, XSX, HSH = D.sandwich_moment_noncommutative(mm)
-        assert sp.expand(expr2 - (XSX / mm + sp.Rational(mm - 1, mm) * HSH)) == 0
+        assert sp.expand(expr2 - sandwich.subs(D.m, mm).subs({XSXg: XSX, HSHg: HSH})) == 0
+
+
+def test_engine_step_is_the_generated_recursion():
+    """One step of the engine equals the generated sigma_next on the engine's matrices."""
+    X = random_instance(5, 3, 1.0, 7)
+    e0 = np.array([1.0, -0.5, 2.0])
+    dist, loss = second_moment_curve(X, 0.7, 3, e0, 1)
+    S = np.outer(e0, e0)
+    H = X.T @ X / 5
+    q = np.sum((X @ S) * X, axis=1)
+    XSX = (X * q[:, None]).T @ X / 5
+    S1 = G.sigma_next(S, H @ S, S @ H, XSX, H @ S @ H, 3, 0.7)
+    assert dist[1] == pytest.approx(np.trace(S1), rel=1e-13)
+    assert loss[1] == pytest.approx(np.sum(H * S1), rel=1e-13)
+
+
+def test_enumeration_loss_is_the_mean_squared_residual():
+    X = [[1, 0], [Fraction(1, 2), 1]]
+    d0, l0 = enumerate_moments(X, Fraction(1, 3), 1, [1, 2], 0, with_loss=True)
+    assert d0 == 5 and l0 == (1 + Fraction(5, 2) ** 2) / 2
+
+
+def test_theorem6_mutated_argmin_fails():
+    """The Theorem 6 check decides its statement: a printed arg min of 2 is refuted."""
+    from verify.core.mutation import mutate_claim
+    from verify.core.claims import registry, run_claim
+
+    (c,) = [c for c in registry("interpolation") if c.id == "interpolation.theorem6"]
+    base = run_claim(c)
+    assert base.verdict.value == "holds" and base.strength.strength.value == "proved"
+    res = mutate_claim(c, run_claim, base.verdict.value)
+    assert res.killed and res.killed_by == "scale"
 
 
 def test_exact_recursion_equals_enumeration():

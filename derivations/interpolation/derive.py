@@ -29,7 +29,9 @@ from derivations.export import Export, Guard
 
 __all__ = [
     "LATEX_NAMES", "beta", "eta", "lam", "lam1", "lamn", "m", "n", "symbols",
-    "second_moment_noncommutative", "sandwich_moment_noncommutative", "enumerate_second_moment", "g_lambda", "eta_1", "eta_0", "eta_stationary",
+    "pair_counts", "second_moment_general", "sandwich_moment_general", "second_moment_step",
+    "second_moment_noncommutative", "sandwich_moment_noncommutative", "enumerate_second_moment",
+    "g_lambda", "eta_1", "eta_0", "eta_stationary", "case1_condition", "hat_condition",
     "m_threshold", "eta_star", "g_star", "eta_hat", "g_hat_exact", "g_hat_bound",
     "s_speedup", "s_limit", "g1", "g2", "lemma4_certificate", "exports",
 ]
@@ -90,6 +92,72 @@ def sandwich_moment_noncommutative(mm: int):
 
 
 @lru_cache(maxsize=None)
+def pair_counts():
+    r"""How many of the :math:`m^2` pairs :math:`(j, k)` in :math:`(\sum_j X_j)(\sum_k X_k)` are
+    diagonal (:math:`j = k`) and off-diagonal, for a *symbolic* batch size m.
+
+    Computed as :math:`\sum_{k=1}^m\sum_{j=1}^m \delta_{jk}` and
+    :math:`\sum_{k=1}^m\sum_{j=1}^m (1 - \delta_{jk})` (the inner sum is refined with
+    :math:`k \le m`, true on the range of k).  Returns ``(m, m*(m - 1))``.
+    """
+    j, k = sp.symbols("j k", integer=True, positive=True)
+
+    def count(summand):
+        inner = sp.refine(sp.summation(summand, (j, 1, m)), sp.Q.le(k, m))
+        return sp.factor(sp.summation(inner, (k, 1, m)))
+
+    return count(sp.KroneckerDelta(j, k)), count(1 - sp.KroneckerDelta(j, k))
+
+
+@lru_cache(maxsize=None)
+def second_moment_general():
+    r""":math:`E[H_m^2]` for a symbolic batch size m, with non-commuting symbols.
+
+    :math:`H_m = \frac1m\sum_j X_j`, :math:`X_j = x^{(j)}x^{(j)\top}` i.i.d. (indices drawn
+    with replacement), :math:`E X_j^2 = Q`, :math:`E X_jX_k = E X_j\,E X_k = H^2` for
+    :math:`j \ne k` (independence).  With the pair counts of :func:`pair_counts`,
+    :math:`E[H_m^2] = (\#\text{diag}\cdot Q + \#\text{off}\cdot H^2)/m^2`.
+    Returns ``(expr, Q, H)``.
+    """
+    Q, H = sp.symbols("Q H", commutative=False)
+    diag, off = pair_counts()
+    return sp.expand((diag * Q + off * H * H) / m**2), Q, H
+
+
+@lru_cache(maxsize=None)
+def sandwich_moment_general():
+    r""":math:`E[H_m S H_m]` for a symbolic batch size m (S fixed), non-commuting symbols.
+
+    As :func:`second_moment_general` with :math:`E[X_j S X_j] = \mathrm{XSX}` (one draw) and
+    :math:`E[X_j S X_k] = HSH` (:math:`j \ne k`).  Returns ``(expr, XSX, HSH)``.
+    """
+    XSX, HSH = sp.symbols("XSX HSH", commutative=False)
+    diag, off = pair_counts()
+    return sp.expand((diag * XSX + off * HSH) / m**2), XSX, HSH
+
+
+@lru_cache(maxsize=None)
+def second_moment_step():
+    r"""One step of the second-moment recursion, entrywise.
+
+    :math:`\Sigma_{t+1} = E[(I - \eta H_m)\Sigma_t(I - \eta H_m)]
+    = \Sigma_t - \eta(E[H_m]\Sigma_t + \Sigma_t E[H_m]) + \eta^2 E[H_m\Sigma_t H_m]` (H_m
+    independent of :math:`w_t`), with :math:`E H_m = H` and :math:`E[H_m\Sigma H_m]` from
+    :func:`sandwich_moment_general`.  The result is linear in the matrices
+    :math:`\Sigma, H\Sigma, \Sigma H, \mathrm{XSX} = \frac1n\sum_i (x_i^\top\Sigma x_i) x_ix_i^\top,
+    H\Sigma H` with scalar coefficients, so it is returned in commuting stand-ins
+    ``S, HS, SH, XSX, HSH`` (real symbols) and holds entry by entry.
+    """
+    S, Hn = sp.symbols("S H", commutative=False)
+    sandwich, XSX, HSH = sandwich_moment_general()
+    expr = sp.expand(S - eta * (Hn * S + S * Hn) + eta**2 * sandwich)
+    c = {name: sp.Symbol(name, real=True) for name in ("S", "HS", "SH", "XSX", "HSH")}
+    out = expr.subs({Hn * S: c["HS"], S * Hn: c["SH"], XSX: c["XSX"], HSH: c["HSH"]}).subs(S, c["S"])
+    assert not out.free_symbols & {S, Hn, XSX, HSH}, out
+    return sp.expand(out), c
+
+
+@lru_cache(maxsize=None)
 def g_lambda() -> sp.Expr:
     r"""g(λ; m, η): the eigenvalue of :math:`G = I - 2\eta H + \eta^2 E[H_m^2]` on an
     eigenvector of H with eigenvalue λ, with :math:`E[H_m^2]` bounded by
@@ -100,8 +168,9 @@ def g_lambda() -> sp.Expr:
     :math:`E H_m^2 = Q/m + (1-1/m)H^2 \preceq (\beta/m) H + (1-1/m) H^2`; on the eigenvector,
     H acts as λ.
     """
+    second_nc, Qs, Hs = second_moment_general()
     Q, H = sp.symbols("Q_c H_c")  # commuting stand-ins on an eigenvector
-    second = Q / m + (1 - 1 / m) * H**2  # general-m form (see second_moment_noncommutative)
+    second = second_nc.subs({Qs: Q, Hs: H})
     G = 1 - 2 * eta * H + eta**2 * second
     return sp.expand(G.subs({Q: beta * H}).subs(H, lam))
 
@@ -146,7 +215,8 @@ def m_threshold() -> sp.Expr:
     return sp.simplify(r)
 
 
-def _case1_condition():
+def case1_condition():
+    """Theorem 4's case 1, m <= beta/(lam1 - lamn) + 1, written without division."""
     # m <= threshold, written without division: (m-1)(lam1-lamn) <= beta (valid when lam1 == lamn)
     return (m - 1) * (lam1 - lamn) <= beta
 
@@ -154,19 +224,20 @@ def _case1_condition():
 @lru_cache(maxsize=None)
 def eta_star() -> sp.Expr:
     """Theorem 4's optimal step: the stationary point when it is feasible, else η0."""
-    return sp.Piecewise((eta_stationary(), _case1_condition()), (eta_0(), True))
+    return sp.Piecewise((eta_stationary(), case1_condition()), (eta_0(), True))
 
 
 @lru_cache(maxsize=None)
 def g_star() -> sp.Expr:
     """g*(m) = g(λn; m, η*(m)) (λn is the maximiser on the feasible side, Lemma 1)."""
     return sp.Piecewise(
-        (_one_minus(_g(lamn).subs(eta, eta_stationary())), _case1_condition()),
+        (_one_minus(_g(lamn).subs(eta, eta_stationary())), case1_condition()),
         (_one_minus(_g(lamn).subs(eta, eta_0())), True),
     )
 
 
-def _hat_condition():
+def hat_condition():
+    """Theorem 5's case 1, m <= beta/(lam1 - beta/n) + 1 with lam1 > beta/n, without division."""
     # m <= beta/(lam1 - beta/n) + 1, written without division; requires lam1 > beta/n
     return sp.And(lam1 * n > beta, (m - 1) * (lam1 * n - beta) <= beta * n)
 
@@ -181,7 +252,7 @@ def eta_hat() -> sp.Expr:
     """
     sub = {lamn: beta / n}
     return sp.Piecewise(
-        (sp.simplify(eta_stationary().subs(sub)), _hat_condition()),
+        (sp.simplify(eta_stationary().subs(sub)), hat_condition()),
         (sp.simplify(eta_0().subs(sub)), True),
     )
 
@@ -263,7 +334,14 @@ def exports() -> list[Export]:
     ordered = Guard(lam1 >= lamn, "lam1 >= lamn")
     bounded = Guard(beta >= lam1, "beta >= lam1 (tr H <= beta)")
     g_bar = Guard(lamn * n <= beta, "lamn <= beta/n (tr H <= beta with n eigenvalues)")
+    step, c = second_moment_step()
     return [
+        Export("sigma_next", (c["S"], c["HS"], c["SH"], c["XSX"], c["HSH"], m, eta), step,
+               "One step of the exact second-moment recursion of update (4), entrywise:\n"
+               "Sigma_{t+1} = Sigma - eta (H Sigma + Sigma H) + eta^2 [XSX/m + (1 - 1/m) H Sigma H]\n"
+               "with XSX = (1/n) sum_i (x_i^T Sigma x_i) x_i x_i^T, Sigma = E[(w_t - w*)(w_t - w*)^T],\n"
+               "H = (1/n) sum_i x_i x_i^T (mean), batch of m indices drawn with replacement,\n"
+               "mean-gradient step eta.  Pass the matrices (arrays broadcast entrywise)."),
         Export("g", (lam, m, eta, beta), g_lambda(),
                "g(λ; m, η): the contraction factor of E||w - w*||^2 along an eigenvector of H\n"
                "with eigenvalue λ (Theorem 2), mini-batch of size m drawn with replacement,\n"

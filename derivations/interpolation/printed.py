@@ -45,3 +45,50 @@ lemma4_square = ((m - 1) * (lam1 - lamn) - beta) ** 2
 lemma4_expanded = (m - 1) ** 2 * (lam1 - lamn) ** 2 - 2 * (m - 1) * beta * (lam1 - lamn) + beta**2
 # proof outline of Theorem 6: the case-2 sup of s(m)/m is (λ1 − λn)/λ1
 outline_sup = (lam1 - lamn) / lam1
+
+# ---------------------------------------------------------------- further printed statements
+# (each compared, never used as evidence; the checks in verify.topics.interpolation.claims)
+alpha = sp.Symbol("alpha", positive=True)  # Theorem 1's strong-convexity constant
+trH = sp.Symbol("trH", positive=True)  # tr H in the introduction
+s_sym = sp.Symbol("s", positive=True)  # the speed-up s(m) as a symbol (proof outline of Theorem 6)
+Q_nc, H_nc = sp.symbols("Q H", commutative=False)  # E[H_1^2] and H, non-commuting
+
+
+def eq5_second_moment(Q, H, mm):
+    """(5), equality: E[H_m^2] = (1/m) E[H_1^2] + ((m − 1)/m) H^2 (Q = E[H_1^2]; matrices or symbols)."""
+    return Q / mm + (1 - sp.Integer(1) / mm) * H * H
+
+
+# proof of Theorem 2, before (5): "H_m = Σ_{i=1}^m H_1^(i)" -- the factor in front of the sum is 1
+Hm_sum_factor = sp.Integer(1)
+# Section 4, "Quadratic loss": ||x_i|| ≤ β -- the power of the norm that is bounded by β
+norm_power = sp.Integer(1)
+# Section 4, "Quadratic loss": β > λ1
+beta_vs_lam1 = sp.Gt(beta, lam1)
+# (7): L(w) ≤ λ1 ||w − w*||², L is 2λ1-smooth
+eq7_const = lam1
+eq7_smooth = 2 * lam1
+# Theorem 2 as displayed: E[L(w_t)] ≤ λ1 E||w_{t+1} − w*||² -- the time offset of the distance
+theorem2_offset = 1
+# Theorem 3: E[L(w_t)] ≥ λ1 E||w_{t+1} − w*||² = λ1 g(m, η)^t E||w_0 − w*||² (offset 1)
+theorem3_offset = 1
+# Theorem 1: E L(w_t) ≤ (β/2) E||w_t − w*||² ≤ (β/2)(1 − α/β)^t ||w_0 − w*||²
+theorem1_const = beta / 2
+theorem1_rate = 1 - alpha / beta
+# Lemma 4, proof: 4m(m−1)λ1λn/(β + (m−1)(λ1+λn))² < mλn/(β + (m−1)λn)
+lemma4_strict_lhs = 4 * m * (m - 1) * lam1 * lamn / (beta + (m - 1) * (lam1 + lamn)) ** 2
+lemma4_strict_rhs = m * lamn / (beta + (m - 1) * lamn)
+# (18), (19): g*(1) = g1(1) ≤ g1(m) -- printed without an exponent (power 1 of g1(m))
+eq18_power = sp.Integer(1)
+# Theorems 6 and 7: arg min_m g*(m)^{1/m} = 1, arg min_m ĝ(m)^{1/m} = 1
+theorem6_argmin = 1
+theorem7_argmin = 1
+# proof outline of Theorem 6: g*(m)^{1/m} ≈ e^{−s(m)/m} (the exponent)
+outline_exponent = -s_sym / m
+# proof outline of Theorem 6, case 1: s(m)/m ≥ 1/(1 + 1/(m − 1)), "from β/λn ≤ 1/n"
+outline_case1_bound = 1 / (1 + 1 / (m - 1))
+outline_case1_hypothesis = sp.Le(beta / lamn, 1 / n)
+# Introduction, item 2: m* = tr H / λ1(H)
+intro_m_star = trH / lam1
+# Section 4.4.2 and Introduction 2(b): t(m*)/lim t(m) < 4
+less_than = 4

@@ -6,7 +6,7 @@ DO NOT EDIT: edit the derivation and regenerate.
 
 import numpy
 
-__all__ = ['g', 'eta_1', 'eta_0', 'eta_star', 'g_star', 'eta_hat', 'g_hat', 'g_hat_exact', 's', 's_limit', 'm_star']
+__all__ = ['sigma_next', 'g', 'eta_1', 'eta_0', 'eta_star', 'g_star', 'eta_hat', 'g_hat', 'g_hat_exact', 's', 's_limit', 'm_star']
 
 
 def _as_float(x, name, fn):
@@ -27,6 +27,36 @@ def _require(ok, fn, text):
 def _out(x):
     x = numpy.asarray(x, dtype=numpy.float64)
     return x[()] if x.ndim == 0 else x
+
+def sigma_next(S, HS, SH, XSX, HSH, m, eta):
+    """One step of the exact second-moment recursion of update (4), entrywise:
+    Sigma_{t+1} = Sigma - eta (H Sigma + Sigma H) + eta^2 [XSX/m + (1 - 1/m) H Sigma H]
+    with XSX = (1/n) sum_i (x_i^T Sigma x_i) x_i x_i^T, Sigma = E[(w_t - w*)(w_t - w*)^T],
+    H = (1/n) sum_i x_i x_i^T (mean), batch of m indices drawn with replacement,
+    mean-gradient step eta.  Pass the matrices (arrays broadcast entrywise).
+
+    Expression (SymPy): ``-HS*eta + HSH*eta**2 - HSH*eta**2/m + S - SH*eta + XSX*eta**2/m``
+
+    Assumptions (checked; ValueError if violated):
+        m must be an integer
+        m >= 1
+        eta > 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    S = _as_float(S, 'S', 'sigma_next')
+    HS = _as_float(HS, 'HS', 'sigma_next')
+    SH = _as_float(SH, 'SH', 'sigma_next')
+    XSX = _as_float(XSX, 'XSX', 'sigma_next')
+    HSH = _as_float(HSH, 'HSH', 'sigma_next')
+    m = _as_float(m, 'm', 'sigma_next')
+    eta = _as_float(eta, 'eta', 'sigma_next')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.equal(m, numpy.floor(m)), 'sigma_next', 'm must be an integer')
+        _require(numpy.greater_equal(m, 1), 'sigma_next', 'm >= 1')
+        _require(numpy.greater(eta, 0), 'sigma_next', 'eta > 0')
+        return _out(-HS*eta + HSH*eta**2 - HSH*eta**2/m + S - SH*eta + XSX*eta**2/m)
+
 
 def g(lam, m, eta, beta):
     """g(λ; m, η): the contraction factor of E||w - w*||^2 along an eigenvector of H

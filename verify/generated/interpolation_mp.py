@@ -6,7 +6,7 @@ DO NOT EDIT: edit the derivation and regenerate.
 
 import mpmath
 
-__all__ = ['g', 'eta_1', 'eta_0', 'eta_star', 'g_star', 'eta_hat', 'g_hat', 'g_hat_exact', 's', 's_limit', 'm_star']
+__all__ = ['sigma_next', 'g', 'eta_1', 'eta_0', 'eta_star', 'g_star', 'eta_hat', 'g_hat', 'g_hat_exact', 's', 's_limit', 'm_star']
 
 
 def _as_mpf(x, name, fn):
@@ -22,6 +22,35 @@ def _as_mpf(x, name, fn):
 def _require(ok, fn, text):
     if not ok:
         raise ValueError(f"{fn}: assumption violated: {text}")
+
+def sigma_next(S, HS, SH, XSX, HSH, m, eta):
+    """One step of the exact second-moment recursion of update (4), entrywise:
+    Sigma_{t+1} = Sigma - eta (H Sigma + Sigma H) + eta^2 [XSX/m + (1 - 1/m) H Sigma H]
+    with XSX = (1/n) sum_i (x_i^T Sigma x_i) x_i x_i^T, Sigma = E[(w_t - w*)(w_t - w*)^T],
+    H = (1/n) sum_i x_i x_i^T (mean), batch of m indices drawn with replacement,
+    mean-gradient step eta.  Pass the matrices (arrays broadcast entrywise).
+
+    Expression (SymPy): ``-HS*eta + HSH*eta**2 - HSH*eta**2/m + S - SH*eta + XSX*eta**2/m``
+
+    Assumptions (checked; ValueError if violated):
+        m must be an integer
+        m >= 1
+        eta > 0
+
+    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
+    """
+    S = _as_mpf(S, 'S', 'sigma_next')
+    HS = _as_mpf(HS, 'HS', 'sigma_next')
+    SH = _as_mpf(SH, 'SH', 'sigma_next')
+    XSX = _as_mpf(XSX, 'XSX', 'sigma_next')
+    HSH = _as_mpf(HSH, 'HSH', 'sigma_next')
+    m = _as_mpf(m, 'm', 'sigma_next')
+    eta = _as_mpf(eta, 'eta', 'sigma_next')
+    _require((m == mpmath.floor(m)), 'sigma_next', 'm must be an integer')
+    _require((m >= 1), 'sigma_next', 'm >= 1')
+    _require((eta > 0), 'sigma_next', 'eta > 0')
+    return -HS*eta + HSH*eta**2 - HSH*eta**2/m + S - SH*eta + XSX*eta**2/m
+
 
 def g(lam, m, eta, beta):
     """g(λ; m, η): the contraction factor of E||w - w*||^2 along an eigenvector of H

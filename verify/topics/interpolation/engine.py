@@ -4,8 +4,9 @@ Model (paper 000, update (4)): rows :math:`x_i` of ``X`` (n × d), :math:`H = X^
 (mean), :math:`H_m = \frac1m\sum_{j} x^{(j)}x^{(j)\top}` with indices i.i.d. uniform
 **with replacement**, :math:`e_{t+1} = (I - \eta H_m) e_t` where :math:`e_t = w_t - w^*`.
 
-The second moment :math:`\Sigma_t = E[e_t e_t^\top]` obeys (derived in
-:func:`derivations.interpolation.sandwich_moment_noncommutative`)
+The second moment :math:`\Sigma_t = E[e_t e_t^\top]` obeys (derived for a symbolic batch size
+in :func:`derivations.interpolation.derive.second_moment_step` and evaluated here through the
+generated :func:`verify.generated.interpolation.sigma_next`: one source for the formula)
 
 .. math:: \Sigma_{t+1} = \Sigma_t - \eta(H\Sigma_t + \Sigma_t H)
           + \eta^2\Big[\tfrac1m \tfrac1n\sum_i (x_i^\top\Sigma_t x_i)\, x_i x_i^\top
@@ -22,6 +23,8 @@ import itertools
 from fractions import Fraction
 
 import numpy as np
+
+from verify.generated import interpolation as G
 
 __all__ = ["enumerate_moments", "random_instance", "second_moment_curve", "spectrum"]
 
@@ -66,21 +69,27 @@ def second_moment_curve(X, eta: float, m: int, e0, T: int, stop_loss_below: floa
         q = np.sum((X @ S) * X, axis=1)  # x_i^T S x_i
         XSX = (X * q[:, None]).T @ X / n
         HS = H @ S
-        S = S - eta * (HS + HS.T) + eta**2 * (noise_factor * XSX / m + (1 - 1 / m) * (HS @ H))
+        S = G.sigma_next(S, HS, S @ H, noise_factor * XSX, HS @ H, m, eta)
         S = 0.5 * (S + S.T)
     return dist, loss
 
 
-def enumerate_moments(X, eta, m: int, e0, T: int):
+def enumerate_moments(X, eta, m: int, e0, T: int, with_loss: bool = False):
     """Exact ``E||e_T||^2`` by enumerating all n^(mT) index sequences (Fractions).
 
-    For tests and exhaustive evidence on tiny problems: entries of ``X``, ``eta``, ``e0``
-    may be ints or Fractions; the result is an exact Fraction.
+    For tests and exact evidence on tiny problems: entries of ``X``, ``eta``, ``e0``
+    may be ints or Fractions; the result is an exact Fraction.  With ``with_loss``, returns
+    ``(E||e_T||^2, E L(w_T))`` with the paper's loss (3), the *mean* of the squared residuals
+    ``L(w) = (1/n) sum_i (x_i^T e)^2`` (interpolation: ``y_i = x_i^T w*``).
+
+    This follows update (4) sample path by sample path (no moment formula): it is the
+    independent reference the recursion is compared with.
     """
     X = [[Fraction(v) for v in row] for row in X]
     n, d = len(X), len(X[0])
     eta = Fraction(eta)
     total = Fraction(0)
+    total_loss = Fraction(0)
     e0 = [Fraction(v) for v in e0]
     for seq in itertools.product(range(n), repeat=m * T):
         e = list(e0)
@@ -93,7 +102,12 @@ def enumerate_moments(X, eta, m: int, e0, T: int):
                     g[k] += X[i][k] * r
             e = [e[k] - eta * g[k] / m for k in range(d)]
         total += sum(v * v for v in e)
-    return total / Fraction(n) ** (m * T)
+        if with_loss:
+            total_loss += sum(sum(X[i][k] * e[k] for k in range(d)) ** 2 for i in range(n)) / n
+    norm = Fraction(n) ** (m * T)
+    if with_loss:
+        return total / norm, total_loss / norm
+    return total / norm
 
 
 def spectrum(X):
