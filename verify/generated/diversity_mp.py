@@ -6,7 +6,7 @@ DO NOT EDIT: edit the derivation and regenerate.
 
 import mpmath
 
-__all__ = ['batch_size_bound_from_moments', 'batch_size_bound_from_sums', 'minibatch_second_moment', 'lemma1_expected_distance', 'theorem1_bound', 'theorem2_bound', 'noise_scale_from_batch_size_bound', 'dropout_batch_size_bound', 'sgld_batch_size_bound', 'quantizer_second_moment', 'quant_batch_size_bound', 'stability_step_size_convex', 'stability_step_size_strongly_convex', 'bound_strongly_convex', 'updates_strongly_convex_theorem', 'updates_strongly_convex_table1', 'bound_convex', 'updates_convex_theorem', 'updates_convex_table1', 'bound_smooth', 'updates_smooth_theorem', 'updates_smooth_table1', 'bound_pl', 'updates_pl_theorem', 'updates_pl_table1']
+__all__ = ['batch_size_bound_from_moments', 'batch_size_bound_from_sums', 'minibatch_second_moment', 'lemma1_expected_distance', 'noise_scale_from_batch_size_bound', 'dropout_batch_size_bound', 'sgld_batch_size_bound', 'quantizer_second_moment', 'quant_batch_size_bound', 'bound_strongly_convex', 'updates_strongly_convex_theorem', 'updates_strongly_convex_table1', 'bound_convex', 'updates_convex_theorem', 'updates_convex_table1', 'bound_smooth', 'updates_smooth_theorem', 'updates_smooth_table1', 'bound_pl', 'updates_pl_theorem', 'updates_pl_table1']
 
 
 def _as_mpf(x, name, fn):
@@ -115,51 +115,6 @@ def lemma1_expected_distance(dist2, inner, gamma, B, M2, G):
     _require((M2 > 0), 'lemma1_expected_distance', 'M2 > 0')
     _require((G > 0), 'lemma1_expected_distance', 'G > 0')
     return -2*B*gamma*inner + dist2 + gamma**2*(B*G*(B - 1) + B*M2)
-
-
-def theorem1_bound(n, minrow2, smax2):
-    """Theorem 1 lower bound n min_i ||x_i||^2 / sigma_max(X)^2 on B_S(w).
-
-    Expression (SymPy): ``minrow2*n/smax2``
-
-    Assumptions (checked; ValueError if violated):
-        n must be an integer
-        n >= 1
-        minrow2 >= 0
-        smax2 > 0
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    n = _as_mpf(n, 'n', 'theorem1_bound')
-    minrow2 = _as_mpf(minrow2, 'minrow2', 'theorem1_bound')
-    smax2 = _as_mpf(smax2, 'smax2', 'theorem1_bound')
-    _require((n == mpmath.floor(n)), 'theorem1_bound', 'n must be an integer')
-    _require((n >= 1), 'theorem1_bound', 'n >= 1')
-    _require((minrow2 >= 0), 'theorem1_bound', 'minrow2 >= 0')
-    _require((smax2 > 0), 'theorem1_bound', 'smax2 > 0')
-    return minrow2*n/smax2
-
-
-def theorem2_bound(n, rho):
-    """Theorem 2 lower bound n / (rho + 1) on B_S(w), rho = max degree of the conflict graph.
-
-    Expression (SymPy): ``n/(rho + 1)``
-
-    Assumptions (checked; ValueError if violated):
-        n must be an integer
-        n >= 1
-        rho must be an integer
-        rho >= 0
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    n = _as_mpf(n, 'n', 'theorem2_bound')
-    rho = _as_mpf(rho, 'rho', 'theorem2_bound')
-    _require((n == mpmath.floor(n)), 'theorem2_bound', 'n must be an integer')
-    _require((n >= 1), 'theorem2_bound', 'n >= 1')
-    _require((rho == mpmath.floor(rho)), 'theorem2_bound', 'rho must be an integer')
-    _require((rho >= 0), 'theorem2_bound', 'rho >= 0')
-    return n/(rho + 1)
 
 
 def noise_scale_from_batch_size_bound(B_S):
@@ -275,69 +230,6 @@ def quant_batch_size_bound(n, Sq, C):
     _require((n >= 1), 'quant_batch_size_bound', 'n >= 1')
     _require((Sq > 0), 'quant_batch_size_bound', 'Sq > 0')
     return Sq*n/(C + Sq)
-
-
-def stability_step_size_convex(beta, n, B, Bbar):
-    """Right-hand side of (9).
-
-    Expression (SymPy): ``2/(beta*(1 + Piecewise((1, B > 1), (0, True))/(n - 1) + (B - 1)/Bbar))``
-
-    Assumptions (checked; ValueError if violated):
-        n >= 2
-        beta > 0
-        n must be an integer
-        n >= 1
-        B must be an integer
-        B >= 1
-        Bbar > 0
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    beta = _as_mpf(beta, 'beta', 'stability_step_size_convex')
-    n = _as_mpf(n, 'n', 'stability_step_size_convex')
-    B = _as_mpf(B, 'B', 'stability_step_size_convex')
-    Bbar = _as_mpf(Bbar, 'Bbar', 'stability_step_size_convex')
-    _require((n >= 2), 'stability_step_size_convex', 'n >= 2')
-    _require((beta > 0), 'stability_step_size_convex', 'beta > 0')
-    _require((n == mpmath.floor(n)), 'stability_step_size_convex', 'n must be an integer')
-    _require((n >= 1), 'stability_step_size_convex', 'n >= 1')
-    _require((B == mpmath.floor(B)), 'stability_step_size_convex', 'B must be an integer')
-    _require((B >= 1), 'stability_step_size_convex', 'B >= 1')
-    _require((Bbar > 0), 'stability_step_size_convex', 'Bbar > 0')
-    return 2/(beta*(1 + ((1) if (B > 1) else (0))/(n - 1) + (B - 1)/Bbar))
-
-
-def stability_step_size_strongly_convex(beta, lam, n, B, Bbar):
-    """Right-hand side of (11).
-
-    Expression (SymPy): ``2/((beta + lam)*(1 + Piecewise((1, B > 1), (0, True))/(n - 1) + (B - 1)/Bbar))``
-
-    Assumptions (checked; ValueError if violated):
-        n >= 2
-        beta > 0
-        lam > 0
-        n must be an integer
-        n >= 1
-        B must be an integer
-        B >= 1
-        Bbar > 0
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    beta = _as_mpf(beta, 'beta', 'stability_step_size_strongly_convex')
-    lam = _as_mpf(lam, 'lam', 'stability_step_size_strongly_convex')
-    n = _as_mpf(n, 'n', 'stability_step_size_strongly_convex')
-    B = _as_mpf(B, 'B', 'stability_step_size_strongly_convex')
-    Bbar = _as_mpf(Bbar, 'Bbar', 'stability_step_size_strongly_convex')
-    _require((n >= 2), 'stability_step_size_strongly_convex', 'n >= 2')
-    _require((beta > 0), 'stability_step_size_strongly_convex', 'beta > 0')
-    _require((lam > 0), 'stability_step_size_strongly_convex', 'lam > 0')
-    _require((n == mpmath.floor(n)), 'stability_step_size_strongly_convex', 'n must be an integer')
-    _require((n >= 1), 'stability_step_size_strongly_convex', 'n >= 1')
-    _require((B == mpmath.floor(B)), 'stability_step_size_strongly_convex', 'B must be an integer')
-    _require((B >= 1), 'stability_step_size_strongly_convex', 'B >= 1')
-    _require((Bbar > 0), 'stability_step_size_strongly_convex', 'Bbar > 0')
-    return 2/((beta + lam)*(1 + ((1) if (B > 1) else (0))/(n - 1) + (B - 1)/Bbar))
 
 
 def bound_strongly_convex(T, gamma, lam, B, D0, M2, delta):
