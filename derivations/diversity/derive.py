@@ -89,6 +89,8 @@ smax2 = sp.Symbol("smax2", positive=True)  # sigma_max(X)^2
 l2 = sp.Symbol("l2", nonnegative=True)  # ||v||_2
 l1 = sp.Symbol("l1", nonnegative=True)  # ||v||_1
 BS = sp.Symbol("B_S", positive=True)
+Q = sp.Symbol("Q", nonnegative=True)  # E||(1/B) sum_l g_{s_l}||^2 (mean of B gradients)
+Gest = sp.Symbol("G_est", real=True)  # an estimate of G (a single <g_A, g_A'> may be negative)
 Bbar = sp.Symbol("Bbar", positive=True)  # differential batch-size bound
 
 SYM = {k: v_ for k, v_ in globals().items() if isinstance(v_, sp.Symbol)}
@@ -178,6 +180,25 @@ def minibatch_second_moment_by_positions() -> tuple[sp.Expr, dict[str, sp.Expr]]
     M2_def = sp.Sum(K[a_, a_], (a_, 1, n)) / n
     G_def = sp.Sum(K[a_, b_], (a_, 1, n), (b_, 1, n)) / n**2
     return E, {"M2": M2_def, "G": G_def}
+
+
+def second_moment_from_batch_mean() -> sp.Expr:
+    """Solve ``Q = E||(1/B) sum_l g_{s_l}||^2 = (B M2 + B(B-1) G)/B^2`` (Lemma 1's second
+    moment, divided by ``B^2`` for the mean) for ``M2``, with ``G`` written as ``G_est``."""
+    sol = sp.solve(sp.Eq(Q, minibatch_second_moment_general().subs(G, Gest) / B**2), M2)
+    if len(sol) != 1:
+        raise ValueError(f"expected one solution for M2, got {sol}")
+    return sp.expand(sol[0])
+
+
+def dim_sum_moments() -> dict[str, tuple[sp.Expr, sp.Expr]]:
+    """``(sum_i E||g_i^DIM||^2, E||sum_i g_i^DIM||^2)`` (numerator and denominator of eq. (6))
+    per mechanism, from the per-coordinate moments (dropout, quantiser) and :func:`sgld_moments`."""
+    dm = dropout_coordinate_moments()
+    sg = sgld_moments()
+    return {"drop": (dm["second"] * S, dm["second"] * S + dm["mean"] ** 2 * C),
+            "sgld": (sg["sum_S"], sg["sum_T"].subs(Ssum, S + C)),
+            "quant": (Sq, Sq + C)}
 
 
 def lemma1_expected_distance() -> sp.Expr:
@@ -489,6 +510,7 @@ def exports() -> list[Export]:
     counts_table = theorem_update_counts(scale=1 + delta, target=eps)
     bounds = theorem_bounds()
     dim = dim_batch_size_bounds()
+    dsm = dim_sum_moments()
     steps = serial_steps()
     pos_G = (Guard(S + C > 0, "S + C > 0 (the summed gradient is non-zero)"),)
     rate_guards = {
@@ -523,6 +545,20 @@ def exports() -> list[Export]:
         Export("minibatch_second_moment", (B, M2, G), minibatch_second_moment_general(),
                "E||sum_{l=1..B} g_{s_l}||^2 = B M2 + B(B-1) G for B indices drawn uniformly "
                "with replacement (SUM of B per-sample gradients, as in eq. (2))."),
+        Export("second_moment_from_batch_mean", (B, Q, Gest), second_moment_from_batch_mean(),
+               "M2 from Q = E||(1/B) sum_{l<=B} g_{s_l}||^2 (MEAN of B with-replacement gradients) and "
+               "G_est (an estimate of G = ||grad F||^2): Lemma 1's second moment solved for M2; linear, "
+               "so unbiased Q and G_est give an unbiased M2."),
+        Export("dropout_numerator", (S, p), dsm["drop"][0],
+               "sum_i E||D_i g_i||^2 = (1-p) S (dropout, no rescaling).", (Guard(p < 1, "p < 1"),)),
+        Export("dropout_denominator", (S, C, p), dsm["drop"][1],
+               "E||sum_i D_i g_i||^2 = (1-p) S + (1-p)^2 C (independent masks).", (Guard(p < 1, "p < 1"),)),
+        Export("sgld_numerator", (n, S, d, v), dsm["sgld"][0],
+               "sum_i E||g_i + xi_i||^2 = S + n d v (v = per-coordinate VARIANCE)."),
+        Export("sgld_denominator", (n, S, C, d, v), dsm["sgld"][1],
+               "E||sum_i (g_i + xi_i)||^2 = S + C + n d v."),
+        Export("quant_denominator", (Sq, C), dsm["quant"][1],
+               "E||sum_i Q(g_i)||^2 = Sq + C (Sq = sum_i ||g_i||_2 ||g_i||_1 = sum_i E||Q(g_i)||^2)."),
         Export("lemma1_expected_distance", (dist2, inner, gamma, B, M2, G), lemma1_expected_distance(),
                "E[||w_{(k+1)B} - w*||^2 | w_kB] for un-projected mini-batch SGD (eq. (15)): dist2 = "
                "||w - w*||^2, inner = <grad F(w), w - w*>, step gamma on the SUM of B gradients."),

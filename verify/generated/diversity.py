@@ -6,7 +6,7 @@ DO NOT EDIT: edit the derivation and regenerate.
 
 import numpy
 
-__all__ = ['batch_size_bound_from_moments', 'batch_size_bound_from_sums', 'minibatch_second_moment', 'lemma1_expected_distance', 'noise_scale_from_batch_size_bound', 'dropout_batch_size_bound', 'sgld_batch_size_bound', 'quantizer_second_moment', 'quant_batch_size_bound', 'bound_strongly_convex', 'updates_strongly_convex_theorem', 'updates_strongly_convex_table1', 'bound_convex', 'updates_convex_theorem', 'updates_convex_table1', 'bound_smooth', 'updates_smooth_theorem', 'updates_smooth_table1', 'bound_pl', 'updates_pl_theorem', 'updates_pl_table1']
+__all__ = ['batch_size_bound_from_moments', 'batch_size_bound_from_sums', 'minibatch_second_moment', 'second_moment_from_batch_mean', 'dropout_numerator', 'dropout_denominator', 'sgld_numerator', 'sgld_denominator', 'quant_denominator', 'lemma1_expected_distance', 'noise_scale_from_batch_size_bound', 'dropout_batch_size_bound', 'sgld_batch_size_bound', 'quantizer_second_moment', 'quant_batch_size_bound', 'bound_strongly_convex', 'updates_strongly_convex_theorem', 'updates_strongly_convex_table1', 'bound_convex', 'updates_convex_theorem', 'updates_convex_table1', 'bound_smooth', 'updates_smooth_theorem', 'updates_smooth_table1', 'bound_pl', 'updates_pl_theorem', 'updates_pl_table1']
 
 
 def _as_float(x, name, fn):
@@ -93,6 +93,147 @@ def minibatch_second_moment(B, M2, G):
         _require(numpy.greater(M2, 0), 'minibatch_second_moment', 'M2 > 0')
         _require(numpy.greater(G, 0), 'minibatch_second_moment', 'G > 0')
         return _out(B*G*(B - 1) + B*M2)
+
+
+def second_moment_from_batch_mean(B, Q, G_est):
+    """M2 from Q = E||(1/B) sum_{l<=B} g_{s_l}||^2 (MEAN of B with-replacement gradients) and G_est (an estimate of G = ||grad F||^2): Lemma 1's second moment solved for M2; linear, so unbiased Q and G_est give an unbiased M2.
+
+    Expression (SymPy): ``-B*G_est + B*Q + G_est``
+
+    Assumptions (checked; ValueError if violated):
+        B must be an integer
+        B >= 1
+        Q >= 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    B = _as_float(B, 'B', 'second_moment_from_batch_mean')
+    Q = _as_float(Q, 'Q', 'second_moment_from_batch_mean')
+    G_est = _as_float(G_est, 'G_est', 'second_moment_from_batch_mean')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.equal(B, numpy.floor(B)), 'second_moment_from_batch_mean', 'B must be an integer')
+        _require(numpy.greater_equal(B, 1), 'second_moment_from_batch_mean', 'B >= 1')
+        _require(numpy.greater_equal(Q, 0), 'second_moment_from_batch_mean', 'Q >= 0')
+        return _out(-B*G_est + B*Q + G_est)
+
+
+def dropout_numerator(S, p):
+    """sum_i E||D_i g_i||^2 = (1-p) S (dropout, no rescaling).
+
+    Expression (SymPy): ``S*(1 - p)``
+
+    Assumptions (checked; ValueError if violated):
+        p < 1
+        S > 0
+        p > 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    S = _as_float(S, 'S', 'dropout_numerator')
+    p = _as_float(p, 'p', 'dropout_numerator')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.less(p, 1), 'dropout_numerator', 'p < 1')
+        _require(numpy.greater(S, 0), 'dropout_numerator', 'S > 0')
+        _require(numpy.greater(p, 0), 'dropout_numerator', 'p > 0')
+        return _out(S*(1 - p))
+
+
+def dropout_denominator(S, C, p):
+    """E||sum_i D_i g_i||^2 = (1-p) S + (1-p)^2 C (independent masks).
+
+    Expression (SymPy): ``C*(1 - p)**2 + S*(1 - p)``
+
+    Assumptions (checked; ValueError if violated):
+        p < 1
+        S > 0
+        p > 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    S = _as_float(S, 'S', 'dropout_denominator')
+    C = _as_float(C, 'C', 'dropout_denominator')
+    p = _as_float(p, 'p', 'dropout_denominator')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.less(p, 1), 'dropout_denominator', 'p < 1')
+        _require(numpy.greater(S, 0), 'dropout_denominator', 'S > 0')
+        _require(numpy.greater(p, 0), 'dropout_denominator', 'p > 0')
+        return _out(C*(1 - p)**2 + S*(1 - p))
+
+
+def sgld_numerator(n, S, d, v):
+    """sum_i E||g_i + xi_i||^2 = S + n d v (v = per-coordinate VARIANCE).
+
+    Expression (SymPy): ``S + d*n*v``
+
+    Assumptions (checked; ValueError if violated):
+        n must be an integer
+        n >= 1
+        S > 0
+        d must be an integer
+        d >= 1
+        v >= 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    n = _as_float(n, 'n', 'sgld_numerator')
+    S = _as_float(S, 'S', 'sgld_numerator')
+    d = _as_float(d, 'd', 'sgld_numerator')
+    v = _as_float(v, 'v', 'sgld_numerator')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.equal(n, numpy.floor(n)), 'sgld_numerator', 'n must be an integer')
+        _require(numpy.greater_equal(n, 1), 'sgld_numerator', 'n >= 1')
+        _require(numpy.greater(S, 0), 'sgld_numerator', 'S > 0')
+        _require(numpy.equal(d, numpy.floor(d)), 'sgld_numerator', 'd must be an integer')
+        _require(numpy.greater_equal(d, 1), 'sgld_numerator', 'd >= 1')
+        _require(numpy.greater_equal(v, 0), 'sgld_numerator', 'v >= 0')
+        return _out(S + d*n*v)
+
+
+def sgld_denominator(n, S, C, d, v):
+    """E||sum_i (g_i + xi_i)||^2 = S + C + n d v.
+
+    Expression (SymPy): ``C + S + d*n*v``
+
+    Assumptions (checked; ValueError if violated):
+        n must be an integer
+        n >= 1
+        S > 0
+        d must be an integer
+        d >= 1
+        v >= 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    n = _as_float(n, 'n', 'sgld_denominator')
+    S = _as_float(S, 'S', 'sgld_denominator')
+    C = _as_float(C, 'C', 'sgld_denominator')
+    d = _as_float(d, 'd', 'sgld_denominator')
+    v = _as_float(v, 'v', 'sgld_denominator')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.equal(n, numpy.floor(n)), 'sgld_denominator', 'n must be an integer')
+        _require(numpy.greater_equal(n, 1), 'sgld_denominator', 'n >= 1')
+        _require(numpy.greater(S, 0), 'sgld_denominator', 'S > 0')
+        _require(numpy.equal(d, numpy.floor(d)), 'sgld_denominator', 'd must be an integer')
+        _require(numpy.greater_equal(d, 1), 'sgld_denominator', 'd >= 1')
+        _require(numpy.greater_equal(v, 0), 'sgld_denominator', 'v >= 0')
+        return _out(C + S + d*n*v)
+
+
+def quant_denominator(Sq, C):
+    """E||sum_i Q(g_i)||^2 = Sq + C (Sq = sum_i ||g_i||_2 ||g_i||_1 = sum_i E||Q(g_i)||^2).
+
+    Expression (SymPy): ``C + Sq``
+
+    Assumptions (checked; ValueError if violated):
+        Sq > 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    Sq = _as_float(Sq, 'Sq', 'quant_denominator')
+    C = _as_float(C, 'C', 'quant_denominator')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(Sq, 0), 'quant_denominator', 'Sq > 0')
+        return _out(C + Sq)
 
 
 def lemma1_expected_distance(dist2, inner, gamma, B, M2, G):
