@@ -11,6 +11,7 @@ from verify.topics.diversity.estimator import batch_size_bound
 from verify.harness import HarnessConfig
 from verify.topics.diversity import montecarlo as E
 from verify.harness.stats import holm
+from verify.generated import diversity as gen
 
 
 def test_lemma1_montecarlo_light():
@@ -27,12 +28,12 @@ def test_closed_form_per_sample_stats_match_public_estimator(kind):
     """The harness's closed-form S, T (hence B_S) equal torch.func per-sample gradients."""
     X, y = E.load_digits_tensors("cpu")
     X, y = X[:60], y[:60]
-    g = E._gen("cpu", 5)
-    m = E._Model(kind, 1, X.shape[1], g, "cpu")
+    g = E.torch_generator("cpu", 5)
+    m = E.BatchedModel(kind, 1, X.shape[1], g, "cpu")
     if kind == "logreg":
         m.params[0] += 0.1 * torch.randn(m.params[0].shape, generator=g, dtype=torch.float64)
     S, T = m.per_sample_stats(X.unsqueeze(0), y.unsqueeze(0))
-    bs_closed = 60 * float(S[0]) / float(T[0])
+    bs_closed = float(gen.batch_size_bound_from_sums(60, float(S[0]), float(T[0] - S[0])))
 
     class Net(torch.nn.Module):
         def __init__(self):
@@ -56,7 +57,7 @@ def test_closed_form_per_sample_stats_match_public_estimator(kind):
 
 
 def test_replicate_indices_keep_n_and_use_1_over_r_of_the_data():
-    idx = E.replicate_indices(100, 4, 3, E._gen("cpu", 0), "cpu")
+    idx = E.replicate_indices(100, 4, 3, E.torch_generator("cpu", 0), "cpu")
     assert idx.shape == (3, 100)
     for row in idx:
         assert len(set(row.tolist())) == 25

@@ -17,7 +17,7 @@ replacement*::
 
 Every result below is *derived* from these definitions (expectations by linearity
 or by exact enumeration of the sampling distribution); the printed formulas that
-the checks compare against live in :mod:`verify.topics.diversity.claims`, never here.
+the checks compare against live in :mod:`derivations.diversity.printed`, never here.
 
 Scaling trap: ``B_S`` is invariant under ``f_i -> c f_i`` (it is a ratio of two
 quadratics), but ``M^2`` and ``G`` are not.  ``G`` uses the **mean** gradient
@@ -55,7 +55,6 @@ __all__ = [
     "dim_batch_size_bounds",
     "dim_lemma1_bound",
     "noise_scale_relation",
-    "stability_step_sizes",
     "exports",
 ]
 
@@ -90,6 +89,8 @@ smax2 = sp.Symbol("smax2", positive=True)  # sigma_max(X)^2
 l2 = sp.Symbol("l2", nonnegative=True)  # ||v||_2
 l1 = sp.Symbol("l1", nonnegative=True)  # ||v||_1
 BS = sp.Symbol("B_S", positive=True)
+Q = sp.Symbol("Q", nonnegative=True)  # E||(1/B) sum_l g_{s_l}||^2 (mean of B gradients)
+Gest = sp.Symbol("G_est", real=True)  # an estimate of G (a single <g_A, g_A'> may be negative)
 Bbar = sp.Symbol("Bbar", positive=True)  # differential batch-size bound
 
 SYM = {k: v_ for k, v_ in globals().items() if isinstance(v_, sp.Symbol)}
@@ -120,6 +121,19 @@ def moments_from_gram(K: sp.Matrix) -> dict[str, sp.Expr]:
     return {"S": S_, "C": C_, "T": T_, "M2": M2_, "G": G_, "Delta": Delta, "B_S": nn * Delta}
 
 
+def definitions_general() -> dict[str, sp.Expr]:
+    """Definitions 4-5 for symbolic ``n``, in terms of ``S = sum_i ||g_i||^2`` and
+    ``Tsum = ||sum_i g_i||^2``:
+
+    * ``C``: the ``n^2`` ordered index pairs split into ``i = j`` (the terms of ``S``) and
+      ``i != j`` (the terms of ``C``), and ``||sum_i g_i||^2 = sum_{i,j} <g_i, g_j>`` by
+      bilinearity, so ``C = Tsum - S``;
+    * ``M2 = S / n`` (definition), ``G = ||(1/n) sum_i g_i||^2 = Tsum / n^2`` (homogeneity
+      of the squared norm);
+    * ``Delta = S / Tsum`` (Definition 4), ``B_S = n Delta`` (Definition 5)."""
+    return {"C": Ssum - S, "M2": S / n, "G": Ssum / n**2, "Delta": S / Ssum, "B_S": n * S / Ssum}
+
+
 # ---------------------------------------------------------------------------------
 # Lemma 1: the second moment of a sum of B with-replacement draws
 # ---------------------------------------------------------------------------------
@@ -142,6 +156,49 @@ def minibatch_second_moment_general() -> sp.Expr:
     and ``B(B-1)`` off-diagonal terms ``<E g_s, E g_s'> = ||grad F||^2 = G`` (independent
     draws)."""
     return B * M2 + B * (B - 1) * G
+
+
+def minibatch_second_moment_by_positions() -> tuple[sp.Expr, dict[str, sp.Expr]]:
+    """``E||sum_{l=1..B} g_{s_l}||^2`` for symbolic ``B`` and ``n``, derived by expanding the
+    square over the ``B^2`` ordered position pairs ``(l, m)`` (bilinearity):
+
+    * ``l = m`` (``B`` pairs, counted by :class:`sympy.Sum`): ``E||g_s||^2 = sum_a (1/n) K_aa``;
+    * ``l != m`` (``B^2 - B`` pairs): ``s_l, s_m`` independent uniform, so
+      ``E<g_{s_l}, g_{s_m}> = sum_{a,b} (1/n^2) K_ab``.
+
+    The per-pair expectations are sums over the sampling law with the abstract Gram entries
+    ``K[a, b]`` (an :class:`sympy.IndexedBase`) for symbolic ``n``; returned with the
+    definitions ``M2 = (1/n) sum_a K_aa`` and ``G = ||(1/n) sum g||^2 = (1/n^2) sum_{a,b} K_ab``
+    (both as :class:`sympy.Sum` objects), so that a check can confirm ``E = B M2 + B(B-1) G``."""
+    a_, b_, l_, m_ = sp.symbols("a b l m", integer=True, positive=True)
+    K = sp.IndexedBase("K")
+    diag_pairs = sp.Sum(1, (l_, 1, B)).doit()
+    all_pairs = sp.Sum(1, (l_, 1, B), (m_, 1, B)).doit()
+    E_diag = sp.Sum(K[a_, a_] / n, (a_, 1, n))  # E||g_s||^2 under the uniform law on [n]
+    E_off = sp.Sum(K[a_, b_] / n**2, (a_, 1, n), (b_, 1, n))  # product law on [n]^2
+    E = diag_pairs * E_diag + (all_pairs - diag_pairs) * E_off
+    M2_def = sp.Sum(K[a_, a_], (a_, 1, n)) / n
+    G_def = sp.Sum(K[a_, b_], (a_, 1, n), (b_, 1, n)) / n**2
+    return E, {"M2": M2_def, "G": G_def}
+
+
+def second_moment_from_batch_mean() -> sp.Expr:
+    """Solve ``Q = E||(1/B) sum_l g_{s_l}||^2 = (B M2 + B(B-1) G)/B^2`` (Lemma 1's second
+    moment, divided by ``B^2`` for the mean) for ``M2``, with ``G`` written as ``G_est``."""
+    sol = sp.solve(sp.Eq(Q, minibatch_second_moment_general().subs(G, Gest) / B**2), M2)
+    if len(sol) != 1:
+        raise ValueError(f"expected one solution for M2, got {sol}")
+    return sp.expand(sol[0])
+
+
+def dim_sum_moments() -> dict[str, tuple[sp.Expr, sp.Expr]]:
+    """``(sum_i E||g_i^DIM||^2, E||sum_i g_i^DIM||^2)`` (numerator and denominator of eq. (6))
+    per mechanism, from the per-coordinate moments (dropout, quantiser) and :func:`sgld_moments`."""
+    dm = dropout_coordinate_moments()
+    sg = sgld_moments()
+    return {"drop": (dm["second"] * S, dm["second"] * S + dm["mean"] ** 2 * C),
+            "sgld": (sg["sum_S"], sg["sum_T"].subs(Ssum, S + C)),
+            "quant": (Sq, Sq + C)}
 
 
 def lemma1_expected_distance() -> sp.Expr:
@@ -285,6 +342,42 @@ def lemma2_convex_weights(BB: int) -> tuple[sp.Expr, list[sp.Expr]]:
     return wplus.coeff(wv), [wplus.coeff(x) for x in xs]
 
 
+def _sum_termwise(expr: sp.Expr, limits: tuple) -> sp.Expr:
+    """``Sum(expr, limits)`` distributed over the terms of ``expr`` (linearity), each term's
+    factors free of the summation index pulled out by :meth:`sympy.Sum.doit`."""
+    out = sp.Integer(0)
+    for t in sp.Add.make_args(sp.expand(expr)):
+        const, rest = t.as_independent(limits[0], as_Add=False)
+        out += const * sp.Sum(rest, limits).doit()
+    return sp.expand(out)
+
+
+def theorem8_M2_general() -> sp.Expr:
+    """``M2(w)`` on Theorem 8's construction for symbolic ``n`` (and any dimension), in terms
+    of ``r2 = ||w||^2``: ``||grad f_i||^2 = lam^2 ||w - x_i||^2 = lam^2 (r2 - 2 p_i + 1)`` with
+    ``p_i = <w, x_i>``, ``||x_i|| = 1``; ``sum_i p_i = <w, sum_i x_i> = 0``.  Summed with
+    :class:`sympy.Sum` (linearity) and ``sum_i p_i = 0`` substituted."""
+    i_ = sp.Symbol("i", integer=True, positive=True)
+    pp = sp.IndexedBase("p")
+    r2 = sp.Symbol("r2", nonnegative=True)
+    M2w = _sum_termwise(lam**2 * (r2 - 2 * pp[i_] + 1), (i_, 1, n)) / n
+    M2w = sp.expand(M2w).subs(sp.Sum(pp[i_], (i_, 1, n)), 0)
+    return sp.simplify(M2w)
+
+
+def lemma2_step_general() -> tuple[sp.Expr, sp.Expr]:
+    """One un-projected step on Theorem 8's construction for symbolic ``B``:
+    ``w+ = w - gamma sum_{l=1..B} lam (w - x_{s_l}) = c_w w + gamma lam sum_l x_{s_l}``.
+    Returns ``(c_w, weight of each x_{s_l})`` read off the expanded :class:`sympy.Sum`."""
+    l_ = sp.Symbol("l", integer=True, positive=True)
+    wv = sp.Symbol("w", real=True)
+    xs = sp.IndexedBase("x")
+    step = _sum_termwise(lam * (wv - xs[l_]), (l_, 1, B))
+    wplus = sp.expand(wv - gamma * step)
+    sum_x = sp.Sum(xs[l_], (l_, 1, B))
+    return sp.expand(wplus.coeff(wv)), sp.expand(wplus.coeff(sum_x))
+
+
 def theorem8_J_identity(K: int) -> sp.Expr:
     """``J(alpha) - (1 - prod_k (1 - alpha_k))`` for symbolic ``alpha_1..alpha_K`` (zero)."""
     al = sp.symbols(f"alpha1:{K + 1}", real=True)
@@ -295,6 +388,28 @@ def theorem8_J_identity(K: int) -> sp.Expr:
 # ---------------------------------------------------------------------------------
 # Section 4.4 / Appendix D: diversity-inducing mechanisms, exact moments
 # ---------------------------------------------------------------------------------
+def dropout_coordinate_moments() -> dict[str, sp.Expr]:
+    """One coordinate of a dropout mask: ``m = 0`` w.p. ``p``, ``1`` w.p. ``1 - p`` (two-point
+    law, no rescaling).  ``E m``, ``E m^2``.  By linearity over coordinates (any ``d``):
+    ``E||D g||^2 = E m^2 ||g||^2`` and, for independent masks, ``E<D g, D' h> = (E m)^2 <g, h>``."""
+    law = {0: p, 1: 1 - p}
+    return {"mean": sp.expand(sum(pr * m for m, pr in law.items())),
+            "second": sp.expand(sum(pr * m**2 for m, pr in law.items()))}
+
+
+def quantizer_coordinate_moments() -> dict[str, sp.Expr]:
+    """One coordinate of the stochastic sign quantiser: ``Q_l = N s eta``, ``eta = 1`` w.p.
+    ``a / N`` (``a = |v_l|``, ``N = ||v||_2``, ``s = sign(v_l)``, ``s^2 = 1``).  ``E Q_l`` and
+    ``E Q_l^2`` over the two-point law of ``eta``; summing over coordinates (any ``d``):
+    ``E Q(v) = v`` and ``E||Q(v)||^2 = N sum_l |v_l| = ||v||_2 ||v||_1``."""
+    a_, N_ = sp.symbols("a N", positive=True)
+    s_ = sp.Symbol("s", real=True)
+    law = {0: 1 - a_ / N_, 1: a_ / N_}
+    mean = sp.expand(sum(pr * N_ * s_ * e for e, pr in law.items()))
+    second = sp.expand(sum(pr * (N_ * s_ * e) ** 2 for e, pr in law.items())).subs(s_**2, 1)
+    return {"a": a_, "N": N_, "s": s_, "mean": mean, "v_l": s_ * a_, "second": second}
+
+
 def dropout_moments_enumerated(dd: int) -> dict[str, sp.Expr]:
     """Exact ``E||D g||^2`` and ``E<D g, D' h>`` (independent masks ``D, D'``, each diagonal
     entry 0 w.p. ``p``) by enumerating all ``2^dd`` masks with their probabilities."""
@@ -346,11 +461,12 @@ def dim_batch_size_bounds() -> dict[str, sp.Expr]:
     """``B^DIM = n sum_i E||g_i^DIM||^2 / E||sum_i g_i^DIM||^2`` (eq. (6)) for the three
     mechanisms, in terms of ``S``, ``C`` (so ``||sum g||^2 = S + C``) and, for quantisation,
     ``Sq = sum_i ||g_i||_2 ||g_i||_1``.  Built from :func:`dropout_moments_enumerated`
-    (second moment ``(1-p)||g||^2``, cross ``(1-p)^2 <g,h>``), :func:`sgld_moments` and
-    :func:`quantizer_moments_enumerated` (unbiased; second moment ``||v||_2 ||v||_1``)."""
-    dm = dropout_moments_enumerated(2)
-    f2 = sp.simplify(dm["second"] / dm["norm2"])
-    fx = sp.simplify(dm["cross"] / dm["inner"])
+    Built from :func:`dropout_coordinate_moments` (any ``d``), :func:`sgld_moments` and
+    :func:`quantizer_coordinate_moments` (unbiased; second moment ``||v||_2 ||v||_1``, so the
+    cross terms stay ``<g_j, g_k>`` by independence)."""
+    dm = dropout_coordinate_moments()
+    f2 = dm["second"]  # E||D g||^2 / ||g||^2
+    fx = dm["mean"] ** 2  # E<D g, D' h> / <g, h>
     sg = sgld_moments()
     return {
         "none": n * S / (S + C),
@@ -387,18 +503,6 @@ def noise_scale_relation(K: sp.Matrix) -> dict[str, sp.Expr]:
 
 
 # ---------------------------------------------------------------------------------
-# Stability step-size conditions (9), (11)
-# ---------------------------------------------------------------------------------
-def stability_step_sizes() -> dict[str, sp.Expr]:
-    """Right-hand sides of (9) and (11) (transcribed from the paper *only* to evaluate them at
-    B = 1 in the check; the serial conditions of Hardt et al. are ``2/beta`` and
-    ``2/(beta + lam)``)."""
-    ind = sp.Piecewise((1, B > 1), (0, True))
-    fac = 1 + ind / (n - 1) + (B - 1) / Bbar
-    return {"convex": 2 / (beta * fac), "strongly_convex": 2 / ((beta + lam) * fac)}
-
-
-# ---------------------------------------------------------------------------------
 # exports for the code generator (scalar, elementwise)
 # ---------------------------------------------------------------------------------
 def exports() -> list[Export]:
@@ -406,7 +510,7 @@ def exports() -> list[Export]:
     counts_table = theorem_update_counts(scale=1 + delta, target=eps)
     bounds = theorem_bounds()
     dim = dim_batch_size_bounds()
-    stab = stability_step_sizes()
+    dsm = dim_sum_moments()
     steps = serial_steps()
     pos_G = (Guard(S + C > 0, "S + C > 0 (the summed gradient is non-zero)"),)
     rate_guards = {
@@ -441,13 +545,23 @@ def exports() -> list[Export]:
         Export("minibatch_second_moment", (B, M2, G), minibatch_second_moment_general(),
                "E||sum_{l=1..B} g_{s_l}||^2 = B M2 + B(B-1) G for B indices drawn uniformly "
                "with replacement (SUM of B per-sample gradients, as in eq. (2))."),
+        Export("second_moment_from_batch_mean", (B, Q, Gest), second_moment_from_batch_mean(),
+               "M2 from Q = E||(1/B) sum_{l<=B} g_{s_l}||^2 (MEAN of B with-replacement gradients) and "
+               "G_est (an estimate of G = ||grad F||^2): Lemma 1's second moment solved for M2; linear, "
+               "so unbiased Q and G_est give an unbiased M2."),
+        Export("dropout_numerator", (S, p), dsm["drop"][0],
+               "sum_i E||D_i g_i||^2 = (1-p) S (dropout, no rescaling).", (Guard(p < 1, "p < 1"),)),
+        Export("dropout_denominator", (S, C, p), dsm["drop"][1],
+               "E||sum_i D_i g_i||^2 = (1-p) S + (1-p)^2 C (independent masks).", (Guard(p < 1, "p < 1"),)),
+        Export("sgld_numerator", (n, S, d, v), dsm["sgld"][0],
+               "sum_i E||g_i + xi_i||^2 = S + n d v (v = per-coordinate VARIANCE)."),
+        Export("sgld_denominator", (n, S, C, d, v), dsm["sgld"][1],
+               "E||sum_i (g_i + xi_i)||^2 = S + C + n d v."),
+        Export("quant_denominator", (Sq, C), dsm["quant"][1],
+               "E||sum_i Q(g_i)||^2 = Sq + C (Sq = sum_i ||g_i||_2 ||g_i||_1 = sum_i E||Q(g_i)||^2)."),
         Export("lemma1_expected_distance", (dist2, inner, gamma, B, M2, G), lemma1_expected_distance(),
                "E[||w_{(k+1)B} - w*||^2 | w_kB] for un-projected mini-batch SGD (eq. (15)): dist2 = "
                "||w - w*||^2, inner = <grad F(w), w - w*>, step gamma on the SUM of B gradients."),
-        Export("theorem1_bound", (n, minrow2, smax2), n * minrow2 / smax2,
-               "Theorem 1 lower bound n min_i ||x_i||^2 / sigma_max(X)^2 on B_S(w)."),
-        Export("theorem2_bound", (n, rho), n / (rho + 1),
-               "Theorem 2 lower bound n / (rho + 1) on B_S(w), rho = max degree of the conflict graph."),
         Export("noise_scale_from_batch_size_bound", (BS,), BS - 1,
                "McCandlish et al.'s B_simple = tr(Sigma)/|G|^2 with Sigma the per-sample covariance "
                "normalised by 1/n: B_simple = B_S - 1 (derived in derivations.diversity.derive)."),
@@ -462,10 +576,6 @@ def exports() -> list[Export]:
         Export("quant_batch_size_bound", (n, Sq, C), dim["quant"],
                "B^quant (eq. (24)), Sq = sum_i ||g_i||_2 ||g_i||_1.",
                (Guard(Sq + C > 0, "Sq + C > 0"),)),
-        Export("stability_step_size_convex", (beta, n, B, Bbar), stab["convex"],
-               "Right-hand side of (9).", (Guard(n >= 2, "n >= 2"),)),
-        Export("stability_step_size_strongly_convex", (beta, lam, n, B, Bbar), stab["strongly_convex"],
-               "Right-hand side of (11).", (Guard(n >= 2, "n >= 2"),)),
     ]
     for k in ("strongly_convex", "convex", "smooth", "pl"):
         out.append(Export(f"bound_{k}", args_of[k], bounds[k],
@@ -506,3 +616,48 @@ def lemma3_enumerated(nn: int) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
         tot += sum(K[a, b] for a in others for b in others) / sp.Integer(nn - 1) ** 2
     m = moments_from_gram(K)
     return sp.expand(tot / nn), m["M2"], m["G"]
+
+
+def lemma3_general() -> dict[str, sp.Expr]:
+    """Appendix E.4 for symbolic ``n``: the law ``P3`` of ``(s, s')`` (``I`` uniform on ``[n]``;
+    given ``I``, ``s, s'`` i.i.d. uniform on ``[n] minus {I}``) puts
+    ``p3(u, u) = (1/n) * #{I != u} / (n-1)^2`` on the diagonal and
+    ``p3(u, v) = (1/n) * #{I not in {u, v}} / (n-1)^2`` off it (``#`` = ``n - 1``, ``n - 2``).
+    ``E<d_s, d_s'> = p3(u,u) S + p3(u,v) (Tsum - S)`` with ``S = sum K_uu``, ``Tsum = sum K_uv``;
+    returned with ``Mbar2 = S/n``, ``Gbar = Tsum/n^2`` (the P1, P2 expectations of (49)-(50))."""
+    I_ = sp.Symbol("I", integer=True, positive=True)
+    count_diag = sp.Sum(1, (I_, 1, n)).doit() - 1  # I ranges over [n] minus {u}
+    count_off = sp.Sum(1, (I_, 1, n)).doit() - 2  # I ranges over [n] minus {u, v}
+    p_diag = count_diag / (n * (n - 1) ** 2)
+    p_off = count_off / (n * (n - 1) ** 2)
+    E = p_diag * S + p_off * (Ssum - S)
+    return {"E": E, "p_diag": p_diag, "p_off": p_off, "Mbar2": S / n, "Gbar": Ssum / n**2,
+            "total_mass": sp.simplify(n * p_diag + n * (n - 1) * p_off)}
+
+
+def noise_scale_general() -> dict[str, sp.Expr]:
+    """McCandlish's ``B_simple = tr(Sigma)/|grad F|^2`` for symbolic ``n``, with
+    ``Sigma = (1/n) sum_i (g_i - gbar)(g_i - gbar)^T``: expanding
+    ``sum_i ||g_i - gbar||^2 = S - 2 <sum_i g_i, gbar> + n ||gbar||^2`` (bilinearity) with
+    ``gbar = u/n``, ``||u||^2 = Tsum`` gives ``tr Sigma = (S - Tsum/n)/n``.  Returns
+    ``B_S - B_simple`` (derived: 1) and the unbiased ``1/(n-1)`` variant's ratio."""
+    u2 = Ssum
+    sum_sq_dev = S - 2 * u2 / n + n * u2 / n**2
+    trSigma = sum_sq_dev / n
+    Gm = u2 / n**2
+    Bsimple = trSigma / Gm
+    return {"trSigma": sp.simplify(trSigma), "B_simple": sp.simplify(Bsimple),
+            "B_S_minus_Bsimple": sp.simplify(n * S / Ssum - Bsimple),
+            "unbiased_over_population": sp.simplify((sum_sq_dev / (n - 1) / Gm) / Bsimple)}
+
+
+def replication_diversity() -> dict[str, sp.Expr]:
+    """Section 6.1's ``r``-replication: a subset of ``m`` points repeated ``r`` times (``n = r m``).
+    With the subset's ``S_m = sum ||g||^2`` and ``T_m = ||sum g||^2``: the replicated set has
+    ``S = r S_m`` and ``||sum g||^2 = ||r sum_sub g||^2 = r^2 T_m`` (homogeneity), so
+    ``Delta_S = S_m / (r T_m)`` and ``B_S = n Delta_S = m S_m / T_m`` (the subset's ``B_S``)."""
+    m_, r_ = sp.symbols("m r", integer=True, positive=True)
+    Sm, Tm = sp.symbols("S_m T_m", positive=True)
+    S_rep, T_rep = r_ * Sm, r_**2 * Tm
+    return {"m": m_, "r": r_, "S_m": Sm, "T_m": Tm, "Delta_rep": S_rep / T_rep, "Delta_sub": Sm / Tm,
+            "B_S_rep": sp.simplify(r_ * m_ * S_rep / T_rep), "B_S_sub": m_ * Sm / Tm}

@@ -6,7 +6,7 @@ DO NOT EDIT: edit the derivation and regenerate.
 
 import numpy
 
-__all__ = ['batch_size_bound_from_moments', 'batch_size_bound_from_sums', 'minibatch_second_moment', 'lemma1_expected_distance', 'theorem1_bound', 'theorem2_bound', 'noise_scale_from_batch_size_bound', 'dropout_batch_size_bound', 'sgld_batch_size_bound', 'quantizer_second_moment', 'quant_batch_size_bound', 'stability_step_size_convex', 'stability_step_size_strongly_convex', 'bound_strongly_convex', 'updates_strongly_convex_theorem', 'updates_strongly_convex_table1', 'bound_convex', 'updates_convex_theorem', 'updates_convex_table1', 'bound_smooth', 'updates_smooth_theorem', 'updates_smooth_table1', 'bound_pl', 'updates_pl_theorem', 'updates_pl_table1']
+__all__ = ['batch_size_bound_from_moments', 'batch_size_bound_from_sums', 'minibatch_second_moment', 'second_moment_from_batch_mean', 'dropout_numerator', 'dropout_denominator', 'sgld_numerator', 'sgld_denominator', 'quant_denominator', 'lemma1_expected_distance', 'noise_scale_from_batch_size_bound', 'dropout_batch_size_bound', 'sgld_batch_size_bound', 'quantizer_second_moment', 'quant_batch_size_bound', 'bound_strongly_convex', 'updates_strongly_convex_theorem', 'updates_strongly_convex_table1', 'bound_convex', 'updates_convex_theorem', 'updates_convex_table1', 'bound_smooth', 'updates_smooth_theorem', 'updates_smooth_table1', 'bound_pl', 'updates_pl_theorem', 'updates_pl_table1']
 
 
 def _as_float(x, name, fn):
@@ -95,6 +95,147 @@ def minibatch_second_moment(B, M2, G):
         return _out(B*G*(B - 1) + B*M2)
 
 
+def second_moment_from_batch_mean(B, Q, G_est):
+    """M2 from Q = E||(1/B) sum_{l<=B} g_{s_l}||^2 (MEAN of B with-replacement gradients) and G_est (an estimate of G = ||grad F||^2): Lemma 1's second moment solved for M2; linear, so unbiased Q and G_est give an unbiased M2.
+
+    Expression (SymPy): ``-B*G_est + B*Q + G_est``
+
+    Assumptions (checked; ValueError if violated):
+        B must be an integer
+        B >= 1
+        Q >= 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    B = _as_float(B, 'B', 'second_moment_from_batch_mean')
+    Q = _as_float(Q, 'Q', 'second_moment_from_batch_mean')
+    G_est = _as_float(G_est, 'G_est', 'second_moment_from_batch_mean')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.equal(B, numpy.floor(B)), 'second_moment_from_batch_mean', 'B must be an integer')
+        _require(numpy.greater_equal(B, 1), 'second_moment_from_batch_mean', 'B >= 1')
+        _require(numpy.greater_equal(Q, 0), 'second_moment_from_batch_mean', 'Q >= 0')
+        return _out(-B*G_est + B*Q + G_est)
+
+
+def dropout_numerator(S, p):
+    """sum_i E||D_i g_i||^2 = (1-p) S (dropout, no rescaling).
+
+    Expression (SymPy): ``S*(1 - p)``
+
+    Assumptions (checked; ValueError if violated):
+        p < 1
+        S > 0
+        p > 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    S = _as_float(S, 'S', 'dropout_numerator')
+    p = _as_float(p, 'p', 'dropout_numerator')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.less(p, 1), 'dropout_numerator', 'p < 1')
+        _require(numpy.greater(S, 0), 'dropout_numerator', 'S > 0')
+        _require(numpy.greater(p, 0), 'dropout_numerator', 'p > 0')
+        return _out(S*(1 - p))
+
+
+def dropout_denominator(S, C, p):
+    """E||sum_i D_i g_i||^2 = (1-p) S + (1-p)^2 C (independent masks).
+
+    Expression (SymPy): ``C*(1 - p)**2 + S*(1 - p)``
+
+    Assumptions (checked; ValueError if violated):
+        p < 1
+        S > 0
+        p > 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    S = _as_float(S, 'S', 'dropout_denominator')
+    C = _as_float(C, 'C', 'dropout_denominator')
+    p = _as_float(p, 'p', 'dropout_denominator')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.less(p, 1), 'dropout_denominator', 'p < 1')
+        _require(numpy.greater(S, 0), 'dropout_denominator', 'S > 0')
+        _require(numpy.greater(p, 0), 'dropout_denominator', 'p > 0')
+        return _out(C*(1 - p)**2 + S*(1 - p))
+
+
+def sgld_numerator(n, S, d, v):
+    """sum_i E||g_i + xi_i||^2 = S + n d v (v = per-coordinate VARIANCE).
+
+    Expression (SymPy): ``S + d*n*v``
+
+    Assumptions (checked; ValueError if violated):
+        n must be an integer
+        n >= 1
+        S > 0
+        d must be an integer
+        d >= 1
+        v >= 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    n = _as_float(n, 'n', 'sgld_numerator')
+    S = _as_float(S, 'S', 'sgld_numerator')
+    d = _as_float(d, 'd', 'sgld_numerator')
+    v = _as_float(v, 'v', 'sgld_numerator')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.equal(n, numpy.floor(n)), 'sgld_numerator', 'n must be an integer')
+        _require(numpy.greater_equal(n, 1), 'sgld_numerator', 'n >= 1')
+        _require(numpy.greater(S, 0), 'sgld_numerator', 'S > 0')
+        _require(numpy.equal(d, numpy.floor(d)), 'sgld_numerator', 'd must be an integer')
+        _require(numpy.greater_equal(d, 1), 'sgld_numerator', 'd >= 1')
+        _require(numpy.greater_equal(v, 0), 'sgld_numerator', 'v >= 0')
+        return _out(S + d*n*v)
+
+
+def sgld_denominator(n, S, C, d, v):
+    """E||sum_i (g_i + xi_i)||^2 = S + C + n d v.
+
+    Expression (SymPy): ``C + S + d*n*v``
+
+    Assumptions (checked; ValueError if violated):
+        n must be an integer
+        n >= 1
+        S > 0
+        d must be an integer
+        d >= 1
+        v >= 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    n = _as_float(n, 'n', 'sgld_denominator')
+    S = _as_float(S, 'S', 'sgld_denominator')
+    C = _as_float(C, 'C', 'sgld_denominator')
+    d = _as_float(d, 'd', 'sgld_denominator')
+    v = _as_float(v, 'v', 'sgld_denominator')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.equal(n, numpy.floor(n)), 'sgld_denominator', 'n must be an integer')
+        _require(numpy.greater_equal(n, 1), 'sgld_denominator', 'n >= 1')
+        _require(numpy.greater(S, 0), 'sgld_denominator', 'S > 0')
+        _require(numpy.equal(d, numpy.floor(d)), 'sgld_denominator', 'd must be an integer')
+        _require(numpy.greater_equal(d, 1), 'sgld_denominator', 'd >= 1')
+        _require(numpy.greater_equal(v, 0), 'sgld_denominator', 'v >= 0')
+        return _out(C + S + d*n*v)
+
+
+def quant_denominator(Sq, C):
+    """E||sum_i Q(g_i)||^2 = Sq + C (Sq = sum_i ||g_i||_2 ||g_i||_1 = sum_i E||Q(g_i)||^2).
+
+    Expression (SymPy): ``C + Sq``
+
+    Assumptions (checked; ValueError if violated):
+        Sq > 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    Sq = _as_float(Sq, 'Sq', 'quant_denominator')
+    C = _as_float(C, 'C', 'quant_denominator')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(Sq, 0), 'quant_denominator', 'Sq > 0')
+        return _out(C + Sq)
+
+
 def lemma1_expected_distance(dist2, inner, gamma, B, M2, G):
     """E[||w_{(k+1)B} - w*||^2 | w_kB] for un-projected mini-batch SGD (eq. (15)): dist2 = ||w - w*||^2, inner = <grad F(w), w - w*>, step gamma on the SUM of B gradients.
 
@@ -124,53 +265,6 @@ def lemma1_expected_distance(dist2, inner, gamma, B, M2, G):
         _require(numpy.greater(M2, 0), 'lemma1_expected_distance', 'M2 > 0')
         _require(numpy.greater(G, 0), 'lemma1_expected_distance', 'G > 0')
         return _out(-2*B*gamma*inner + dist2 + gamma**2*(B*G*(B - 1) + B*M2))
-
-
-def theorem1_bound(n, minrow2, smax2):
-    """Theorem 1 lower bound n min_i ||x_i||^2 / sigma_max(X)^2 on B_S(w).
-
-    Expression (SymPy): ``minrow2*n/smax2``
-
-    Assumptions (checked; ValueError if violated):
-        n must be an integer
-        n >= 1
-        minrow2 >= 0
-        smax2 > 0
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    n = _as_float(n, 'n', 'theorem1_bound')
-    minrow2 = _as_float(minrow2, 'minrow2', 'theorem1_bound')
-    smax2 = _as_float(smax2, 'smax2', 'theorem1_bound')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.equal(n, numpy.floor(n)), 'theorem1_bound', 'n must be an integer')
-        _require(numpy.greater_equal(n, 1), 'theorem1_bound', 'n >= 1')
-        _require(numpy.greater_equal(minrow2, 0), 'theorem1_bound', 'minrow2 >= 0')
-        _require(numpy.greater(smax2, 0), 'theorem1_bound', 'smax2 > 0')
-        return _out(minrow2*n/smax2)
-
-
-def theorem2_bound(n, rho):
-    """Theorem 2 lower bound n / (rho + 1) on B_S(w), rho = max degree of the conflict graph.
-
-    Expression (SymPy): ``n/(rho + 1)``
-
-    Assumptions (checked; ValueError if violated):
-        n must be an integer
-        n >= 1
-        rho must be an integer
-        rho >= 0
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    n = _as_float(n, 'n', 'theorem2_bound')
-    rho = _as_float(rho, 'rho', 'theorem2_bound')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.equal(n, numpy.floor(n)), 'theorem2_bound', 'n must be an integer')
-        _require(numpy.greater_equal(n, 1), 'theorem2_bound', 'n >= 1')
-        _require(numpy.equal(rho, numpy.floor(rho)), 'theorem2_bound', 'rho must be an integer')
-        _require(numpy.greater_equal(rho, 0), 'theorem2_bound', 'rho >= 0')
-        return _out(n/(rho + 1))
 
 
 def noise_scale_from_batch_size_bound(B_S):
@@ -291,71 +385,6 @@ def quant_batch_size_bound(n, Sq, C):
         _require(numpy.greater_equal(n, 1), 'quant_batch_size_bound', 'n >= 1')
         _require(numpy.greater(Sq, 0), 'quant_batch_size_bound', 'Sq > 0')
         return _out(Sq*n/(C + Sq))
-
-
-def stability_step_size_convex(beta, n, B, Bbar):
-    """Right-hand side of (9).
-
-    Expression (SymPy): ``2/(beta*(1 + Piecewise((1, B > 1), (0, True))/(n - 1) + (B - 1)/Bbar))``
-
-    Assumptions (checked; ValueError if violated):
-        n >= 2
-        beta > 0
-        n must be an integer
-        n >= 1
-        B must be an integer
-        B >= 1
-        Bbar > 0
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    beta = _as_float(beta, 'beta', 'stability_step_size_convex')
-    n = _as_float(n, 'n', 'stability_step_size_convex')
-    B = _as_float(B, 'B', 'stability_step_size_convex')
-    Bbar = _as_float(Bbar, 'Bbar', 'stability_step_size_convex')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.greater_equal(n, 2), 'stability_step_size_convex', 'n >= 2')
-        _require(numpy.greater(beta, 0), 'stability_step_size_convex', 'beta > 0')
-        _require(numpy.equal(n, numpy.floor(n)), 'stability_step_size_convex', 'n must be an integer')
-        _require(numpy.greater_equal(n, 1), 'stability_step_size_convex', 'n >= 1')
-        _require(numpy.equal(B, numpy.floor(B)), 'stability_step_size_convex', 'B must be an integer')
-        _require(numpy.greater_equal(B, 1), 'stability_step_size_convex', 'B >= 1')
-        _require(numpy.greater(Bbar, 0), 'stability_step_size_convex', 'Bbar > 0')
-        return _out(2/(beta*(1 + numpy.where(numpy.greater(B, 1), 1, 0)/(n - 1) + (B - 1)/Bbar)))
-
-
-def stability_step_size_strongly_convex(beta, lam, n, B, Bbar):
-    """Right-hand side of (11).
-
-    Expression (SymPy): ``2/((beta + lam)*(1 + Piecewise((1, B > 1), (0, True))/(n - 1) + (B - 1)/Bbar))``
-
-    Assumptions (checked; ValueError if violated):
-        n >= 2
-        beta > 0
-        lam > 0
-        n must be an integer
-        n >= 1
-        B must be an integer
-        B >= 1
-        Bbar > 0
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    beta = _as_float(beta, 'beta', 'stability_step_size_strongly_convex')
-    lam = _as_float(lam, 'lam', 'stability_step_size_strongly_convex')
-    n = _as_float(n, 'n', 'stability_step_size_strongly_convex')
-    B = _as_float(B, 'B', 'stability_step_size_strongly_convex')
-    Bbar = _as_float(Bbar, 'Bbar', 'stability_step_size_strongly_convex')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.greater_equal(n, 2), 'stability_step_size_strongly_convex', 'n >= 2')
-        _require(numpy.greater(beta, 0), 'stability_step_size_strongly_convex', 'beta > 0')
-        _require(numpy.greater(lam, 0), 'stability_step_size_strongly_convex', 'lam > 0')
-        _require(numpy.equal(n, numpy.floor(n)), 'stability_step_size_strongly_convex', 'n must be an integer')
-        _require(numpy.greater_equal(n, 1), 'stability_step_size_strongly_convex', 'n >= 1')
-        _require(numpy.equal(B, numpy.floor(B)), 'stability_step_size_strongly_convex', 'B must be an integer')
-        _require(numpy.greater_equal(B, 1), 'stability_step_size_strongly_convex', 'B >= 1')
-        _require(numpy.greater(Bbar, 0), 'stability_step_size_strongly_convex', 'Bbar > 0')
-        return _out(2/((beta + lam)*(1 + numpy.where(numpy.greater(B, 1), 1, 0)/(n - 1) + (B - 1)/Bbar)))
 
 
 def bound_strongly_convex(T, gamma, lam, B, D0, M2, delta):

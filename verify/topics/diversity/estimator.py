@@ -45,6 +45,8 @@ from typing import Callable
 import torch
 from torch import nn
 
+from verify.generated import diversity as _formulas
+
 __all__ = ["DiversityEstimate", "batch_size_bound", "moments_from_gradients", "per_sample_gradients"]
 
 
@@ -119,7 +121,7 @@ def moments_from_gradients(grads: torch.Tensor) -> tuple[float, float, float]:
     G = float((g.mean(0) ** 2).sum())
     if G == 0.0:
         raise ValueError("the mean gradient is zero: B_S is undefined (infinite)")
-    return M2 / G, M2, G
+    return float(_formulas.batch_size_bound_from_moments(M2, G)), M2, G
 
 
 def _flat_grad(model: nn.Module, loss: torch.Tensor) -> torch.Tensor:
@@ -159,8 +161,9 @@ def batch_size_bound(model: nn.Module, loss_fn: Callable, X: torch.Tensor, y: to
         ga = _flat_grad(model, loss_fn(model(X[idx[0]]), y[idx[0]])).to(torch.float64)
         gb = _flat_grad(model, loss_fn(model(X[idx[1]]), y[idx[1]])).to(torch.float64)
         ip = float(ga @ gb)
-        Gs.append(ip)
-        Ms.append(b * (float(ga @ ga) + float(gb @ gb)) / 2 - (b - 1) * ip)
+        Gs.append(ip)  # unbiased for G (independent batches)
+        # unbiased for M2: Lemma 1's second moment of a batch mean, solved for M2
+        Ms.append(float(_formulas.second_moment_from_batch_mean(b, (float(ga @ ga) + float(gb @ gb)) / 2, ip)))
     Gt = torch.tensor(Gs, dtype=torch.float64)
     Mt = torch.tensor(Ms, dtype=torch.float64)
     mG, mM = float(Gt.mean()), float(Mt.mean())
@@ -169,7 +172,7 @@ def batch_size_bound(model: nn.Module, loss_fn: Callable, X: torch.Tensor, y: to
     if mG <= 0:  # the mean of G_hat is not positive: the ratio is undefined at this noise level
         BS, var_ratio = math.inf, math.inf
     else:
-        BS = mM / mG
+        BS = float(_formulas.batch_size_bound_from_moments(mM, mG)) if mM > 0 else mM / mG
         # delta method for the ratio of means: Var(M/G) ~ (vM - 2 R cov + R^2 vG) / (pairs G^2)
         var_ratio = (vM - 2 * BS * cov + BS * BS * vG) / (pairs * mG * mG)
     return DiversityEstimate(BS, mM, mG, n, "two_batch", sem_B_S=math.sqrt(max(var_ratio, 0.0)),

@@ -37,20 +37,20 @@ from verify.generated import diversity as gen
 from verify.harness import HarnessConfig
 from verify.harness.stats import Comparison, StreamStats
 
-__all__ = ["run", "load_digits_tensors", "replicate_indices"]
+__all__ = ["BatchedModel", "load_digits_tensors", "replicate_indices", "run", "torch_generator"]
 
 DT = torch.float64
 SGLD_V = 1e-4  # SGLD per-coordinate noise variance used in (c)
 
 
-def _gen(device: str, seed: int) -> torch.Generator:
+def torch_generator(device: str, seed: int) -> torch.Generator:
     return torch.Generator(device=device).manual_seed(int(seed))
 
 
 # ------------------------------------------------------------------ (a) Lemma 1
 def lemma1_experiment(cfg: HarnessConfig, replicas: int, progress) -> list[Comparison]:
     dev = cfg.device
-    g0 = _gen("cpu", cfg.seed + 1)
+    g0 = torch_generator("cpu", cfg.seed + 1)
     n, d = 10, 4
     X = torch.randn(n, d, generator=g0, dtype=DT)
     y = torch.randn(n, generator=g0, dtype=DT)
@@ -64,7 +64,7 @@ def lemma1_experiment(cfg: HarnessConfig, replicas: int, progress) -> list[Compa
     rad = 1.02 * float(torch.linalg.norm(ws))  # ball containing w*; w may lie outside
     gamma = 0.05
     g, w, ws = g.to(dev), w.to(dev), ws.to(dev)
-    rng = _gen(dev, cfg.seed + 2)
+    rng = torch_generator(dev, cfg.seed + 2)
     out = []
     chunk = 1 << 15
     for B in (1, 4, 16):
@@ -80,7 +80,8 @@ def lemma1_experiment(cfg: HarnessConfig, replicas: int, progress) -> list[Compa
             stp.update((((wpp - ws) ** 2).sum(1)).cpu().numpy())
             done += k
         pred = float(gen.lemma1_expected_distance(dist2, inner, gamma, B, M2, G))
-        meta = {"B": B, "replicas": replicas, "B_S": M2 / G, "gamma": gamma, "n": n, "d": d}
+        meta = {"claim": "diversity.lemma1", "B": B, "replicas": replicas,
+                "B_S": float(gen.batch_size_bound_from_moments(M2, G)), "gamma": gamma, "n": n, "d": d}
         out.append(Comparison(f"lemma1_equality_B{B}", float(st.mean), float(st.sem), pred, "equal", meta))
         out.append(Comparison(f"lemma1_projected_B{B}", float(stp.mean), float(stp.sem), pred, "upper",
                               {**meta, "radius": rad}))
@@ -109,7 +110,7 @@ def replicate_indices(n: int, r: int, R: int, gen_: torch.Generator, device: str
     return torch.stack(out)
 
 
-class _Model:
+class BatchedModel:
     """Batched-replica models with closed-form per-sample gradient statistics.
 
     Parameters have a leading replica axis ``R``.  ``kind`` is ``"logreg"`` (W: (R, p, 10))
@@ -179,7 +180,7 @@ def train(kind: str, X, y, idx, B: int, etas: torch.Tensor, samples: int, eval_e
     Xr = X[idx].repeat(L, 1, 1)  # (L R, n, p)
     yr = y[idx].repeat(L, 1)
     lr = etas.repeat_interleave(R).to(device).view(-1, 1, 1)
-    model = _Model(kind, L * R, X.shape[1], gen_, device)
+    model = BatchedModel(kind, L * R, X.shape[1], gen_, device)
     steps = samples // B
     losses, S_tr, T_tr, seen = [], [], [], []
     ar = torch.arange(L * R, device=device).unsqueeze(1)
@@ -228,11 +229,11 @@ def replication_experiment(cfg: HarnessConfig, progress) -> tuple[list[Compariso
     for kind in models:
         md: dict[str, Any] = {}
         for r in rs:
-            gsub = _gen(dev, cfg.seed + 1000 * r + (0 if kind == "logreg" else 7))
+            gsub = torch_generator(dev, cfg.seed + 1000 * r + (0 if kind == "logreg" else 7))
             idx = replicate_indices(n, r, R, gsub, dev)
             res = {}
             for B in (b_small, b_large):
-                res[B] = train(kind, X, y, idx, B, etas, samples, eval_every, _gen(dev, cfg.seed + 31 * r + B),
+                res[B] = train(kind, X, y, idx, B, etas, samples, eval_every, torch_generator(dev, cfg.seed + 31 * r + B),
                                dev, track_bs=(B == b_small))
             best = {}
             for B in (b_small, b_large):
@@ -245,7 +246,7 @@ def replication_experiment(cfg: HarnessConfig, progress) -> tuple[list[Compariso
             logratio = torch.log(Ll / Ls).mean(0).numpy()
             S = res[b_small]["S"][:, best[b_small], :]
             T = res[b_small]["T"][:, best[b_small], :]
-            bs_curve = (n * S / T).numpy()  # (checkpoints, R)
+            bs_curve = gen.batch_size_bound_from_sums(n, S.numpy(), (T - S).numpy())  # (checkpoints, R)
             md[str(r)] = {
                 "eta_small": float(etas[best[b_small]]), "eta_large": float(etas[best[b_large]]),
                 "ratio_per_replica": ratio.tolist(), "ratio_mean": float(ratio.mean()),
@@ -264,7 +265,7 @@ def replication_experiment(cfg: HarnessConfig, progress) -> tuple[list[Compariso
                 P = X.shape[1] * 10
                 data["dim_curves"] = {
                     "seen": res[b_small]["seen"], "p_drop": 0.5, "sgld_variance": SGLD_V,
-                    "none": (n * Sn / Tn_).mean(1).tolist(),
+                    "none": gen.batch_size_bound_from_sums(n, Sn, Cn).mean(1).tolist(),
                     "drop": gen.dropout_batch_size_bound(n, Sn, Cn, 0.5).mean(1).tolist(),
                     "sgld": gen.sgld_batch_size_bound(n, Sn, Cn, P, SGLD_V).mean(1).tolist(),
                 }
@@ -278,7 +279,8 @@ def replication_experiment(cfg: HarnessConfig, progress) -> tuple[list[Compariso
         sem = math.hypot(a["ratio_sem"], b["ratio_sem"])
         # one-sided: the paper's trend (ratio grows with r) is contradicted only if diff < 0
         comps.append(Comparison(f"replication_{kind}_ratio_trend", -diff, sem, 0.0, "upper",
-                                {"note": "estimate = -(ratio(r_max) - ratio(1)); rejected iff the ratio "
+                                {"claim": "diversity.replication",
+                                 "note": "estimate = -(ratio(r_max) - ratio(1)); rejected iff the ratio "
                                          "significantly DEcreases with r", "z_increase": diff / sem if sem else 0.0,
                                  "r_max": rs[-1]}))
         md["trend"] = {"diff": diff, "sem": sem, "z": diff / sem if sem else 0.0,
@@ -295,7 +297,7 @@ def mechanisms_experiment(cfg: HarnessConfig, keep: dict, progress) -> tuple[lis
     j = keep["best"] * R  # first replica of the tuned learning rate
     W = model.params[0][j:j + 1]
     X1, y1 = Xr[j:j + 1], yr[j:j + 1]
-    sub = _Model("logreg", 1, X1.shape[2], None, dev)
+    sub = BatchedModel("logreg", 1, X1.shape[2], None, dev)
     sub.params = [W.clone()]
     g = sub.per_sample_grads(X1, y1)[0]  # (n, P) at the trained iterate
     n, P = g.shape
@@ -312,10 +314,12 @@ def mechanisms_experiment(cfg: HarnessConfig, keep: dict, progress) -> tuple[lis
         "sgld": float(gen.sgld_batch_size_bound(n, S, C, P, v)),
         "quant": float(gen.quant_batch_size_bound(n, Sq, C)),
     }
-    num_exact = {"drop": (1 - p_drop) * S, "sgld": S + n * P * v, "quant": Sq}
-    den_exact = {"drop": (1 - p_drop) * S + (1 - p_drop) ** 2 * C, "sgld": T + n * P * v, "quant": Sq + C}
+    num_exact = {"drop": float(gen.dropout_numerator(S, p_drop)), "sgld": float(gen.sgld_numerator(n, S, P, v)),
+                 "quant": Sq}
+    den_exact = {"drop": float(gen.dropout_denominator(S, C, p_drop)),
+                 "sgld": float(gen.sgld_denominator(n, S, C, P, v)), "quant": float(gen.quant_denominator(Sq, C))}
     reps = 16 * cfg.replicas if cfg.replicas else (32 if cfg.quick else 512)
-    rng = _gen(dev, cfg.seed + 77)
+    rng = torch_generator(dev, cfg.seed + 77)
     comps = []
     mc = {}
     for mech in ("drop", "sgld", "quant"):
@@ -338,10 +342,11 @@ def mechanisms_experiment(cfg: HarnessConfig, keep: dict, progress) -> tuple[lis
             st.update(torch.stack([num, den], 1).cpu().numpy())
             done += k
         m, se = st.mean, st.sem
-        meta = {"mechanism": mech, "replicas": reps, "n": n, "P": P}
+        meta = {"claim": f"diversity.theorem9_{mech}", "mechanism": mech, "replicas": reps, "n": n, "P": P}
         comps.append(Comparison(f"dim_{mech}_numerator", float(m[0]), float(se[0]), num_exact[mech], "equal", meta))
         comps.append(Comparison(f"dim_{mech}_denominator", float(m[1]), float(se[1]), den_exact[mech], "equal", meta))
-        mc[mech] = {"B_mc": float(n * m[0] / m[1]), "B_exact": exact[mech]}
+        mc[mech] = {"B_mc": float(gen.batch_size_bound_from_sums(n, float(m[0]), float(m[1] - m[0]))),
+                    "B_exact": exact[mech]}
         progress(f"mechanism {mech}", 0.9)
     return comps, {"exact_at_trained_w": exact, "mc": mc, "p_drop": p_drop, "sgld_variance": v,
                    "theorem9_holds": all(exact[m] >= exact["none"] for m in ("drop", "sgld", "quant"))
@@ -364,7 +369,9 @@ def estimator_experiment(cfg: HarnessConfig, progress) -> tuple[list[Comparison]
     out, rows = [], {}
     for b in (1, 32):
         est = batch_size_bound(net, loss_fn, X, y, method="two_batch", batch_size=b, pairs=pairs, seed=cfg.seed + b)
-        meta = {"batch_size": b, "pairs": pairs, "backward_passes": est.backward_passes}
+        # M2_hat and G_hat are unbiased by Lemma 1's second moment (diagonal and cross terms)
+        meta = {"claim": "diversity.lemma1", "batch_size": b, "pairs": pairs,
+                "backward_passes": est.backward_passes}
         out.append(Comparison(f"estimator_two_batch_b{b}_M2", est.M2, est.sem_M2, exact.M2, "equal", meta))
         out.append(Comparison(f"estimator_two_batch_b{b}_G", est.G, est.sem_G, exact.G, "equal", meta))
         finite = math.isfinite(est.B_S) and est.sem_B_S > 0
