@@ -535,6 +535,14 @@ def _exports() -> list[Export]:
             (Guard(gamma * T2 < 2, "gamma T2 < 2 (below the threshold)"),),
         ),
         Export(
+            "mp_density", (x, r), mp_density(),
+            "Marchenko--Pastur density of the spectrum of H = A^T A (A_ij ~ N(0, 1/n), r = d/n < 1, mean 1)\n"
+            "on [mp_edge_low(r), mp_edge_high(r)].",
+            (r_lt1, Guard(x > mp_edges()[0], "x > (1 - sqrt r)^2"), Guard(x < mp_edges()[1], "x < (1 + sqrt r)^2")),
+        ),
+        Export("mp_edge_low", (r,), mp_edges()[0], "Lower Marchenko--Pastur edge (1 - sqrt r)^2 = lam_min.", (r_lt1,)),
+        Export("mp_edge_high", (r,), mp_edges()[1], "Upper Marchenko--Pastur edge (1 + sqrt r)^2 = lam_max.", (r_lt1,)),
+        Export(
             "gamma_star_mp", (r,), gamma_star_mp(),
             "Critical stepsize for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n), r = d/n < 1,\n"
             "delta = 0), derived as the gamma at which the resolvent's pole reaches lam_min.",

@@ -6,7 +6,7 @@ DO NOT EDIT: edit the derivation and regenerate.
 
 import numpy
 
-__all__ = ['volterra_kernel_term', 'mode_decay_rate', 'mode_noise_coefficient', 'kernel_mass_term', 'gamma_threshold', 'psi_limit', 'gamma_star_mp', 'gamma_threshold_mp', 'lambda_star_mp', 'ar2_sq_genfun', 'sgdm_noise_coefficient', 'sgdm_kernel_mass_term']
+__all__ = ['volterra_kernel_term', 'mode_decay_rate', 'mode_noise_coefficient', 'kernel_mass_term', 'gamma_threshold', 'psi_limit', 'mp_density', 'mp_edge_low', 'mp_edge_high', 'gamma_star_mp', 'gamma_threshold_mp', 'lambda_star_mp', 'ar2_sq_genfun', 'sgdm_noise_coefficient', 'sgdm_kernel_mass_term']
 
 
 def _as_float(x, name, fn):
@@ -174,6 +174,68 @@ def psi_limit(gamma, T2, F_inf):
         _require(numpy.greater_equal(F_inf, 0), 'psi_limit', 'F_inf must be >= 0')
         _require(numpy.less(T2*gamma, 2), 'psi_limit', 'gamma T2 < 2 (below the threshold)')
         return _out(-2*F_inf/(T2*gamma - 2))
+
+
+def mp_density(x, r):
+    """Marchenko--Pastur density of the spectrum of H = A^T A (A_ij ~ N(0, 1/n), r = d/n < 1, mean 1)
+    on [mp_edge_low(r), mp_edge_high(r)].
+
+    Expression (SymPy): ``sqrt((-x + (sqrt(r) + 1)**2)*(x - (1 - sqrt(r))**2))/(2*pi*r*x)``
+
+    Assumptions (checked; ValueError if violated):
+        x must be > 0
+        r must be > 0
+        r < 1
+        x > (1 - sqrt r)^2
+        x < (1 + sqrt r)^2
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    x = _as_float(x, 'x', 'mp_density')
+    r = _as_float(r, 'r', 'mp_density')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(x, 0), 'mp_density', 'x must be > 0')
+        _require(numpy.greater(r, 0), 'mp_density', 'r must be > 0')
+        _require(numpy.less(r, 1), 'mp_density', 'r < 1')
+        _require(numpy.greater(x, (1 - numpy.sqrt(r))**2), 'mp_density', 'x > (1 - sqrt r)^2')
+        _require(numpy.less(x, (numpy.sqrt(r) + 1)**2), 'mp_density', 'x < (1 + sqrt r)^2')
+        return _out((1/2)*numpy.sqrt((-x + (numpy.sqrt(r) + 1)**2)*(x - (1 - numpy.sqrt(r))**2))/(numpy.pi*r*x))
+
+
+def mp_edge_low(r):
+    """Lower Marchenko--Pastur edge (1 - sqrt r)^2 = lam_min.
+
+    Expression (SymPy): ``(1 - sqrt(r))**2``
+
+    Assumptions (checked; ValueError if violated):
+        r must be > 0
+        r < 1
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    r = _as_float(r, 'r', 'mp_edge_low')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(r, 0), 'mp_edge_low', 'r must be > 0')
+        _require(numpy.less(r, 1), 'mp_edge_low', 'r < 1')
+        return _out((1 - numpy.sqrt(r))**2)
+
+
+def mp_edge_high(r):
+    """Upper Marchenko--Pastur edge (1 + sqrt r)^2 = lam_max.
+
+    Expression (SymPy): ``(sqrt(r) + 1)**2``
+
+    Assumptions (checked; ValueError if violated):
+        r must be > 0
+        r < 1
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    r = _as_float(r, 'r', 'mp_edge_high')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(r, 0), 'mp_edge_high', 'r must be > 0')
+        _require(numpy.less(r, 1), 'mp_edge_high', 'r < 1')
+        return _out((numpy.sqrt(r) + 1)**2)
 
 
 def gamma_star_mp(r):

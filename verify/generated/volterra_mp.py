@@ -6,7 +6,7 @@ DO NOT EDIT: edit the derivation and regenerate.
 
 import mpmath
 
-__all__ = ['volterra_kernel_term', 'mode_decay_rate', 'mode_noise_coefficient', 'kernel_mass_term', 'gamma_threshold', 'psi_limit', 'gamma_star_mp', 'gamma_threshold_mp', 'lambda_star_mp', 'ar2_sq_genfun', 'sgdm_noise_coefficient', 'sgdm_kernel_mass_term']
+__all__ = ['volterra_kernel_term', 'mode_decay_rate', 'mode_noise_coefficient', 'kernel_mass_term', 'gamma_threshold', 'psi_limit', 'mp_density', 'mp_edge_low', 'mp_edge_high', 'gamma_star_mp', 'gamma_threshold_mp', 'lambda_star_mp', 'ar2_sq_genfun', 'sgdm_noise_coefficient', 'sgdm_kernel_mass_term']
 
 
 def _as_mpf(x, name, fn):
@@ -163,6 +163,65 @@ def psi_limit(gamma, T2, F_inf):
     _require((F_inf >= 0), 'psi_limit', 'F_inf must be >= 0')
     _require((T2*gamma < 2), 'psi_limit', 'gamma T2 < 2 (below the threshold)')
     return -2*F_inf/(T2*gamma - 2)
+
+
+def mp_density(x, r):
+    """Marchenko--Pastur density of the spectrum of H = A^T A (A_ij ~ N(0, 1/n), r = d/n < 1, mean 1)
+    on [mp_edge_low(r), mp_edge_high(r)].
+
+    Expression (SymPy): ``sqrt((-x + (sqrt(r) + 1)**2)*(x - (1 - sqrt(r))**2))/(2*pi*r*x)``
+
+    Assumptions (checked; ValueError if violated):
+        x must be > 0
+        r must be > 0
+        r < 1
+        x > (1 - sqrt r)^2
+        x < (1 + sqrt r)^2
+
+    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
+    """
+    x = _as_mpf(x, 'x', 'mp_density')
+    r = _as_mpf(r, 'r', 'mp_density')
+    _require((x > 0), 'mp_density', 'x must be > 0')
+    _require((r > 0), 'mp_density', 'r must be > 0')
+    _require((r < 1), 'mp_density', 'r < 1')
+    _require((x > (1 - mpmath.sqrt(r))**2), 'mp_density', 'x > (1 - sqrt r)^2')
+    _require((x < (mpmath.sqrt(r) + 1)**2), 'mp_density', 'x < (1 + sqrt r)^2')
+    return (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.sqrt((-x + (mpmath.sqrt(r) + 1)**2)*(x - (1 - mpmath.sqrt(r))**2))/(mpmath.pi*r*x)
+
+
+def mp_edge_low(r):
+    """Lower Marchenko--Pastur edge (1 - sqrt r)^2 = lam_min.
+
+    Expression (SymPy): ``(1 - sqrt(r))**2``
+
+    Assumptions (checked; ValueError if violated):
+        r must be > 0
+        r < 1
+
+    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
+    """
+    r = _as_mpf(r, 'r', 'mp_edge_low')
+    _require((r > 0), 'mp_edge_low', 'r must be > 0')
+    _require((r < 1), 'mp_edge_low', 'r < 1')
+    return (1 - mpmath.sqrt(r))**2
+
+
+def mp_edge_high(r):
+    """Upper Marchenko--Pastur edge (1 + sqrt r)^2 = lam_max.
+
+    Expression (SymPy): ``(sqrt(r) + 1)**2``
+
+    Assumptions (checked; ValueError if violated):
+        r must be > 0
+        r < 1
+
+    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
+    """
+    r = _as_mpf(r, 'r', 'mp_edge_high')
+    _require((r > 0), 'mp_edge_high', 'r must be > 0')
+    _require((r < 1), 'mp_edge_high', 'r < 1')
+    return (mpmath.sqrt(r) + 1)**2
 
 
 def gamma_star_mp(r):

@@ -357,7 +357,7 @@ def _check_rates() -> Outcome:
     rate_sub = sp.lambdify((D.gamma, D.lam_min), under_test(P.rate_subcritical))
     ev = []
     r = 0.25
-    a = (1 - np.sqrt(r)) ** 2
+    a = float(G.mp_edge_low(r))
     gs = float(G.gamma_star_mp(r))
     x, w = E.mp_quadrature(r, 160)
     lemma_ok, lemma = _lambda_star_lemma()

@@ -271,11 +271,12 @@ def mp_quadrature(r: float, N: int):
     second kind in ``x = a + (b - a) u``; exact for ``g(x) = x * polynomial`` of degree < 2N."""
     if not 0 < r < 1:
         raise ValueError(f"r must be in (0, 1), got {r}")
-    a, b = (1 - np.sqrt(r)) ** 2, (1 + np.sqrt(r)) ** 2
+    a, b = float(G.mp_edge_low(r)), float(G.mp_edge_high(r))
     th = np.arange(1, N + 1) * np.pi / (N + 1)
     uu = (1 - np.cos(th)) / 2
     x = a + (b - a) * uu
-    w = (b - a) ** 2 / (2 * np.pi * r * x) * 0.25 * np.pi / (N + 1) * np.sin(th) ** 2
+    # dx = (b - a)/2 sin(th) dth; Gauss-Chebyshev (2nd kind) absorbs one sin(th) of the density
+    w = G.mp_density(x, r) * (b - a) / 2 * np.pi / (N + 1) * np.sin(th)
     return x, w
 
 
