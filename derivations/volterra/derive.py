@@ -37,29 +37,37 @@ import sympy as sp
 from derivations.export import Export, Guard
 
 __all__ = [
+    "GAMMA_FN",
+    "GAMMA_INT",
+    "PSI_FN",
     "SYM",
     "ar2_impulse_closed_form",
     "ar2_square_generating_function",
-    "delta_branch_switch",
+    "critical_stepsize",
     "exports",
-    "heavy_ball_double_root",
+    "gamma_star_mp",
+    "heavy_ball_discriminant",
+    "homogenized_noise",
     "ito_generator",
     "kernel_mass_sgd",
     "lambda_star_mp",
     "mean_follows_gradient_flow",
+    "mode_ode_coefficients",
     "mode_variance_solution",
     "mp_critical_integral",
     "mp_density",
+    "mp_edges",
     "mp_mean",
     "mp_stieltjes_quadratic",
-    "printed_kernel_term",
+    "pole_equation",
     "psi_infinity",
     "sde_kernel_term",
+    "sde_mode",
     "sgdm_kernel_mass_term",
     "sgdm_noise_coefficient",
-    "sgdm_printed_params_satisfy_condition",
-    "sgdm_sufficient_condition_certificate",
     "threshold_from_kernel_mass",
+    "threshold_mp",
+    "volterra_kernel_term",
     "volterra_ode_identity",
 ]
 
@@ -103,25 +111,33 @@ def ito_generator(g: sp.Expr, drift: sp.Expr, diffusion_sq: sp.Expr, var: sp.Sym
     return sp.expand(sp.diff(g, var) * drift + sp.Rational(1, 2) * sp.diff(g, var, 2) * diffusion_sq)
 
 
-def _sde_mode(noise: str) -> tuple[sp.Expr, sp.Expr]:
+def homogenized_noise() -> sp.Expr:
+    r"""The noise of homogenized SGD on one eigen-coordinate, *derived* from SGD's steps.
+
+    One pass (unit time) is ``n`` steps ``-gamma grad f_i``, ``i`` uniform.  The covariance of
+    one step is ``gamma^2 (1/n) sum_i a_i a_i^T r_i^2`` minus the (rank-one, lower order in
+    ``d``) square of the mean, ``r_i = a_i x - b_i``.  Homogenization replaces each ``r_i^2``
+    by its average ``(1/n) sum_i r_i^2 = 2 L / n`` (the delocalisation assumption), so one
+    step's covariance is ``gamma^2 (2 L / n^2) H`` and one pass accumulates
+    ``n gamma^2 (2 L / n^2) H = gamma^2 (2/n) L H``: the diffusion matrix is
+    ``Sigma = gamma sqrt((2/n) L H)``, whose eigenvalue on mode ``i`` is returned (with
+    ``L`` standing as ``psi``).
+    """
+    steps_per_pass = n
+    step_cov_mode = gamma**2 * (1 / n) * (2 * psi / n) * lam  # gamma^2 (1/n) (2L/n) lam_i
+    return sp.sqrt(sp.simplify(steps_per_pass * step_cov_mode))
+
+
+def sde_mode(noise: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     r"""Drift and diffusion variance of one eigen-coordinate ``v_i = u_i^T (X - x_tilde)``.
 
     In the eigenbasis of ``H``, ``grad f(X) = (H + delta)(X - x_tilde)``, so the drift of
-    ``v_i`` is ``-gamma (lam_i + delta) v_i``.  The noise ``Sigma dB`` has covariance
-    ``Sigma Sigma^T`` whose ``(i, i)`` entry in the eigenbasis is
-
-    * ``"corrected"``: ``Sigma = gamma sqrt((2/n) L H)`` -> ``gamma^2 (2/n) L lam_i``;
-    * ``"printed"``: ``Sigma = sqrt((2/n) L) H`` (the slide: the root covers ``(2/n) L`` only,
-      no ``gamma``) -> ``(2/n) L lam_i^2``.
-
-    With ``L`` replaced by its mean ``psi`` (the equation for ``E v_i^2`` is linear in ``L``).
+    ``v_i`` is ``-gamma (lam_i + delta) v_i``; ``noise`` is the eigenvalue ``sigma_i`` of the
+    diffusion matrix on mode ``i`` (e.g. :func:`homogenized_noise`, or the printed one), and
+    the diffusion variance is ``sigma_i^2``.  ``L`` appears as its mean ``psi`` (the equation for
+    ``E v_i^2`` is linear in ``L``).
     """
-    drift = -gamma * (lam + delta) * v
-    if noise == "corrected":
-        return drift, gamma**2 * 2 * psi * lam / n
-    if noise == "printed":
-        return drift, 2 * psi * lam**2 / n
-    raise ValueError(f"noise must be 'corrected' or 'printed', got {noise!r}")
+    return -gamma * (lam + delta) * v, sp.expand(noise**2)
 
 
 def _leibniz_residuals(integrand, rate_t, source_t):
@@ -129,28 +145,28 @@ def _leibniz_residuals(integrand, rate_t, source_t):
     Leibniz rule ``Y' = g(t, t) + int_0^t d_t g(t, s) ds`` and the two pointwise identities
     ``d_t g(t, s) - rate(t) g(t, s) = 0`` and ``g(t, t) - source(t) = 0``.  ``Gamma`` is an
     undefined function with ``Gamma' = gamma``.  Returns the two residuals (both simplify to 0)."""
-    gf, Gm = _GAMMA_FN, _GAMMA_INT
+    gf, Gm = GAMMA_FN, GAMMA_INT
     dg = sp.diff(integrand, t).subs(sp.Derivative(Gm(t), t), gf(t))
     r1 = sp.simplify(sp.expand(dg - rate_t * integrand))
     r2 = sp.simplify(integrand.subs(s, t) - source_t)
     return r1, r2
 
 
-_GAMMA_FN = sp.Function("gamma_fn")  # gamma(t)
-_GAMMA_INT = sp.Function("Gamma_fn")  # Gamma(t) = int_0^t gamma
-_PSI_FN = sp.Function("psi_fn")  # psi(t) = E L(X_t)
+GAMMA_FN = sp.Function("gamma_fn")  # gamma(t)
+GAMMA_INT = sp.Function("Gamma_fn")  # Gamma(t) = int_0^t gamma
+PSI_FN = sp.Function("psi_fn")  # psi(t) = E L(X_t)
 
 
-def mode_variance_solution(noise: str = "corrected") -> dict[str, sp.Expr]:
+def mode_variance_solution(noise: sp.Expr) -> dict[str, sp.Expr]:
     r"""Solve ``d/dt Var(v_i) = -2 gamma(t)(lam_i + delta) Var(v_i) + sigma_i^2(t)`` by variation
     of constants, and verify it by the Leibniz rule (see :func:`_leibniz_residuals`).
 
-    The ODE itself is *derived* by Itô's formula from :func:`_sde_mode` (the ``v^2`` coefficient
+    The ODE itself is *derived* by Itô's formula from :func:`sde_mode` (the ``v^2`` coefficient
     of the generator is the rate, the ``v``-free part the source).  Returns
     ``{"rate", "source", "solution_integrand", "residuals"}``.
     """
-    gf, Gm, pf = _GAMMA_FN, _GAMMA_INT, _PSI_FN
-    drift, sig2 = _sde_mode(noise)
+    gf, Gm, pf = GAMMA_FN, GAMMA_INT, PSI_FN
+    drift, sig2 = sde_mode(noise)
     gen = ito_generator(v**2, drift, sig2)
     coeff_v2 = sp.simplify(gen.coeff(v, 2))  # -2 gamma (lam + delta)
     source = sp.simplify(gen.subs(v, 0))  # sigma^2
@@ -160,51 +176,76 @@ def mode_variance_solution(noise: str = "corrected") -> dict[str, sp.Expr]:
     return {"rate": coeff_v2, "source": source, "solution_integrand": integrand, "residuals": res}
 
 
-def sde_kernel_term(noise: str = "corrected") -> sp.Expr:
-    r"""The per-eigenvalue Volterra kernel implied by homogenized SGD.
+def sde_kernel_term(noise: sp.Expr) -> sp.Expr:
+    r"""The per-eigenvalue Volterra kernel implied by an SDE with mode noise ``noise``.
 
     ``E L(X_t) = L(E X_t) + 1/2 sum_i lam_i Var(v_i)`` and ``Var(v_i)`` solves the linear ODE
     of :func:`mode_variance_solution`, so ``psi_t = L(X^gf_{Gamma(t)}) + int_0^t k(t, s) psi_s ds``
     with ``k = sum_i 1/2 lam_i sigma_i^2(s)/psi_s exp(-2 (lam_i + delta)(Gamma_t - Gamma_s))``.
     Returns the ``i``-th summand with ``gamma`` standing for ``gamma(s)``.
     """
-    drift, sig2 = _sde_mode(noise)
+    drift, sig2 = sde_mode(noise)
     return sp.simplify(sp.Rational(1, 2) * lam * sig2 / psi * sp.exp(-2 * (Gt - Gs) * (lam + delta)))
 
 
-def printed_kernel_term() -> sp.Expr:
-    r"""The ``i``-th summand of the printed noise kernel ``gamma^2(s) r h_2(t, s)`` with
-    ``h_2 = (1/d) sum_i lam_i^2 exp(-2 (Gamma(t) - Gamma(s))(lam_i + delta))`` and ``r = d/n``."""
-    return gamma**2 * (d / n) * lam**2 * sp.exp(-2 * (Gt - Gs) * (lam + delta)) / d
+def volterra_kernel_term() -> sp.Expr:
+    r"""The Volterra kernel's ``i``-th summand derived from homogenized SGD
+    (:func:`homogenized_noise` through :func:`sde_kernel_term`): ``gamma(s)^2 lam_i^2 / n
+    exp(-2 (Gamma_t - Gamma_s)(lam_i + delta))``."""
+    return sde_kernel_term(homogenized_noise())
 
 
-def mean_follows_gradient_flow() -> sp.Expr:
-    r"""``E[X_t] - x_tilde`` (per eigen-coordinate) solves ``m' = -gamma(t)(lam+delta) m`` (the Itô
-    integral has mean 0), i.e. equals gradient flow of ``f`` run for time ``Gamma(t)``.  Returns the
-    residual ``m'(t) + gamma(t)(lam+delta) m(t)`` for ``m = exp(-(lam+delta) Gamma(t)) m0`` (= 0)."""
-    gf, Gm = _GAMMA_FN, _GAMMA_INT
+def mean_follows_gradient_flow(flow_time: sp.Expr | None = None) -> tuple[sp.Expr, sp.Expr]:
+    r"""``E[X_t] - x_tilde`` (per eigen-coordinate) solves ``m' = -gamma(t)(lam+delta) m``, ``m(0) = m0``
+    (the Itô integral has mean 0).  For ``m = exp(-(lam+delta) T(t)) m0`` -- gradient flow of
+    ``f`` run for time ``T(t)`` (default ``T = Gamma``) -- returns the residuals of the ODE
+    and of the initial condition (both 0 exactly when ``T`` is the integrated learning rate)."""
+    gf, Gm = GAMMA_FN, GAMMA_INT
+    T = Gm(t) if flow_time is None else flow_time
     m0 = sp.Symbol("m0", real=True)
-    m = m0 * sp.exp(-(lam + delta) * Gm(t))
+    m = m0 * sp.exp(-(lam + delta) * T)
     dm = sp.diff(m, t).subs(sp.Derivative(Gm(t), t), gf(t))
-    return sp.simplify(dm + gf(t) * (lam + delta) * m)
+    ode = sp.simplify(dm + gf(t) * (lam + delta) * m)
+    init = sp.simplify(m.subs(t, 0).subs(Gm(0), 0) - m0)
+    return ode, init
 
 
-def volterra_ode_identity() -> tuple[sp.Expr, sp.Expr]:
-    r"""The Volterra equation as a linear ODE system.
+def volterra_ode_identity(kernel_term: sp.Expr | None = None) -> dict[str, sp.Expr]:
+    r"""The Volterra equation as a linear ODE system, derived from a kernel summand.
 
-    ``U_i(t) = int_0^t gamma(s)^2 lam_i^2 / n exp(-2 (lam_i+delta)(Gamma(t)-Gamma(s))) psi(s) ds``
-    satisfies ``U_i' = -2 gamma(t)(lam_i + delta) U_i + gamma(t)^2 lam_i^2 psi(t) / n``,
-    ``U_i(0) = 0``, and ``psi = F + sum_i U_i``.  Returns the two Leibniz residuals (both 0).
+    For a kernel summand ``k_i(t, s) = c_i(s) exp(-rho_i (Gamma_t - Gamma_s))`` (default:
+    :func:`volterra_kernel_term`; ``Gamma_t, Gamma_s`` and ``gamma`` = ``gamma(s)`` as there),
+    ``U_i(t) = int_0^t k_i(t, s) psi(s) ds`` satisfies ``U_i' = rate_i(t) U_i + source_i(t)``
+    with ``rate_i = d_t log k_i`` and ``source_i = k_i(t, t) psi(t)`` (Leibniz), ``U_i(0) = 0``,
+    and ``psi = F + sum_i U_i``.  Returns ``{"rate", "source", "residuals"}`` (rate and source in
+    terms of ``gamma(t)``, ``psi(t)``; residuals both 0).
     """
-    gf, Gm, pf = _GAMMA_FN, _GAMMA_INT, _PSI_FN
-    integrand = gf(s) ** 2 * lam**2 / n * sp.exp(-2 * (lam + delta) * (Gm(t) - Gm(s))) * pf(s)
-    return _leibniz_residuals(integrand, -2 * gf(t) * (lam + delta), gf(t) ** 2 * lam**2 * pf(t) / n)
+    gf, Gm, pf = GAMMA_FN, GAMMA_INT, PSI_FN
+    k = volterra_kernel_term() if kernel_term is None else kernel_term
+    integrand = k.subs({Gt: Gm(t), Gs: Gm(s), gamma: gf(s)}) * pf(s)
+    dk = sp.diff(integrand, t).subs(sp.Derivative(Gm(t), t), gf(t))
+    rate = sp.simplify(dk / integrand)
+    source = sp.simplify(integrand.subs(s, t))
+    return {"rate": rate, "source": source, "residuals": _leibniz_residuals(integrand, rate, source)}
+
+
+def mode_ode_coefficients() -> tuple[sp.Expr, sp.Expr]:
+    r"""``(rate, source coefficient)`` of the Volterra ODE system per eigenvalue for constant
+    ``gamma`` at the current time: ``U_i' = -rate U_i + coefficient psi`` from
+    :func:`volterra_ode_identity` with ``gamma(t)`` written ``gamma``:
+    ``rate = 2 gamma (lam + delta)``, ``coefficient = gamma^2 lam^2 / n``."""
+    o = volterra_ode_identity()
+    gf, pf = GAMMA_FN, PSI_FN
+    rate = sp.simplify(-o["rate"].subs(gf(t), gamma))
+    coef = sp.simplify((o["source"] / pf(t)).subs(gf(t), gamma))
+    return rate, coef
 
 
 def kernel_mass_sgd() -> sp.Expr:
     r"""``int_0^inf gamma^2 lam^2/n exp(-2 gamma (lam + delta) u) du`` (constant stepsize): the
     contribution of one eigenvalue to the kernel's total mass ``||K||_{L^1}``."""
-    return sp.simplify(sp.integrate(gamma**2 * lam**2 / n * sp.exp(-2 * gamma * (lam + delta) * u), (u, 0, sp.oo)))
+    k = volterra_kernel_term().subs({Gt: gamma * u, Gs: 0})  # constant gamma: Gamma_t - Gamma_s = gamma u
+    return sp.simplify(sp.integrate(k, (u, 0, sp.oo)))
 
 
 def threshold_from_kernel_mass() -> sp.Expr:
@@ -217,7 +258,8 @@ def threshold_from_kernel_mass() -> sp.Expr:
     per = kernel_mass_sgd()
     # per = gamma * lam^2 / (2 n (lam + delta)) = (gamma/2) * [lam^2/(n (lam+delta))]
     unit = sp.simplify(per / gamma * 2)  # the T2 summand
-    assert sp.simplify(unit - lam**2 / (n * (lam + delta))) == 0
+    if sp.simplify(unit - lam**2 / (n * (lam + delta))) != 0:  # pragma: no cover - derivation broke
+        raise RuntimeError(f"kernel mass per eigenvalue is not (gamma/2) lam^2/(n(lam+delta)): {unit}")
     (sol,) = sp.solve(sp.Eq(gamma * T2 / 2, 1), gamma)
     return sol
 
@@ -228,9 +270,12 @@ def psi_infinity() -> sp.Expr:
     Setting ``U_i' = 0`` in :func:`volterra_ode_identity`: ``U_i = gamma lam_i^2 psi / (2 n (lam_i + delta))``,
     so ``psi_inf = F_inf + (gamma T2/2) psi_inf`` with ``F_inf = L(x_tilde)``."""
     p = sp.Symbol("p_inf")
-    Ui = gamma * lam**2 * p / (2 * n * (lam + delta))
-    stationary = sp.simplify(-2 * gamma * (lam + delta) * Ui + gamma**2 * lam**2 * p / n)
-    assert stationary == 0
+    rate, coef = mode_ode_coefficients()
+    (Ui,) = sp.solve(sp.Eq(-rate * sp.Symbol("U") + coef * p, 0), sp.Symbol("U"))
+    # sum_i U_i = p * sum_i (gamma/2) lam_i^2/(n (lam_i + delta)) = p * (gamma/2) T2
+    unit = sp.simplify(Ui / p / (gamma / 2))
+    if sp.simplify(unit - lam**2 / (n * (lam + delta))) != 0:  # pragma: no cover - derivation broke
+        raise RuntimeError(f"stationary U_i / psi is not (gamma/2) lam^2/(n (lam + delta)): {unit}")
     (sol,) = sp.solve(sp.Eq(p, F_inf + gamma * T2 / 2 * p), p)
     return sp.simplify(sol)
 
@@ -283,18 +328,45 @@ def mp_critical_integral() -> sp.Expr:
     return sp.simplify(_mp_integral(x**2 / (x - a)))
 
 
+def pole_equation() -> sp.Expr:
+    r"""The pole condition of the constant-stepsize resolvent (``delta = 0``), ``= 0`` at a pole.
+
+    The kernel of :func:`volterra_kernel_term` with constant ``gamma`` is
+    ``K(u) = gamma^2 r int x^2 e^{-2 gamma x u} d mu`` (``r = d/n``, ``mu`` the spectral law of ``H``);
+    its Laplace transform at ``p = -2 gamma z`` is ``(gamma r/2) int x^2/(x - z) d mu``, and
+    ``psi^ = F^/(1 - K^)`` has a pole where this equals 1.  Returns
+    ``(gamma r / 2) I - 1`` with ``I`` (symbol ``I``) standing for ``int x^2/(x - z) d mu``.
+    """
+    k = volterra_kernel_term().subs({Gt: gamma * u, Gs: 0, delta: 0}).subs(lam, x)
+    zz = sp.Symbol("z", negative=True)  # a point of the half-plane where the transform converges
+    lap = sp.integrate(sp.exp(2 * gamma * zz * u) * k, (u, 0, sp.oo), conds="none")  # p = -2 gamma z
+    per_x = sp.simplify(lap * n)  # n * (1/n) gamma^2 x^2 / (2 gamma (x - z)); (1/n) sum_i -> r int d mu
+    if sp.simplify(per_x - gamma * x**2 / (2 * (x - zz))) != 0:  # pragma: no cover
+        raise RuntimeError(f"unexpected Laplace transform of the kernel: {per_x}")
+    return gamma * r / 2 * sp.Symbol("I", positive=True) - 1
+
+
+def critical_stepsize() -> sp.Expr:
+    r"""The stepsize at which the pole reaches the spectral edge ``z = lam_min``: the root in
+    ``gamma`` of :func:`pole_equation` with ``I = int x^2/(x - lam_min) d mu`` (symbol ``I``).
+    Below it no pole lies left of the edge (the edge sets the rate); above it a pole
+    ``lambda^*(gamma) < lam_min`` does."""
+    (sol,) = sp.solve(pole_equation(), gamma)
+    return sol
+
+
 @lru_cache(maxsize=None)
 def gamma_star_mp() -> sp.Expr:
-    r"""The printed critical stepsize ``gamma_* = 1 / ((r/2) int x^2/(x - lam_min) d mu)`` evaluated
-    for Marchenko--Pastur."""
-    return sp.simplify(1 / (r / 2 * mp_critical_integral()))
+    r"""The critical stepsize :func:`critical_stepsize` for Marchenko--Pastur
+    (``I`` = :func:`mp_critical_integral`)."""
+    return sp.simplify(critical_stepsize().subs(sp.Symbol("I", positive=True), mp_critical_integral()))
 
 
 @lru_cache(maxsize=None)
 def threshold_mp() -> sp.Expr:
-    r"""The printed convergence threshold ``2 / ((1/n) tr(H^2 (H + delta)^{-1}))`` at ``delta = 0`` in the
-    large-n limit: ``(1/n) tr H = r * (1/d) tr H -> r * mean(mu)``."""
-    return sp.simplify(2 / (r * mp_mean()))
+    r"""The convergence threshold :func:`threshold_from_kernel_mass` at ``delta = 0`` in the
+    large-n limit: ``T2 = (1/n) tr H = r * (1/d) tr H -> r * mean(mu)``."""
+    return sp.simplify(threshold_from_kernel_mass().subs(T2, r * mp_mean()))
 
 
 def mp_stieltjes_quadratic() -> sp.Expr:
@@ -380,62 +452,14 @@ def sgdm_kernel_mass_term() -> sp.Expr:
     return sp.factor(sp.simplify(gamma**2 * zeta * (1 - zeta) * lam**2 / n * G1))
 
 
-def sgdm_sufficient_condition_certificate() -> dict[str, sp.Expr]:
-    r"""Certificate that the printed condition implies kernel mass < 1.
-
-    With ``w = gamma zeta lam`` the mass term is ``gamma (1-zeta) lam (1+Delta) / (n (1-Delta)
-    (2(1+Delta) - w))``.  The bound ``gamma (1 - zeta) lam / (n (1 - Delta))`` minus the term
-    factors as ``bound * (1 + Delta - w) / (2(1+Delta) - w)``, non-negative when
-    ``w <= 1 + Delta`` (first printed condition, at ``lam_max``); summing the bound over the
-    spectrum gives ``gamma (1-zeta) tr H / (n (1-Delta)) < 1`` (second printed condition).
-    """
-    term = sgdm_kernel_mass_term()
-    bound = gamma * (1 - zeta) * lam / (n * (1 - Delta))
-    w = gamma * zeta * lam
-    target = bound * (1 + Delta - w) / (2 * (1 + Delta) - w)
-    return {"term": term, "bound": bound, "difference": sp.simplify(bound - term - target)}
-
-
-def heavy_ball_double_root() -> dict[str, sp.Expr]:
-    r"""Heavy ball with ``gamma zeta = (1 - sqrt Delta)^2 / lam_min``: at ``lam_min`` the
-    characteristic polynomial ``z^2 - (1 + Delta - gamma zeta lam) z + Delta`` has a double root
-    ``sqrt(Delta)``; it has complex roots of modulus ``sqrt(Delta)`` for ``lam`` up to
-    ``lam_min (1 + sqrt Delta)^2 / (1 - sqrt Delta)^2``.  Returns the discriminant at
-    ``lam_min`` and the upper end of the complex region."""
-    sD = sp.Symbol("sqrtDelta", positive=True)
-    gz = (1 - sD) ** 2 / lam_min
-    a = 1 + sD**2 - gz * lam
-    disc = sp.expand(a**2 - 4 * sD**2)
-    at_min = sp.simplify(disc.subs(lam, lam_min))
-    upper = [sp.simplify(sol) for sol in sp.solve(disc, lam)]
-    return {"disc_at_lam_min": at_min, "disc_roots": upper, "sqrtDelta": sD}
-
-
-def delta_branch_switch() -> sp.Expr:
-    r"""Batch fraction at which the two branches of the printed
-    ``Delta = max{(1 - zeta/((1-zeta) kappa_bar))^2, (1 - 1/sqrt kappa)^2}`` coincide,
-    in terms of ``ICR = kappa_bar / sqrt kappa``: ``zeta_c = ICR / (1 + ICR)``."""
-    zc = sp.solve(sp.Eq(zeta / ((1 - zeta) * kappa_bar), 1 / sp.sqrt(kappa)), zeta)
-    (sol,) = zc
-    return sp.simplify(sol.subs(kappa_bar, icr * sp.sqrt(kappa)))
-
-
-def sgdm_printed_params_satisfy_condition() -> dict[str, sp.Expr]:
-    r"""With ``gamma = (1 - sqrt Delta)^2 / (zeta lam_min)`` and ``1 - sqrt Delta <= zeta / ((1 - zeta)
-    kappa_bar)`` (true on both branches of the printed ``Delta``), the printed conditions read
-
-    * ``(1 + Delta)/(zeta lam_max) - gamma = ((1 + Delta) - kappa (1 - sqrt Delta)^2)/(zeta lam_max)``;
-    * ``n (1-Delta)/((1-zeta) tr H) - gamma = ((1 + sqrt D) - (1 - sqrt D)(1 - zeta) kappa_bar / zeta)
-      (1 - sqrt D)/(zeta kappa_bar lam_min) * ...``.
-
-    Returns both margins as expressions in ``sqrtDelta, zeta, kappa, kappa_bar, lam_min`` after
-    substituting ``lam_max = kappa lam_min``, ``tr H = n kappa_bar lam_min``.
-    """
-    sD = sp.Symbol("sqrtDelta", positive=True)
-    g = (1 - sD) ** 2 / (zeta * lam_min)
-    m1 = sp.factor(sp.simplify(((1 + sD**2) / (zeta * lam_max) - g).subs(lam_max, kappa * lam_min)))
-    m2 = sp.factor(sp.simplify((n * (1 - sD**2) / ((1 - zeta) * trH) - g).subs(trH, n * kappa_bar * lam_min)))
-    return {"margin_lmax": m1, "margin_trace": m2, "gamma": g, "sqrtDelta": sD}
+def heavy_ball_discriminant(step_eff: sp.Expr, momentum: sp.Expr = Delta) -> sp.Expr:
+    r"""Discriminant ``a^2 - 4 Delta`` of the heavy-ball characteristic polynomial
+    ``z^2 - a z + Delta``, ``a = 1 + Delta - step_eff lam``, on the eigenvalue ``lam`` (the
+    deterministic part of batched SGD+M: ``step_eff`` = the multiplier of ``H e`` in the mean
+    update).  Zero: a double root ``sqrt(Delta)``; negative: complex roots of modulus
+    ``sqrt(Delta)``."""
+    a = 1 + momentum - step_eff * lam
+    return sp.expand(a**2 - 4 * momentum)
 
 
 # ------------------------------------------------------------------------------ exports
@@ -471,14 +495,26 @@ def _exports() -> list[Export]:
     r_lt1 = Guard(r < one, "r < 1")
     a_ = sp.Symbol("a", real=True)
     q_ = sp.Symbol("q", nonnegative=True)
+    lam0 = sp.Symbol("lam", nonnegative=True)  # engines see eigenvalues clipped at 0
     G = ar2_square_generating_function()
     lam_s = lambda_star_mp()
+    rate, coef = mode_ode_coefficients()
     return [
         Export(
-            "h2_term", (lam, delta, u),
-            lam**2 * sp.exp(-2 * u * (lam + delta)),
-            "One summand of h_2(t, s) (before the 1/d average): lam^2 exp(-2 u (lam + delta)),\n"
-            "u = Gamma(t) - Gamma(s) >= 0 the integrated learning rate between s and t.",
+            "volterra_kernel_term", (gamma, lam0, delta, u, n),
+            volterra_kernel_term().subs({Gt: u, Gs: 0, lam: lam0}),
+            "One eigenvalue's summand of the Volterra kernel derived from homogenized SGD:\n"
+            "gamma(s)^2 lam^2 / n exp(-2 u (lam + delta)), u = Gamma(t) - Gamma(s) >= 0 (sum scaling;\n"
+            "summed over the d eigenvalues of H = A^T A it is gamma^2 r h_2).",
+        ),
+        Export(
+            "mode_decay_rate", (gamma, lam0, delta), rate.subs(lam, lam0),
+            "Decay rate of U_i in the Volterra ODE system: U_i' = -rate U_i + coefficient psi,\n"
+            "rate = 2 gamma (lam + delta) (gamma = gamma(t)).",
+        ),
+        Export(
+            "mode_noise_coefficient", (gamma, lam0, n), coef.subs(lam, lam0),
+            "Source coefficient of U_i in the Volterra ODE system: gamma(t)^2 lam^2 / n.",
         ),
         Export(
             "kernel_mass_term", (gamma, lam, delta, n),
@@ -489,7 +525,7 @@ def _exports() -> list[Export]:
         Export(
             "gamma_threshold", (T2,),
             threshold_from_kernel_mass(),
-            "Convergence threshold 2 / T2, T2 = (1/n) tr(H^2 (H + delta I)^{-1}) (kernel mass = 1).",
+            "Convergence threshold (kernel mass = 1): 2 / T2, T2 = (1/n) tr(H^2 (H + delta I)^{-1}).",
         ),
         Export(
             "psi_limit", (gamma, T2, F_inf),
@@ -499,9 +535,17 @@ def _exports() -> list[Export]:
             (Guard(gamma * T2 < 2, "gamma T2 < 2 (below the threshold)"),),
         ),
         Export(
+            "mp_density", (x, r), mp_density(),
+            "Marchenko--Pastur density of the spectrum of H = A^T A (A_ij ~ N(0, 1/n), r = d/n < 1, mean 1)\n"
+            "on [mp_edge_low(r), mp_edge_high(r)].",
+            (r_lt1, Guard(x > mp_edges()[0], "x > (1 - sqrt r)^2"), Guard(x < mp_edges()[1], "x < (1 + sqrt r)^2")),
+        ),
+        Export("mp_edge_low", (r,), mp_edges()[0], "Lower Marchenko--Pastur edge (1 - sqrt r)^2 = lam_min.", (r_lt1,)),
+        Export("mp_edge_high", (r,), mp_edges()[1], "Upper Marchenko--Pastur edge (1 + sqrt r)^2 = lam_max.", (r_lt1,)),
+        Export(
             "gamma_star_mp", (r,), gamma_star_mp(),
-            "Critical stepsize gamma_* for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n),\n"
-            "r = d/n < 1, delta = 0).",
+            "Critical stepsize for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n), r = d/n < 1,\n"
+            "delta = 0), derived as the gamma at which the resolvent's pole reaches lam_min.",
             (r_lt1,),
         ),
         Export(
@@ -524,47 +568,16 @@ def _exports() -> list[Export]:
             (Delta_lt1,),
         ),
         Export(
+            "sgdm_noise_coefficient", (gamma, zeta), sgdm_noise_coefficient().subs(c_mult, 1),
+            "Noise coefficient of the discrete Volterra equation for y = Delta y + gamma sum_B grad f_i\n"
+            "with Bernoulli(zeta) batches: Var(gamma P_ii) = gamma^2 zeta (1 - zeta).",
+            (zeta_lt1,),
+        ),
+        Export(
             "sgdm_kernel_mass_term", (gamma, zeta, Delta, lam, n), sgdm_kernel_mass_term(),
             "One eigenvalue's share of sum_s gamma^2 zeta (1 - zeta) H(s) (discrete Volterra for\n"
             "batched SGD+M with Bernoulli(zeta) batches, sum-scaled loss).",
             (zeta_lt1, Delta_lt1,
              Guard(gamma * zeta * lam < 2 * (1 + Delta), "gamma zeta lam < 2 (1 + Delta) (heavy ball stable)")),
-        ),
-        Export(
-            "sgdm_gamma_bound_lmax", (zeta, Delta, lam_max), (1 + Delta) / (zeta * lam_max),
-            "First term of the printed sufficient stepsize bound: (1 + Delta)/(zeta lam_max).\n"
-            "(The bound is the min of this and sgdm_gamma_bound_trace; emitted separately because the\n"
-            "code emitter's Min/Max output needs functools, which the generated modules do not import.)",
-            (zeta_lt1, Delta_lt1),
-        ),
-        Export(
-            "sgdm_gamma_bound_trace", (zeta, Delta, trH, n), n * (1 - Delta) / ((1 - zeta) * trH),
-            "Second term of the printed sufficient stepsize bound: n (1 - Delta)/((1 - zeta) tr H).",
-            (zeta_lt1, Delta_lt1),
-        ),
-        Export(
-            "icr", (kappa_bar, kappa), kappa_bar / sp.sqrt(kappa),
-            "Implicit conditioning ratio kappa_bar / sqrt(kappa), kappa_bar = (tr H / n) / lam_min.",
-        ),
-        Export(
-            "sgdm_delta_small_batch", (zeta, kappa_bar), (1 - zeta / ((1 - zeta) * kappa_bar)) ** 2,
-            "Small-batch branch of the printed Delta = max{this, sgdm_delta_large_batch}:\n"
-            "(1 - zeta/((1-zeta) kappa_bar))^2.",
-            (zeta_lt1, Guard(zeta < (1 - zeta) * kappa_bar, "zeta < (1 - zeta) kappa_bar (so Delta < 1)")),
-        ),
-        Export(
-            "sgdm_delta_large_batch", (kappa,), (1 - 1 / sp.sqrt(kappa)) ** 2,
-            "Large-batch branch of the printed Delta: (1 - 1/sqrt(kappa))^2.",
-            (Guard(kappa >= 1, "kappa >= 1"),),
-        ),
-        Export(
-            "sgdm_gamma_tuned", (Delta, zeta, lam_min), (1 - sp.sqrt(Delta)) ** 2 / (zeta * lam_min),
-            "The printed stepsize gamma = (1 - sqrt Delta)^2/(zeta lam_min) (effective heavy-ball step\n"
-            "gamma zeta puts a double root sqrt(Delta) at lam_min).",
-            (zeta_lt1, Delta_lt1),
-        ),
-        Export(
-            "zeta_switch", (icr,), delta_branch_switch(),
-            "Batch fraction where the two branches of the printed Delta meet: ICR / (1 + ICR).",
         ),
     ]

@@ -6,7 +6,7 @@ DO NOT EDIT: edit the derivation and regenerate.
 
 import numpy
 
-__all__ = ['h2_term', 'kernel_mass_term', 'gamma_threshold', 'psi_limit', 'gamma_star_mp', 'gamma_threshold_mp', 'lambda_star_mp', 'ar2_sq_genfun', 'sgdm_kernel_mass_term', 'sgdm_gamma_bound_lmax', 'sgdm_gamma_bound_trace', 'icr', 'sgdm_delta_small_batch', 'sgdm_delta_large_batch', 'sgdm_gamma_tuned', 'zeta_switch']
+__all__ = ['volterra_kernel_term', 'mode_decay_rate', 'mode_noise_coefficient', 'kernel_mass_term', 'gamma_threshold', 'psi_limit', 'mp_density', 'mp_edge_low', 'mp_edge_high', 'gamma_star_mp', 'gamma_threshold_mp', 'lambda_star_mp', 'ar2_sq_genfun', 'sgdm_noise_coefficient', 'sgdm_kernel_mass_term']
 
 
 def _as_float(x, name, fn):
@@ -28,27 +28,83 @@ def _out(x):
     x = numpy.asarray(x, dtype=numpy.float64)
     return x[()] if x.ndim == 0 else x
 
-def h2_term(lam, delta, u):
-    """One summand of h_2(t, s) (before the 1/d average): lam^2 exp(-2 u (lam + delta)),
-    u = Gamma(t) - Gamma(s) >= 0 the integrated learning rate between s and t.
+def volterra_kernel_term(gamma, lam, delta, u, n):
+    """One eigenvalue's summand of the Volterra kernel derived from homogenized SGD:
+    gamma(s)^2 lam^2 / n exp(-2 u (lam + delta)), u = Gamma(t) - Gamma(s) >= 0 (sum scaling;
+    summed over the d eigenvalues of H = A^T A it is gamma^2 r h_2).
 
-    Expression (SymPy): ``lam**2*exp(-2*u*(delta + lam))``
+    Expression (SymPy): ``gamma**2*lam**2*exp(-2*u*(delta + lam))/n``
 
     Assumptions (checked; ValueError if violated):
-        lam must be > 0
+        gamma must be > 0
+        lam must be >= 0
         delta must be >= 0
         u must be >= 0
+        n must be a whole number
+        n must be >= 1
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
-    lam = _as_float(lam, 'lam', 'h2_term')
-    delta = _as_float(delta, 'delta', 'h2_term')
-    u = _as_float(u, 'u', 'h2_term')
+    gamma = _as_float(gamma, 'gamma', 'volterra_kernel_term')
+    lam = _as_float(lam, 'lam', 'volterra_kernel_term')
+    delta = _as_float(delta, 'delta', 'volterra_kernel_term')
+    u = _as_float(u, 'u', 'volterra_kernel_term')
+    n = _as_float(n, 'n', 'volterra_kernel_term')
     with numpy.errstate(all='ignore'):
-        _require(numpy.greater(lam, 0), 'h2_term', 'lam must be > 0')
-        _require(numpy.greater_equal(delta, 0), 'h2_term', 'delta must be >= 0')
-        _require(numpy.greater_equal(u, 0), 'h2_term', 'u must be >= 0')
-        return _out(lam**2*numpy.exp(-2*u*(delta + lam)))
+        _require(numpy.greater(gamma, 0), 'volterra_kernel_term', 'gamma must be > 0')
+        _require(numpy.greater_equal(lam, 0), 'volterra_kernel_term', 'lam must be >= 0')
+        _require(numpy.greater_equal(delta, 0), 'volterra_kernel_term', 'delta must be >= 0')
+        _require(numpy.greater_equal(u, 0), 'volterra_kernel_term', 'u must be >= 0')
+        _require(numpy.equal(n, numpy.floor(n)), 'volterra_kernel_term', 'n must be a whole number')
+        _require(numpy.greater_equal(n, 1), 'volterra_kernel_term', 'n must be >= 1')
+        return _out(gamma**2*lam**2*numpy.exp(-2*u*(delta + lam))/n)
+
+
+def mode_decay_rate(gamma, lam, delta):
+    """Decay rate of U_i in the Volterra ODE system: U_i' = -rate U_i + coefficient psi,
+    rate = 2 gamma (lam + delta) (gamma = gamma(t)).
+
+    Expression (SymPy): ``2*gamma*(delta + lam)``
+
+    Assumptions (checked; ValueError if violated):
+        gamma must be > 0
+        lam must be >= 0
+        delta must be >= 0
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    gamma = _as_float(gamma, 'gamma', 'mode_decay_rate')
+    lam = _as_float(lam, 'lam', 'mode_decay_rate')
+    delta = _as_float(delta, 'delta', 'mode_decay_rate')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(gamma, 0), 'mode_decay_rate', 'gamma must be > 0')
+        _require(numpy.greater_equal(lam, 0), 'mode_decay_rate', 'lam must be >= 0')
+        _require(numpy.greater_equal(delta, 0), 'mode_decay_rate', 'delta must be >= 0')
+        return _out(2*gamma*(delta + lam))
+
+
+def mode_noise_coefficient(gamma, lam, n):
+    """Source coefficient of U_i in the Volterra ODE system: gamma(t)^2 lam^2 / n.
+
+    Expression (SymPy): ``gamma**2*lam**2/n``
+
+    Assumptions (checked; ValueError if violated):
+        gamma must be > 0
+        lam must be >= 0
+        n must be a whole number
+        n must be >= 1
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    gamma = _as_float(gamma, 'gamma', 'mode_noise_coefficient')
+    lam = _as_float(lam, 'lam', 'mode_noise_coefficient')
+    n = _as_float(n, 'n', 'mode_noise_coefficient')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(gamma, 0), 'mode_noise_coefficient', 'gamma must be > 0')
+        _require(numpy.greater_equal(lam, 0), 'mode_noise_coefficient', 'lam must be >= 0')
+        _require(numpy.equal(n, numpy.floor(n)), 'mode_noise_coefficient', 'n must be a whole number')
+        _require(numpy.greater_equal(n, 1), 'mode_noise_coefficient', 'n must be >= 1')
+        return _out(gamma**2*lam**2/n)
 
 
 def kernel_mass_term(gamma, lam, delta, n):
@@ -80,7 +136,7 @@ def kernel_mass_term(gamma, lam, delta, n):
 
 
 def gamma_threshold(T2):
-    """Convergence threshold 2 / T2, T2 = (1/n) tr(H^2 (H + delta I)^{-1}) (kernel mass = 1).
+    """Convergence threshold (kernel mass = 1): 2 / T2, T2 = (1/n) tr(H^2 (H + delta I)^{-1}).
 
     Expression (SymPy): ``2/T2``
 
@@ -120,9 +176,71 @@ def psi_limit(gamma, T2, F_inf):
         return _out(-2*F_inf/(T2*gamma - 2))
 
 
+def mp_density(x, r):
+    """Marchenko--Pastur density of the spectrum of H = A^T A (A_ij ~ N(0, 1/n), r = d/n < 1, mean 1)
+    on [mp_edge_low(r), mp_edge_high(r)].
+
+    Expression (SymPy): ``sqrt((-x + (sqrt(r) + 1)**2)*(x - (1 - sqrt(r))**2))/(2*pi*r*x)``
+
+    Assumptions (checked; ValueError if violated):
+        x must be > 0
+        r must be > 0
+        r < 1
+        x > (1 - sqrt r)^2
+        x < (1 + sqrt r)^2
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    x = _as_float(x, 'x', 'mp_density')
+    r = _as_float(r, 'r', 'mp_density')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(x, 0), 'mp_density', 'x must be > 0')
+        _require(numpy.greater(r, 0), 'mp_density', 'r must be > 0')
+        _require(numpy.less(r, 1), 'mp_density', 'r < 1')
+        _require(numpy.greater(x, (1 - numpy.sqrt(r))**2), 'mp_density', 'x > (1 - sqrt r)^2')
+        _require(numpy.less(x, (numpy.sqrt(r) + 1)**2), 'mp_density', 'x < (1 + sqrt r)^2')
+        return _out((1/2)*numpy.sqrt((-x + (numpy.sqrt(r) + 1)**2)*(x - (1 - numpy.sqrt(r))**2))/(numpy.pi*r*x))
+
+
+def mp_edge_low(r):
+    """Lower Marchenko--Pastur edge (1 - sqrt r)^2 = lam_min.
+
+    Expression (SymPy): ``(1 - sqrt(r))**2``
+
+    Assumptions (checked; ValueError if violated):
+        r must be > 0
+        r < 1
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    r = _as_float(r, 'r', 'mp_edge_low')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(r, 0), 'mp_edge_low', 'r must be > 0')
+        _require(numpy.less(r, 1), 'mp_edge_low', 'r < 1')
+        return _out((1 - numpy.sqrt(r))**2)
+
+
+def mp_edge_high(r):
+    """Upper Marchenko--Pastur edge (1 + sqrt r)^2 = lam_max.
+
+    Expression (SymPy): ``(sqrt(r) + 1)**2``
+
+    Assumptions (checked; ValueError if violated):
+        r must be > 0
+        r < 1
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    r = _as_float(r, 'r', 'mp_edge_high')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(r, 0), 'mp_edge_high', 'r must be > 0')
+        _require(numpy.less(r, 1), 'mp_edge_high', 'r < 1')
+        return _out((numpy.sqrt(r) + 1)**2)
+
+
 def gamma_star_mp(r):
-    """Critical stepsize gamma_* for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n),
-    r = d/n < 1, delta = 0).
+    """Critical stepsize for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n), r = d/n < 1,
+    delta = 0), derived as the gamma at which the resolvent's pole reaches lam_min.
 
     Expression (SymPy): ``2/(r**(3/2) + sqrt(r) - r)``
 
@@ -206,6 +324,28 @@ def ar2_sq_genfun(a, Delta, q):
         return _out(-(Delta*q + 1)/((Delta*q - 1)*(Delta**2*q**2 + 2*Delta*q - a**2*q + 1)))
 
 
+def sgdm_noise_coefficient(gamma, zeta):
+    """Noise coefficient of the discrete Volterra equation for y = Delta y + gamma sum_B grad f_i
+    with Bernoulli(zeta) batches: Var(gamma P_ii) = gamma^2 zeta (1 - zeta).
+
+    Expression (SymPy): ``-gamma**2*zeta*(zeta - 1)``
+
+    Assumptions (checked; ValueError if violated):
+        gamma must be > 0
+        zeta must be > 0
+        zeta < 1
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    gamma = _as_float(gamma, 'gamma', 'sgdm_noise_coefficient')
+    zeta = _as_float(zeta, 'zeta', 'sgdm_noise_coefficient')
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(gamma, 0), 'sgdm_noise_coefficient', 'gamma must be > 0')
+        _require(numpy.greater(zeta, 0), 'sgdm_noise_coefficient', 'zeta must be > 0')
+        _require(numpy.less(zeta, 1), 'sgdm_noise_coefficient', 'zeta < 1')
+        return _out(-gamma**2*zeta*(zeta - 1))
+
+
 def sgdm_kernel_mass_term(gamma, zeta, Delta, lam, n):
     """One eigenvalue's share of sum_s gamma^2 zeta (1 - zeta) H(s) (discrete Volterra for
     batched SGD+M with Bernoulli(zeta) batches, sum-scaled loss).
@@ -241,166 +381,3 @@ def sgdm_kernel_mass_term(gamma, zeta, Delta, lam, n):
         _require(numpy.less(Delta, 1), 'sgdm_kernel_mass_term', 'Delta < 1')
         _require(numpy.less(gamma*lam*zeta, 2*Delta + 2), 'sgdm_kernel_mass_term', 'gamma zeta lam < 2 (1 + Delta) (heavy ball stable)')
         return _out(gamma*lam*(Delta + 1)*(zeta - 1)/(n*(Delta - 1)*(2*Delta - gamma*lam*zeta + 2)))
-
-
-def sgdm_gamma_bound_lmax(zeta, Delta, lam_max):
-    """First term of the printed sufficient stepsize bound: (1 + Delta)/(zeta lam_max).
-    (The bound is the min of this and sgdm_gamma_bound_trace; emitted separately because the
-    code emitter's Min/Max output needs functools, which the generated modules do not import.)
-
-    Expression (SymPy): ``(Delta + 1)/(lam_max*zeta)``
-
-    Assumptions (checked; ValueError if violated):
-        zeta must be > 0
-        Delta must be >= 0
-        lam_max must be > 0
-        zeta < 1
-        Delta < 1
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    zeta = _as_float(zeta, 'zeta', 'sgdm_gamma_bound_lmax')
-    Delta = _as_float(Delta, 'Delta', 'sgdm_gamma_bound_lmax')
-    lam_max = _as_float(lam_max, 'lam_max', 'sgdm_gamma_bound_lmax')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.greater(zeta, 0), 'sgdm_gamma_bound_lmax', 'zeta must be > 0')
-        _require(numpy.greater_equal(Delta, 0), 'sgdm_gamma_bound_lmax', 'Delta must be >= 0')
-        _require(numpy.greater(lam_max, 0), 'sgdm_gamma_bound_lmax', 'lam_max must be > 0')
-        _require(numpy.less(zeta, 1), 'sgdm_gamma_bound_lmax', 'zeta < 1')
-        _require(numpy.less(Delta, 1), 'sgdm_gamma_bound_lmax', 'Delta < 1')
-        return _out((Delta + 1)/(lam_max*zeta))
-
-
-def sgdm_gamma_bound_trace(zeta, Delta, trH, n):
-    """Second term of the printed sufficient stepsize bound: n (1 - Delta)/((1 - zeta) tr H).
-
-    Expression (SymPy): ``n*(1 - Delta)/(trH*(1 - zeta))``
-
-    Assumptions (checked; ValueError if violated):
-        zeta must be > 0
-        Delta must be >= 0
-        trH must be > 0
-        n must be a whole number
-        n must be >= 1
-        zeta < 1
-        Delta < 1
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    zeta = _as_float(zeta, 'zeta', 'sgdm_gamma_bound_trace')
-    Delta = _as_float(Delta, 'Delta', 'sgdm_gamma_bound_trace')
-    trH = _as_float(trH, 'trH', 'sgdm_gamma_bound_trace')
-    n = _as_float(n, 'n', 'sgdm_gamma_bound_trace')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.greater(zeta, 0), 'sgdm_gamma_bound_trace', 'zeta must be > 0')
-        _require(numpy.greater_equal(Delta, 0), 'sgdm_gamma_bound_trace', 'Delta must be >= 0')
-        _require(numpy.greater(trH, 0), 'sgdm_gamma_bound_trace', 'trH must be > 0')
-        _require(numpy.equal(n, numpy.floor(n)), 'sgdm_gamma_bound_trace', 'n must be a whole number')
-        _require(numpy.greater_equal(n, 1), 'sgdm_gamma_bound_trace', 'n must be >= 1')
-        _require(numpy.less(zeta, 1), 'sgdm_gamma_bound_trace', 'zeta < 1')
-        _require(numpy.less(Delta, 1), 'sgdm_gamma_bound_trace', 'Delta < 1')
-        return _out(n*(1 - Delta)/(trH*(1 - zeta)))
-
-
-def icr(kappa_bar, kappa):
-    """Implicit conditioning ratio kappa_bar / sqrt(kappa), kappa_bar = (tr H / n) / lam_min.
-
-    Expression (SymPy): ``kappa_bar/sqrt(kappa)``
-
-    Assumptions (checked; ValueError if violated):
-        kappa_bar must be > 0
-        kappa must be > 0
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    kappa_bar = _as_float(kappa_bar, 'kappa_bar', 'icr')
-    kappa = _as_float(kappa, 'kappa', 'icr')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.greater(kappa_bar, 0), 'icr', 'kappa_bar must be > 0')
-        _require(numpy.greater(kappa, 0), 'icr', 'kappa must be > 0')
-        return _out(kappa_bar/numpy.sqrt(kappa))
-
-
-def sgdm_delta_small_batch(zeta, kappa_bar):
-    """Small-batch branch of the printed Delta = max{this, sgdm_delta_large_batch}:
-    (1 - zeta/((1-zeta) kappa_bar))^2.
-
-    Expression (SymPy): ``(1 - zeta/(kappa_bar*(1 - zeta)))**2``
-
-    Assumptions (checked; ValueError if violated):
-        zeta must be > 0
-        kappa_bar must be > 0
-        zeta < 1
-        zeta < (1 - zeta) kappa_bar (so Delta < 1)
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    zeta = _as_float(zeta, 'zeta', 'sgdm_delta_small_batch')
-    kappa_bar = _as_float(kappa_bar, 'kappa_bar', 'sgdm_delta_small_batch')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.greater(zeta, 0), 'sgdm_delta_small_batch', 'zeta must be > 0')
-        _require(numpy.greater(kappa_bar, 0), 'sgdm_delta_small_batch', 'kappa_bar must be > 0')
-        _require(numpy.less(zeta, 1), 'sgdm_delta_small_batch', 'zeta < 1')
-        _require(numpy.less(zeta, kappa_bar*(1 - zeta)), 'sgdm_delta_small_batch', 'zeta < (1 - zeta) kappa_bar (so Delta < 1)')
-        return _out((1 - zeta/(kappa_bar*(1 - zeta)))**2)
-
-
-def sgdm_delta_large_batch(kappa):
-    """Large-batch branch of the printed Delta: (1 - 1/sqrt(kappa))^2.
-
-    Expression (SymPy): ``(1 - 1/sqrt(kappa))**2``
-
-    Assumptions (checked; ValueError if violated):
-        kappa must be > 0
-        kappa >= 1
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    kappa = _as_float(kappa, 'kappa', 'sgdm_delta_large_batch')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.greater(kappa, 0), 'sgdm_delta_large_batch', 'kappa must be > 0')
-        _require(numpy.greater_equal(kappa, 1), 'sgdm_delta_large_batch', 'kappa >= 1')
-        return _out((1 - 1/numpy.sqrt(kappa))**2)
-
-
-def sgdm_gamma_tuned(Delta, zeta, lam_min):
-    """The printed stepsize gamma = (1 - sqrt Delta)^2/(zeta lam_min) (effective heavy-ball step
-    gamma zeta puts a double root sqrt(Delta) at lam_min).
-
-    Expression (SymPy): ``(1 - sqrt(Delta))**2/(lam_min*zeta)``
-
-    Assumptions (checked; ValueError if violated):
-        Delta must be >= 0
-        zeta must be > 0
-        lam_min must be > 0
-        zeta < 1
-        Delta < 1
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    Delta = _as_float(Delta, 'Delta', 'sgdm_gamma_tuned')
-    zeta = _as_float(zeta, 'zeta', 'sgdm_gamma_tuned')
-    lam_min = _as_float(lam_min, 'lam_min', 'sgdm_gamma_tuned')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.greater_equal(Delta, 0), 'sgdm_gamma_tuned', 'Delta must be >= 0')
-        _require(numpy.greater(zeta, 0), 'sgdm_gamma_tuned', 'zeta must be > 0')
-        _require(numpy.greater(lam_min, 0), 'sgdm_gamma_tuned', 'lam_min must be > 0')
-        _require(numpy.less(zeta, 1), 'sgdm_gamma_tuned', 'zeta < 1')
-        _require(numpy.less(Delta, 1), 'sgdm_gamma_tuned', 'Delta < 1')
-        return _out((1 - numpy.sqrt(Delta))**2/(lam_min*zeta))
-
-
-def zeta_switch(icr):
-    """Batch fraction where the two branches of the printed Delta meet: ICR / (1 + ICR).
-
-    Expression (SymPy): ``icr/(icr + 1)``
-
-    Assumptions (checked; ValueError if violated):
-        icr must be > 0
-
-    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
-    """
-    icr = _as_float(icr, 'icr', 'zeta_switch')
-    with numpy.errstate(all='ignore'):
-        _require(numpy.greater(icr, 0), 'zeta_switch', 'icr must be > 0')
-        return _out(icr/(icr + 1))

@@ -6,7 +6,7 @@ DO NOT EDIT: edit the derivation and regenerate.
 
 import mpmath
 
-__all__ = ['h2_term', 'kernel_mass_term', 'gamma_threshold', 'psi_limit', 'gamma_star_mp', 'gamma_threshold_mp', 'lambda_star_mp', 'ar2_sq_genfun', 'sgdm_kernel_mass_term', 'sgdm_gamma_bound_lmax', 'sgdm_gamma_bound_trace', 'icr', 'sgdm_delta_small_batch', 'sgdm_delta_large_batch', 'sgdm_gamma_tuned', 'zeta_switch']
+__all__ = ['volterra_kernel_term', 'mode_decay_rate', 'mode_noise_coefficient', 'kernel_mass_term', 'gamma_threshold', 'psi_limit', 'mp_density', 'mp_edge_low', 'mp_edge_high', 'gamma_star_mp', 'gamma_threshold_mp', 'lambda_star_mp', 'ar2_sq_genfun', 'sgdm_noise_coefficient', 'sgdm_kernel_mass_term']
 
 
 def _as_mpf(x, name, fn):
@@ -23,26 +23,80 @@ def _require(ok, fn, text):
     if not ok:
         raise ValueError(f"{fn}: assumption violated: {text}")
 
-def h2_term(lam, delta, u):
-    """One summand of h_2(t, s) (before the 1/d average): lam^2 exp(-2 u (lam + delta)),
-    u = Gamma(t) - Gamma(s) >= 0 the integrated learning rate between s and t.
+def volterra_kernel_term(gamma, lam, delta, u, n):
+    """One eigenvalue's summand of the Volterra kernel derived from homogenized SGD:
+    gamma(s)^2 lam^2 / n exp(-2 u (lam + delta)), u = Gamma(t) - Gamma(s) >= 0 (sum scaling;
+    summed over the d eigenvalues of H = A^T A it is gamma^2 r h_2).
 
-    Expression (SymPy): ``lam**2*exp(-2*u*(delta + lam))``
+    Expression (SymPy): ``gamma**2*lam**2*exp(-2*u*(delta + lam))/n``
 
     Assumptions (checked; ValueError if violated):
-        lam must be > 0
+        gamma must be > 0
+        lam must be >= 0
         delta must be >= 0
         u must be >= 0
+        n must be a whole number
+        n must be >= 1
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
-    lam = _as_mpf(lam, 'lam', 'h2_term')
-    delta = _as_mpf(delta, 'delta', 'h2_term')
-    u = _as_mpf(u, 'u', 'h2_term')
-    _require((lam > 0), 'h2_term', 'lam must be > 0')
-    _require((delta >= 0), 'h2_term', 'delta must be >= 0')
-    _require((u >= 0), 'h2_term', 'u must be >= 0')
-    return lam**2*mpmath.exp(-2*u*(delta + lam))
+    gamma = _as_mpf(gamma, 'gamma', 'volterra_kernel_term')
+    lam = _as_mpf(lam, 'lam', 'volterra_kernel_term')
+    delta = _as_mpf(delta, 'delta', 'volterra_kernel_term')
+    u = _as_mpf(u, 'u', 'volterra_kernel_term')
+    n = _as_mpf(n, 'n', 'volterra_kernel_term')
+    _require((gamma > 0), 'volterra_kernel_term', 'gamma must be > 0')
+    _require((lam >= 0), 'volterra_kernel_term', 'lam must be >= 0')
+    _require((delta >= 0), 'volterra_kernel_term', 'delta must be >= 0')
+    _require((u >= 0), 'volterra_kernel_term', 'u must be >= 0')
+    _require((n == mpmath.floor(n)), 'volterra_kernel_term', 'n must be a whole number')
+    _require((n >= 1), 'volterra_kernel_term', 'n must be >= 1')
+    return gamma**2*lam**2*mpmath.exp(-2*u*(delta + lam))/n
+
+
+def mode_decay_rate(gamma, lam, delta):
+    """Decay rate of U_i in the Volterra ODE system: U_i' = -rate U_i + coefficient psi,
+    rate = 2 gamma (lam + delta) (gamma = gamma(t)).
+
+    Expression (SymPy): ``2*gamma*(delta + lam)``
+
+    Assumptions (checked; ValueError if violated):
+        gamma must be > 0
+        lam must be >= 0
+        delta must be >= 0
+
+    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
+    """
+    gamma = _as_mpf(gamma, 'gamma', 'mode_decay_rate')
+    lam = _as_mpf(lam, 'lam', 'mode_decay_rate')
+    delta = _as_mpf(delta, 'delta', 'mode_decay_rate')
+    _require((gamma > 0), 'mode_decay_rate', 'gamma must be > 0')
+    _require((lam >= 0), 'mode_decay_rate', 'lam must be >= 0')
+    _require((delta >= 0), 'mode_decay_rate', 'delta must be >= 0')
+    return 2*gamma*(delta + lam)
+
+
+def mode_noise_coefficient(gamma, lam, n):
+    """Source coefficient of U_i in the Volterra ODE system: gamma(t)^2 lam^2 / n.
+
+    Expression (SymPy): ``gamma**2*lam**2/n``
+
+    Assumptions (checked; ValueError if violated):
+        gamma must be > 0
+        lam must be >= 0
+        n must be a whole number
+        n must be >= 1
+
+    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
+    """
+    gamma = _as_mpf(gamma, 'gamma', 'mode_noise_coefficient')
+    lam = _as_mpf(lam, 'lam', 'mode_noise_coefficient')
+    n = _as_mpf(n, 'n', 'mode_noise_coefficient')
+    _require((gamma > 0), 'mode_noise_coefficient', 'gamma must be > 0')
+    _require((lam >= 0), 'mode_noise_coefficient', 'lam must be >= 0')
+    _require((n == mpmath.floor(n)), 'mode_noise_coefficient', 'n must be a whole number')
+    _require((n >= 1), 'mode_noise_coefficient', 'n must be >= 1')
+    return gamma**2*lam**2/n
 
 
 def kernel_mass_term(gamma, lam, delta, n):
@@ -73,7 +127,7 @@ def kernel_mass_term(gamma, lam, delta, n):
 
 
 def gamma_threshold(T2):
-    """Convergence threshold 2 / T2, T2 = (1/n) tr(H^2 (H + delta I)^{-1}) (kernel mass = 1).
+    """Convergence threshold (kernel mass = 1): 2 / T2, T2 = (1/n) tr(H^2 (H + delta I)^{-1}).
 
     Expression (SymPy): ``2/T2``
 
@@ -111,9 +165,68 @@ def psi_limit(gamma, T2, F_inf):
     return -2*F_inf/(T2*gamma - 2)
 
 
+def mp_density(x, r):
+    """Marchenko--Pastur density of the spectrum of H = A^T A (A_ij ~ N(0, 1/n), r = d/n < 1, mean 1)
+    on [mp_edge_low(r), mp_edge_high(r)].
+
+    Expression (SymPy): ``sqrt((-x + (sqrt(r) + 1)**2)*(x - (1 - sqrt(r))**2))/(2*pi*r*x)``
+
+    Assumptions (checked; ValueError if violated):
+        x must be > 0
+        r must be > 0
+        r < 1
+        x > (1 - sqrt r)^2
+        x < (1 + sqrt r)^2
+
+    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
+    """
+    x = _as_mpf(x, 'x', 'mp_density')
+    r = _as_mpf(r, 'r', 'mp_density')
+    _require((x > 0), 'mp_density', 'x must be > 0')
+    _require((r > 0), 'mp_density', 'r must be > 0')
+    _require((r < 1), 'mp_density', 'r < 1')
+    _require((x > (1 - mpmath.sqrt(r))**2), 'mp_density', 'x > (1 - sqrt r)^2')
+    _require((x < (mpmath.sqrt(r) + 1)**2), 'mp_density', 'x < (1 + sqrt r)^2')
+    return (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.sqrt((-x + (mpmath.sqrt(r) + 1)**2)*(x - (1 - mpmath.sqrt(r))**2))/(mpmath.pi*r*x)
+
+
+def mp_edge_low(r):
+    """Lower Marchenko--Pastur edge (1 - sqrt r)^2 = lam_min.
+
+    Expression (SymPy): ``(1 - sqrt(r))**2``
+
+    Assumptions (checked; ValueError if violated):
+        r must be > 0
+        r < 1
+
+    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
+    """
+    r = _as_mpf(r, 'r', 'mp_edge_low')
+    _require((r > 0), 'mp_edge_low', 'r must be > 0')
+    _require((r < 1), 'mp_edge_low', 'r < 1')
+    return (1 - mpmath.sqrt(r))**2
+
+
+def mp_edge_high(r):
+    """Upper Marchenko--Pastur edge (1 + sqrt r)^2 = lam_max.
+
+    Expression (SymPy): ``(sqrt(r) + 1)**2``
+
+    Assumptions (checked; ValueError if violated):
+        r must be > 0
+        r < 1
+
+    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
+    """
+    r = _as_mpf(r, 'r', 'mp_edge_high')
+    _require((r > 0), 'mp_edge_high', 'r must be > 0')
+    _require((r < 1), 'mp_edge_high', 'r < 1')
+    return (mpmath.sqrt(r) + 1)**2
+
+
 def gamma_star_mp(r):
-    """Critical stepsize gamma_* for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n),
-    r = d/n < 1, delta = 0).
+    """Critical stepsize for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n), r = d/n < 1,
+    delta = 0), derived as the gamma at which the resolvent's pole reaches lam_min.
 
     Expression (SymPy): ``2/(r**(3/2) + sqrt(r) - r)``
 
@@ -193,6 +306,27 @@ def ar2_sq_genfun(a, Delta, q):
     return -(Delta*q + 1)/((Delta*q - 1)*(Delta**2*q**2 + 2*Delta*q - a**2*q + 1))
 
 
+def sgdm_noise_coefficient(gamma, zeta):
+    """Noise coefficient of the discrete Volterra equation for y = Delta y + gamma sum_B grad f_i
+    with Bernoulli(zeta) batches: Var(gamma P_ii) = gamma^2 zeta (1 - zeta).
+
+    Expression (SymPy): ``-gamma**2*zeta*(zeta - 1)``
+
+    Assumptions (checked; ValueError if violated):
+        gamma must be > 0
+        zeta must be > 0
+        zeta < 1
+
+    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
+    """
+    gamma = _as_mpf(gamma, 'gamma', 'sgdm_noise_coefficient')
+    zeta = _as_mpf(zeta, 'zeta', 'sgdm_noise_coefficient')
+    _require((gamma > 0), 'sgdm_noise_coefficient', 'gamma must be > 0')
+    _require((zeta > 0), 'sgdm_noise_coefficient', 'zeta must be > 0')
+    _require((zeta < 1), 'sgdm_noise_coefficient', 'zeta < 1')
+    return -gamma**2*zeta*(zeta - 1)
+
+
 def sgdm_kernel_mass_term(gamma, zeta, Delta, lam, n):
     """One eigenvalue's share of sum_s gamma^2 zeta (1 - zeta) H(s) (discrete Volterra for
     batched SGD+M with Bernoulli(zeta) batches, sum-scaled loss).
@@ -227,159 +361,3 @@ def sgdm_kernel_mass_term(gamma, zeta, Delta, lam, n):
     _require((Delta < 1), 'sgdm_kernel_mass_term', 'Delta < 1')
     _require((gamma*lam*zeta < 2*Delta + 2), 'sgdm_kernel_mass_term', 'gamma zeta lam < 2 (1 + Delta) (heavy ball stable)')
     return gamma*lam*(Delta + 1)*(zeta - 1)/(n*(Delta - 1)*(2*Delta - gamma*lam*zeta + 2))
-
-
-def sgdm_gamma_bound_lmax(zeta, Delta, lam_max):
-    """First term of the printed sufficient stepsize bound: (1 + Delta)/(zeta lam_max).
-    (The bound is the min of this and sgdm_gamma_bound_trace; emitted separately because the
-    code emitter's Min/Max output needs functools, which the generated modules do not import.)
-
-    Expression (SymPy): ``(Delta + 1)/(lam_max*zeta)``
-
-    Assumptions (checked; ValueError if violated):
-        zeta must be > 0
-        Delta must be >= 0
-        lam_max must be > 0
-        zeta < 1
-        Delta < 1
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    zeta = _as_mpf(zeta, 'zeta', 'sgdm_gamma_bound_lmax')
-    Delta = _as_mpf(Delta, 'Delta', 'sgdm_gamma_bound_lmax')
-    lam_max = _as_mpf(lam_max, 'lam_max', 'sgdm_gamma_bound_lmax')
-    _require((zeta > 0), 'sgdm_gamma_bound_lmax', 'zeta must be > 0')
-    _require((Delta >= 0), 'sgdm_gamma_bound_lmax', 'Delta must be >= 0')
-    _require((lam_max > 0), 'sgdm_gamma_bound_lmax', 'lam_max must be > 0')
-    _require((zeta < 1), 'sgdm_gamma_bound_lmax', 'zeta < 1')
-    _require((Delta < 1), 'sgdm_gamma_bound_lmax', 'Delta < 1')
-    return (Delta + 1)/(lam_max*zeta)
-
-
-def sgdm_gamma_bound_trace(zeta, Delta, trH, n):
-    """Second term of the printed sufficient stepsize bound: n (1 - Delta)/((1 - zeta) tr H).
-
-    Expression (SymPy): ``n*(1 - Delta)/(trH*(1 - zeta))``
-
-    Assumptions (checked; ValueError if violated):
-        zeta must be > 0
-        Delta must be >= 0
-        trH must be > 0
-        n must be a whole number
-        n must be >= 1
-        zeta < 1
-        Delta < 1
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    zeta = _as_mpf(zeta, 'zeta', 'sgdm_gamma_bound_trace')
-    Delta = _as_mpf(Delta, 'Delta', 'sgdm_gamma_bound_trace')
-    trH = _as_mpf(trH, 'trH', 'sgdm_gamma_bound_trace')
-    n = _as_mpf(n, 'n', 'sgdm_gamma_bound_trace')
-    _require((zeta > 0), 'sgdm_gamma_bound_trace', 'zeta must be > 0')
-    _require((Delta >= 0), 'sgdm_gamma_bound_trace', 'Delta must be >= 0')
-    _require((trH > 0), 'sgdm_gamma_bound_trace', 'trH must be > 0')
-    _require((n == mpmath.floor(n)), 'sgdm_gamma_bound_trace', 'n must be a whole number')
-    _require((n >= 1), 'sgdm_gamma_bound_trace', 'n must be >= 1')
-    _require((zeta < 1), 'sgdm_gamma_bound_trace', 'zeta < 1')
-    _require((Delta < 1), 'sgdm_gamma_bound_trace', 'Delta < 1')
-    return n*(1 - Delta)/(trH*(1 - zeta))
-
-
-def icr(kappa_bar, kappa):
-    """Implicit conditioning ratio kappa_bar / sqrt(kappa), kappa_bar = (tr H / n) / lam_min.
-
-    Expression (SymPy): ``kappa_bar/sqrt(kappa)``
-
-    Assumptions (checked; ValueError if violated):
-        kappa_bar must be > 0
-        kappa must be > 0
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    kappa_bar = _as_mpf(kappa_bar, 'kappa_bar', 'icr')
-    kappa = _as_mpf(kappa, 'kappa', 'icr')
-    _require((kappa_bar > 0), 'icr', 'kappa_bar must be > 0')
-    _require((kappa > 0), 'icr', 'kappa must be > 0')
-    return kappa_bar/mpmath.sqrt(kappa)
-
-
-def sgdm_delta_small_batch(zeta, kappa_bar):
-    """Small-batch branch of the printed Delta = max{this, sgdm_delta_large_batch}:
-    (1 - zeta/((1-zeta) kappa_bar))^2.
-
-    Expression (SymPy): ``(1 - zeta/(kappa_bar*(1 - zeta)))**2``
-
-    Assumptions (checked; ValueError if violated):
-        zeta must be > 0
-        kappa_bar must be > 0
-        zeta < 1
-        zeta < (1 - zeta) kappa_bar (so Delta < 1)
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    zeta = _as_mpf(zeta, 'zeta', 'sgdm_delta_small_batch')
-    kappa_bar = _as_mpf(kappa_bar, 'kappa_bar', 'sgdm_delta_small_batch')
-    _require((zeta > 0), 'sgdm_delta_small_batch', 'zeta must be > 0')
-    _require((kappa_bar > 0), 'sgdm_delta_small_batch', 'kappa_bar must be > 0')
-    _require((zeta < 1), 'sgdm_delta_small_batch', 'zeta < 1')
-    _require((zeta < kappa_bar*(1 - zeta)), 'sgdm_delta_small_batch', 'zeta < (1 - zeta) kappa_bar (so Delta < 1)')
-    return (1 - zeta/(kappa_bar*(1 - zeta)))**2
-
-
-def sgdm_delta_large_batch(kappa):
-    """Large-batch branch of the printed Delta: (1 - 1/sqrt(kappa))^2.
-
-    Expression (SymPy): ``(1 - 1/sqrt(kappa))**2``
-
-    Assumptions (checked; ValueError if violated):
-        kappa must be > 0
-        kappa >= 1
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    kappa = _as_mpf(kappa, 'kappa', 'sgdm_delta_large_batch')
-    _require((kappa > 0), 'sgdm_delta_large_batch', 'kappa must be > 0')
-    _require((kappa >= 1), 'sgdm_delta_large_batch', 'kappa >= 1')
-    return (1 - 1/mpmath.sqrt(kappa))**2
-
-
-def sgdm_gamma_tuned(Delta, zeta, lam_min):
-    """The printed stepsize gamma = (1 - sqrt Delta)^2/(zeta lam_min) (effective heavy-ball step
-    gamma zeta puts a double root sqrt(Delta) at lam_min).
-
-    Expression (SymPy): ``(1 - sqrt(Delta))**2/(lam_min*zeta)``
-
-    Assumptions (checked; ValueError if violated):
-        Delta must be >= 0
-        zeta must be > 0
-        lam_min must be > 0
-        zeta < 1
-        Delta < 1
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    Delta = _as_mpf(Delta, 'Delta', 'sgdm_gamma_tuned')
-    zeta = _as_mpf(zeta, 'zeta', 'sgdm_gamma_tuned')
-    lam_min = _as_mpf(lam_min, 'lam_min', 'sgdm_gamma_tuned')
-    _require((Delta >= 0), 'sgdm_gamma_tuned', 'Delta must be >= 0')
-    _require((zeta > 0), 'sgdm_gamma_tuned', 'zeta must be > 0')
-    _require((lam_min > 0), 'sgdm_gamma_tuned', 'lam_min must be > 0')
-    _require((zeta < 1), 'sgdm_gamma_tuned', 'zeta < 1')
-    _require((Delta < 1), 'sgdm_gamma_tuned', 'Delta < 1')
-    return (1 - mpmath.sqrt(Delta))**2/(lam_min*zeta)
-
-
-def zeta_switch(icr):
-    """Batch fraction where the two branches of the printed Delta meet: ICR / (1 + ICR).
-
-    Expression (SymPy): ``icr/(icr + 1)``
-
-    Assumptions (checked; ValueError if violated):
-        icr must be > 0
-
-    mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
-    """
-    icr = _as_mpf(icr, 'icr', 'zeta_switch')
-    _require((icr > 0), 'zeta_switch', 'icr must be > 0')
-    return icr/(icr + 1)

@@ -1,9 +1,16 @@
 """Claims of paper 003 (Paquette et al., talk slides): exact dynamics of SGD on least squares.
 
-Evidence levels: SymPy identities (symbolic), exact rational enumeration (exhaustive),
-float64 / mpmath numerics (numeric).  Monte-Carlo lives in the harness
-(``verify/harness/experiments/volterra.py``).  All conventions are stated in
+Printed formulas come from :mod:`derivations.volterra.printed` (the things under test, each
+passed through :func:`~verify.core.mutation.under_test`); the evidence comes from
+:mod:`derivations.volterra.derive` (SymPy derivations from the model), the exact finite-n
+engines of :mod:`verify.topics.volterra.engine` and mpmath quadrature.  Monte-Carlo lives in
+:mod:`verify.topics.volterra.montecarlo`.  Conventions are stated in
 :mod:`derivations.volterra.derive` and repeated in each claim's assumptions.
+
+Several printed results are *limit* statements (n -> infinity, t -> infinity, O(.)) that no
+finite computation proves; their checks are empirical, with a decision that can fail (a
+convergence-rate fit, a bounded ratio), and the SymPy lemmas they rest on are recorded in
+the details of the decisive item (a lemma is not a proof of the statement).
 """
 
 from __future__ import annotations
@@ -14,11 +21,15 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from derivations.volterra import derive as V
+from derivations.volterra import derive as D
+from derivations.volterra import printed as P
+from verify.core.claims import ClaimSet, Erratum, Evidence, Outcome
+from verify.core.mutation import under_test
+from verify.generated import volterra as G
 from verify.topics.volterra import engine as E
-from verify.core.claims import Claim, Erratum, Evidence, Outcome
 
 PAPER = "003_650c190516f9cbc7"
+CLAIMS = ClaimSet("volterra", paper=PAPER)
 
 SCALING = ("loss is a SUM: L(x) = 1/2 ||Ax - b||^2, f = L + delta/2 ||x||^2, "
            "f_i = 1/2 (a_i x - b_i)^2 + delta/(2n) ||x||^2")
@@ -28,6 +39,9 @@ NORMALISATION = "experiments: A_ij ~ N(0, 1/n), so H = A^T A is Marchenko-Pastur
 MOMENTUM_CONV = ("batched SGD+M: each sample in B_k independently with probability zeta (Bernoulli batches), "
                  "y_k = Delta y_{k-1} + gamma sum_{i in B_k} grad f_i(x_k), x_{k+1} = x_k - y_k, y_{-1} = 0, "
                  "delta = 0, t counts iterations")
+# a gap that tends to 0 must decay at least like n^SLOPE_MAX over a x8 range of n; a wrong
+# limit leaves a gap that does not decay (fitted exponent near 0)
+SLOPE_MAX = -0.4
 
 
 def _radsimp(e):
@@ -43,101 +57,179 @@ def _is_zero(e) -> bool:
     return sp.simplify(e) == 0
 
 
-def _frac_problem():
-    """A tiny rational instance (n = 3, d = 2) for exact enumeration."""
-    F = Fraction
-    A = np.array([[F(1), F(2)], [F(-1), F(1, 2)], [F(0), F(3, 2)]], dtype=object)
-    b = np.array([F(1), F(0), F(-2)], dtype=object)
-    x0 = np.array([F(1, 3), F(-1)], dtype=object)
-    return A, b, x0
+def _kernel_fn(expr):
+    """A numpy kernel ``(gamma_s, lam, delta, u, n) -> summand`` from a SymPy kernel summand
+    in ``gamma, lam, delta, Gamma_t, Gamma_s, n, d`` (``u = Gamma_t - Gamma_s``), broadcast to
+    the arguments' shape (a perturbed summand may lose a dependence)."""
+    f = sp.lambdify((D.gamma, D.lam, D.delta, D.Gt, D.Gs, D.n, D.d), expr, "numpy")
+
+    def k(g, lam, delta, uu, n):
+        shape = np.broadcast(g, lam, uu).shape
+        return np.broadcast_to(np.asarray(f(g, lam, delta, uu, 0.0 * uu, n, np.size(lam)), dtype=float), shape)
+
+    return k
 
 
-def _frac_solve(M, rhs):
-    sol = sp.Matrix(M.tolist()).LUsolve(sp.Matrix(rhs.tolist()))
-    return np.array([Fraction(int(sp.fraction(v)[0]), int(sp.fraction(v)[1])) for v in sol], dtype=object)
+def _slope(ns, gaps) -> float:
+    """Least-squares exponent p of gap ~ C n^p."""
+    return float(np.polyfit(np.log(np.asarray(ns, float)), np.log(np.asarray(gaps, float)), 1)[0])
 
 
-# --------------------------------------------------------------------------- claim 1
+# --------------------------------------------------------------------------- homogenized SGD
+@CLAIMS.claim(
+    "volterra.homogenized_sde", where="slide 'Exact Dynamics Idea: Diffusion Approximation'",
+    title="Homogenized SGD has the Volterra equation's expected loss",
+    statement=r"dX_t = -\gamma(t)\nabla f(X_t)\,dt + \sqrt{\tfrac{2}{n}\mathcal{L}(X_t)}\,\nabla^2\mathcal{L}(X_t)\,dB_t"
+              r" (and its expected loss is the Volterra solution \psi_t)",
+    assumptions=(SCALING, "b, x0 deterministic given A; expectations over the Brownian motion",
+                 "the slide prints the root over (2/n) L only and no gamma(t) on the noise; the momentum slide "
+                 "prints sqrt((2/n) L grad^2 L) with the root over both"),
+    erratum=Erratum(
+        printed=r"dX = -\gamma\nabla f\,dt + \sqrt{\tfrac{2}{n}\mathcal{L}(X)}\,\nabla^2\mathcal{L}(X)\,dB",
+        corrected=r"dX = -\gamma(t)\nabla f\,dt + \gamma(t)\sqrt{\tfrac{2}{n}\mathcal{L}(X)\nabla^2\mathcal{L}(X)}\,dB",
+        explanation="Itô's formula on each eigen-coordinate shows the printed noise gives the kernel "
+                    "(1/n) sum lam_i^3 e^{...} with no gamma^2, not the printed gamma^2 r h_2; the corrected SDE "
+                    "(derived from the covariance of SGD's steps, homogenized) gives E L(X_t) = "
+                    "L(X^gf_Gamma(t)) + int gamma^2 r h_2 psi exactly, at every finite n, d."),
+)
 def _check_sde() -> Outcome:
+    printed_noise = under_test(P.sde_noise)
+    corrected_noise = under_test(D.homogenized_noise(), role="corrected")
+    kernel = P.volterra_kernel_term  # the theorem's kernel: what the SDE must reproduce
     ev = []
-    corr = V.mode_variance_solution("corrected")
-    prnt = V.mode_variance_solution("printed")
-    ev.append(Evidence("proof", "Itô + variation of constants: Var(v_i) solves its ODE (Leibniz residuals "
-                       "are 0) for both noise forms", all(_is_zero(r) for r in (*corr["residuals"], *prnt["residuals"])),
-                       {"rate": str(corr["rate"]), "source_corrected": str(corr["source"]),
-                        "source_printed": str(prnt["source"])}))
-    mean_res = V.mean_follows_gradient_flow()
-    ev.append(Evidence("proof", "E[X_t] follows gradient flow at time Gamma(t) (residual 0), so the "
-                       "deterministic part is L(X^gf_{Gamma(t)})", _is_zero(mean_res), {"residual": str(mean_res)}))
-    printed_k = V.printed_kernel_term()
-    d_corr = sp.simplify(V.sde_kernel_term("corrected") - printed_k)
-    d_prnt = sp.simplify(V.sde_kernel_term("printed") - printed_k)
-    corrected_ok = d_corr == 0
-    printed_ok = d_prnt == 0
-    ev.append(Evidence("proof", "kernel implied by the corrected SDE minus gamma^2 r h_2 summand", corrected_ok,
-                       {"difference": str(d_corr)}))
-    ev.append(Evidence("proof", "kernel implied by the printed SDE minus gamma^2 r h_2 summand (nonzero: "
-                       "lam^3 instead of gamma^2 lam^2)", not printed_ok, {"difference": str(d_prnt),
-                                                                          "printed_kernel": str(V.sde_kernel_term("printed"))}))
-    # numeric witness: the two kernels at a point
-    pt = {V.gamma: sp.Rational(1, 2), V.lam: sp.Rational(3, 2), V.delta: 0, V.n: 10, V.d: 5, V.Gt: 1, V.Gs: 0}
-    kp, kc = float(V.sde_kernel_term("printed").subs(pt)), float(printed_k.subs(pt))
-    ev.append(Evidence("numeric", "witness at gamma=1/2, lam=3/2, n=10, Gamma_t-Gamma_s=1", kp != kc,
-                       {"printed_sde_kernel": kp, "volterra_kernel": kc}))
-    return Outcome(printed=printed_ok, evidence=ev, corrected=corrected_ok and ev[0].passed and ev[1].passed)
+    prn = D.mode_variance_solution(printed_noise)
+    cor = D.mode_variance_solution(corrected_noise)
+    k_prn = D.sde_kernel_term(printed_noise)
+    k_cor = D.sde_kernel_term(corrected_noise)
+    d_prn = sp.simplify(k_prn - kernel)
+    d_cor = sp.simplify(k_cor - kernel)
+    printed_ok = d_prn == 0
+    ev.append(Evidence("proof", "Itô's formula on v_i^2 with the printed noise sqrt((2/n) L) lam_i gives the "
+                       "kernel summand 1/2 lam_i sigma_i^2/psi e^{...} = lam_i^3/n e^{...}; minus the printed "
+                       "gamma^2 r h_2 summand it is not identically 0 (Leibniz residuals of the variance "
+                       "solution 0)", (not printed_ok) and all(_is_zero(r_) for r_ in prn["residuals"]),
+                       {"difference": str(d_prn), "printed_sde_kernel": str(k_prn)}))
+    pt = {D.gamma: sp.Rational(1, 2), D.lam: sp.Rational(3, 2), D.delta: 0, D.n: 10, D.d: 5, D.Gt: 0, D.Gs: 0}
+    kp, kc = sp.nsimplify(k_prn.subs(pt)), sp.nsimplify(kernel.subs(pt))
+    ev.append(Evidence("counterexample", "exact rationals at gamma = 1/2, lam = 3/2, n = 10, d = 5, s = t: the "
+                       "printed SDE's kernel summand differs from the printed Volterra kernel's",
+                       kp != kc, {"printed_sde_kernel": str(kp), "volterra_kernel": str(kc)}))
+    mean_ode, mean_init = D.mean_follows_gradient_flow()
+    corrected_ok = (d_cor == 0 and all(_is_zero(r_) for r_ in cor["residuals"])
+                    and _is_zero(mean_ode) and _is_zero(mean_init))
+    ev.append(Evidence("proof", "the corrected noise gamma sqrt((2/n) L lam_i), derived from the covariance of n "
+                       "SGD steps per pass with r_i^2 homogenized to 2L/n, gives by Itô + variation of constants "
+                       "(Leibniz residuals 0) exactly the printed kernel gamma(s)^2 r h_2 summand; E X_t follows "
+                       "gradient flow for time Gamma(t) (ODE and initial residuals 0); with E L(X) = L(E X) + "
+                       "1/2 sum lam_i Var(v_i) this is the Volterra equation, for any gamma(t), lam_i, delta",
+                       corrected_ok, {"corrected_noise": str(corrected_noise), "difference": str(d_cor),
+                                      "rate": str(cor["rate"]), "source": str(cor["source"])},
+                       about="corrected"))
+    return Outcome(printed=printed_ok, evidence=ev, corrected=corrected_ok)
 
 
-# --------------------------------------------------------------------------- claim 2
+# --------------------------------------------------------------------------- Volterra equation
 @lru_cache(maxsize=None)
-def _finite_n_gaps(ns=(24, 96), seeds=(1, 2, 3), delta=0.1, gamma=1.0, passes=2):
+def _engine_matches_enumeration() -> tuple[bool, list[str]]:
+    """Precondition: the exact moment recursion equals brute-force enumeration (all 3^k index
+    sequences, k <= 4) in exact rationals."""
+    A, b, x0 = E.frac_problem()
+    delta, gam = Fraction(1, 4), Fraction(1, 5)
+    xt = E.frac_solve(A.T @ A + delta * np.eye(2, dtype=int).astype(object), A.T @ b)
+    ex = E.sgd_exact_expected_loss(A, b, x0, delta, gam, 4, x_tilde=xt)
+    en = E.sgd_enumerate_expected_loss(A, b, x0, delta, gam, 4)
+    return all(p == q for p, q in zip(ex, en)), [str(v) for v in ex]
+
+
+@lru_cache(maxsize=None)
+def _exact_sgd_curves(ns, seeds, delta, gamma, passes):
+    """Exact finite-n E L(x_{nt}) at t = 0, 1/4, ..., passes (engine recursion), with the spectra."""
     out = {}
     for n in ns:
-        gaps = []
         for sd in seeds:
-            A, b, x0 = E.make_problem(n, n // 2, sd)
+            A, b, x0 = E.make_problem(n, n // 4, sd)
             S = E.spectral(A, b, x0, delta)
             ex = E.sgd_exact_expected_loss(A, b, x0, delta, gamma, passes * n, record_every=n // 4)
-            ps = E.volterra_ode(S, gamma, np.arange(len(ex)) / 4)
-            gaps.append(float(np.max(np.abs(ex - ps) / ps)))
-        out[n] = gaps
+            out[(n, sd)] = (S, ex)
     return out
 
 
+@CLAIMS.claim(
+    "volterra.volterra_equation", where="Theorem (COLT '21), slide 'Volterra equation'",
+    title="SGD's loss follows the Volterra equation as n grows",
+    statement=r"\sup_{t\le T}|\mathcal{L}(x_{\lfloor nt\rfloor}) - \psi_t| \to 0,\ \psi_t = \mathcal{L}(X^{gf}_{\Gamma(t)})"
+              r" + \int_0^t \gamma^2(s) r h_2(t,s)\psi_s ds,\ h_2 = \tfrac1d\sum_i \lambda_i^2 e^{-2(\Gamma(t)-\Gamma(s))(\lambda_i+\delta)}",
+    assumptions=(SCALING, SGD_CONV, NORMALISATION, "r = d/n; Gamma(t) = int_0^t gamma",
+                 "checked here on the expectation E L(x_{nt}) (exact at finite n); concentration of L(x_{nt}) "
+                 "around it is measured in the harness",
+                 "'-> 0' read as: the gap decays at least like n^-0.4 over n = 32..256 (fitted)"),
+    no_proof="a limit theorem in n resting on random-matrix delocalisation (the homogenization of r_i^2); "
+             "no finite computation proves it, so it is decided by the measured decay of the gap between "
+             "the exact finite-n expectation and the printed equation's solution",
+)
 def _check_volterra() -> Outcome:
-    ev = []
-    A, b, x0 = _frac_problem()
-    delta, gam = Fraction(1, 4), Fraction(1, 5)
-    H = A.T @ A
-    xt = _frac_solve(H + delta * E._eye(2, A), A.T @ b)
-    ex = E.sgd_exact_expected_loss(A, b, x0, delta, gam, 4, x_tilde=xt)
-    en = E.sgd_enumerate_expected_loss(A, b, x0, delta, gam, 4)
-    ev.append(Evidence("exhaustive", "exact moment recursion == average over all 3^k index sequences, k <= 4, "
-                       "in exact rationals (validates the finite-n engine)", all(p == q for p, q in zip(ex, en)),
-                       {"E_L": [str(v) for v in ex]}))
-    gaps = _finite_n_gaps()
-    means = {n: float(np.mean(g)) for n, g in gaps.items()}
-    ns = sorted(means)
-    shrinks = means[ns[-1]] < means[ns[0]]
-    ev.append(Evidence("numeric", "sup_t |E L(x_{nt}) - psi_t| / psi_t (exact finite-n vs Volterra ODE, r = 1/2, "
-                       "delta = 0.1, gamma = 1, 2 passes, 3 seeds) shrinks as n grows x4", shrinks,
-                       {"relative_gap_by_n": {str(k): v for k, v in gaps.items()}, "mean_by_n": means}))
-    return Outcome(printed=shrinks and ev[0].passed, evidence=ev)
+    kern = _kernel_fn(under_test(P.volterra_kernel_term))
+    delta, gamma, passes = 0.1, 1.0, 2
+    ns, seeds = (32, 64, 128, 256), (1, 2, 3, 4)
+    curves = _exact_sgd_curves(ns, seeds, delta, gamma, passes)
+    engine_ok, engine_vals = _engine_matches_enumeration()
+    mean_gap, noise_share = {}, {}
+    for n in ns:
+        gaps, shares = [], []
+        for sd in seeds:
+            S, ex = curves[(n, sd)]
+            # the printed equation solved by the trapezoid rule at h = 1/8 and 1/16, Richardson-extrapolated
+            t1, p1 = E.volterra_convolution(S, gamma, float(passes), 8 * passes, kernel_term=kern)
+            t2, p2 = E.volterra_convolution(S, gamma, float(passes), 16 * passes, kernel_term=kern)
+            ps = ((4 * p2[::2] - p1) / 3)[::2]  # t = 0, 1/4, ..., passes
+            gaps.append(float(np.max(np.abs(ex - ps) / np.abs(ps))))
+            gf = E.gradient_flow_loss(S, gamma * t1[::2])
+            shares.append(float(np.max((ps - gf) / ps)))
+        mean_gap[n], noise_share[n] = float(np.mean(gaps)), float(np.mean(shares))
+    slope = _slope(ns, [mean_gap[n] for n in ns])
+    ok = bool(engine_ok and slope < SLOPE_MAX)
+    ev = [Evidence("numeric", "sup_t |E L(x_{nt}) - psi_t| / psi_t between the exact finite-n expectation (moment "
+                   "recursion, itself equal to brute-force enumeration in exact rationals) and the printed "
+                   "equation's solution (trapezoid rule at h = 1/8, 1/16, Richardson-extrapolated; r = 1/4, delta = 0.1, gamma = 1, t <= 2 passes, 4 seeds per n): fitted "
+                   f"gap ~ n^p over n = 32..256 with p < {SLOPE_MAX} (a wrong kernel leaves a gap near its own "
+                   "share of psi that does not decay)", ok,
+                   {"mean_relative_gap_by_n": mean_gap, "fitted_exponent": slope,
+                    "noise_term_share_of_psi_by_n": noise_share,
+                    "engine_equals_enumeration": engine_ok, "E_L_exact_rationals": engine_vals})]
+    return Outcome(printed=ok, evidence=ev)
 
 
-# --------------------------------------------------------------------------- claim 3
+# --------------------------------------------------------------------------- ODE equivalence
+@CLAIMS.claim(
+    "volterra.ode_equivalence", where="Volterra equation (kernel h_2 is a sum of exponentials)",
+    title="The Volterra equation equals a linear ODE system",
+    statement=r"\psi = F + \sum_i U_i,\ U_i' = -2\gamma(t)(\lambda_i+\delta)U_i + \gamma(t)^2\lambda_i^2\psi/n",
+    assumptions=(SCALING, "gamma(t) continuous; the convolution scheme is the trapezoid rule, error O(h^2)"),
+)
 def _check_ode() -> Outcome:
+    kernel = under_test(P.volterra_kernel_term)
     ev = []
-    res = V.volterra_ode_identity()
-    ev.append(Evidence("proof", "U_i(t) = int gamma^2 lam_i^2/n e^{-2(lam_i+delta)(Gamma_t-Gamma_s)} psi_s ds "
-                       "solves U_i' = -2 gamma (lam_i+delta) U_i + gamma^2 lam_i^2 psi / n (Leibniz residuals 0)",
-                       all(_is_zero(r) for r in res), {"residuals": [str(r) for r in res]}))
+    o = D.volterra_ode_identity(kernel)
+    gf, pf = D.GAMMA_FN, D.PSI_FN
+    closed = not o["rate"].has(D.s) and not o["rate"].has(D.GAMMA_INT(D.s))  # an ODE needs rate(t) only
+    rate_engine, coef_engine = D.mode_ode_coefficients()
+    rate_ok = _is_zero(-o["rate"].subs(gf(D.t), D.gamma) - rate_engine)
+    src_ok = _is_zero((o["source"] / pf(D.t)).subs(gf(D.t), D.gamma) - coef_engine)
+    ok_sym = closed and rate_ok and src_ok and all(_is_zero(r_) for r_ in o["residuals"])
+    ev.append(Evidence("proof", "for the printed kernel summand k_i(t, s), U_i(t) = int_0^t k_i psi_s ds satisfies "
+                       "U_i' = (d_t log k_i) U_i + k_i(t, t) psi(t) (Leibniz residuals 0, any gamma(t), psi(t)); "
+                       "d_t log k_i is free of s (a closed ODE) and the rate and source equal the coefficients "
+                       "2 gamma (lam_i + delta) and gamma^2 lam_i^2 / n that the ODE solver uses (derived from "
+                       "homogenized SGD)", ok_sym,
+                       {"rate": str(o["rate"]), "source": str(o["source"]), "rate_free_of_s": closed}))
+    kern = _kernel_fn(kernel)
     A, b, x0 = E.make_problem(60, 30, 7)
     S = E.spectral(A, b, x0, 0.05)
     details = {}
     ok = True
     for name, g in (("constant gamma=1.2", 1.2), ("gamma(t)=1.5/(1+t)", lambda tt: 1.5 / (1.0 + tt))):
-        tg1, p1 = E.volterra_convolution(S, g, 2.0, 80)
-        tg2, p2 = E.volterra_convolution(S, g, 2.0, 160)
+        tg1, p1 = E.volterra_convolution(S, g, 2.0, 80, kernel_term=kern)
+        tg2, p2 = E.volterra_convolution(S, g, 2.0, 160, kernel_term=kern)
         po = E.volterra_ode(S, g, tg1)
         e1 = float(np.max(np.abs(p1 - po)))
         e2 = float(np.max(np.abs(p2[::2] - po)))
@@ -146,324 +238,481 @@ def _check_ode() -> Outcome:
         good = 1.8 < order < 2.2 and rich < e2 / 10
         ok &= good
         details[name] = {"err_h": e1, "err_h/2": e2, "observed_order": order, "richardson_err": rich}
-    ev.append(Evidence("numeric", "trapezoid convolution scheme vs ODE system (DOP853, rtol 1e-11): observed "
-                       "order log2(err_h/err_h/2) in (1.8, 2.2) and Richardson error < err/10", ok, details))
+    ev.append(Evidence("numeric", "trapezoid quadrature of the printed convolution equation vs the ODE system "
+                       "(DOP853, rtol 1e-11): observed order log2(err_h/err_h/2) in (1.8, 2.2) (the trapezoid "
+                       "rule's order 2) and Richardson error < err/10", ok, details))
     return Outcome(printed=all(e.passed for e in ev), evidence=ev)
 
 
-# --------------------------------------------------------------------------- claim 4
+# --------------------------------------------------------------------------- threshold
+@CLAIMS.claim(
+    "volterra.threshold", where="Theorem (COLT '21): stepsize condition",
+    title="Convergence threshold 2 / ((1/n) tr(H^2 (H + delta)^-1))",
+    statement=r"\tilde\gamma < 2\left(\tfrac1n\operatorname{tr}(H^2(H+\delta I)^{-1})\right)^{-1}",
+    assumptions=(SCALING, "constant stepsize; threshold = kernel L1-mass 1 (renewal theory: a renewal "
+                 "equation with a non-negative kernel and bounded forcing has a bounded solution iff the "
+                 "mass is < 1); psi_inf = L(x_tilde)/(1 - gamma T2/2) derived from the ODE's stationary point"),
+)
 def _check_threshold() -> Outcome:
+    printed = under_test(P.threshold)
     ev = []
-    thr = V.threshold_from_kernel_mass()
-    printed = 2 / V.T2  # 2 ((1/n) tr(H^2 (H + delta)^-1))^{-1}
+    thr = D.threshold_from_kernel_mass()
     ok_sym = _is_zero(thr - printed)
-    ev.append(Evidence("proof", "kernel mass int_0^inf gamma^2 r h_2 = (gamma/2) (1/n) tr(H^2 (H+delta)^-1); "
-                       "mass = 1 at gamma = printed threshold", ok_sym,
-                       {"mass_term": str(V.kernel_mass_sgd()), "threshold": str(thr)}))
-    pinf = V.psi_infinity()
+    ev.append(Evidence("proof", "kernel mass int_0^inf gamma^2 r h_2 = (gamma/2) (1/n) tr(H^2 (H+delta)^-1) (derived "
+                       "from the kernel); mass = 1 exactly at the printed threshold", ok_sym,
+                       {"mass_term": str(D.kernel_mass_sgd()), "threshold": str(thr), "printed": str(printed)}))
     A, b, x0 = E.make_problem(80, 40, 3)
     S = E.spectral(A, b, x0, 0.1)
-    gc = 2 / S.T2
+    gc = float(sp.lambdify(D.T2, printed)(S.T2))
     tg = np.linspace(0, 60, 61)
     below = E.volterra_ode(S, 0.9 * gc, tg)
     above = E.volterra_ode(S, 1.1 * gc, tg)
-    pred = float(pinf.subs({V.gamma: 0.9 * gc, V.T2: S.T2, V.F_inf: S.L_tilde}))
-    rel = abs(below[-1] - pred) / pred
-    conv = rel < 1e-6
+    conv = div = False
+    rel = float("nan")
+    if 0.9 * gc * S.T2 < 2:
+        pred = float(G.psi_limit(0.9 * gc, S.T2, S.L_tilde))
+        rel = abs(below[-1] - pred) / pred
+        conv = rel < 1e-6
     div = bool(np.all(np.diff(above[20:]) > 0) and above[-1] > 100 * above[0])
-    ev.append(Evidence("numeric", "Volterra ODE at 0.9x threshold converges to psi_inf = L(x_tilde)/(1 - gamma T2/2) "
-                       "(rel. err < 1e-6 at t = 60); at 1.1x threshold it grows without bound", conv and div,
-                       {"gamma_c": gc, "psi_60_below": float(below[-1]), "psi_inf_pred": pred, "rel_err": rel,
+    ev.append(Evidence("numeric", "Volterra ODE at 0.9x the printed threshold converges to psi_inf = L(x_tilde)/(1 - "
+                       "gamma T2/2) (rel. err < 1e-6 at t = 60); at 1.1x it grows without bound", conv and div,
+                       {"gamma_c": gc, "psi_60_below": float(below[-1]), "rel_err": rel,
                         "psi_above_t=0,30,60": [float(above[0]), float(above[30]), float(above[-1])]}))
     return Outcome(printed=ok_sym and conv and div, evidence=ev)
 
 
-# --------------------------------------------------------------------------- claim 5
+# --------------------------------------------------------------------------- gamma_*
+@CLAIMS.claim(
+    "volterra.gamma_star", where="slide 'Phase transition & Asymptotics'",
+    title="Critical stepsize gamma_*",
+    statement=r"\gamma_* = \left(\tfrac r2\int_0^\infty \tfrac{x^2}{x-\lambda_{\min}}\,d\mu(x)\right)^{-1}",
+    assumptions=("delta = 0, r < 1, mu = Marchenko-Pastur limit of the spectrum of H (mean 1)",
+                 "critical = the stepsize at which the pole of the resolvent 1/(1 - K^) reaches the spectral "
+                 "edge lam_min",
+                 "at finite d the measure has an atom at lam_min and the integral diverges (gamma_* = 0): the "
+                 "phase transition is a large-d statement"),
+)
 def _check_gamma_star() -> Outcome:
     import mpmath as mp
 
+    printed = under_test(P.gamma_star)
     ev = []
-    gs = V.gamma_star_mp()
-    integ = V.mp_critical_integral()
-    ev.append(Evidence("proof", "Marchenko-Pastur: int x^2/(x - lam_min) d mu = (1 - sqrt r + r)/sqrt r, so "
-                       "gamma_* = 2/(sqrt r (1 - sqrt r + r))", _is_zero(gs - 2 / (sp.sqrt(V.r) * (1 - sp.sqrt(V.r) + V.r))),
-                       {"integral": str(integ), "gamma_star": str(gs)}))
-    gap = sp.factor(sp.simplify(V.threshold_mp() - gs))
+    derived = D.critical_stepsize()
+    ev.append(Evidence("proof", "the pole condition (gamma r/2) int x^2/(x - z) d mu = 1 (Laplace transform of the "
+                       "derived kernel) at z = lam_min has the root gamma = the printed gamma_*, for any "
+                       "measure (I = int x^2/(x - lam_min) d mu symbolic)", _is_zero(printed - derived),
+                       {"derived": str(derived), "printed": str(printed)}))
     sr = sp.Symbol("sr", positive=True)
-    gap_sr = sp.factor(sp.simplify(gap.subs(V.r, sr**2)))
-    ev.append(Evidence("proof", "threshold 2/r minus gamma_* = 2 (1 - sqrt r)^2 / (r (1 - sqrt r + r)) >= 0",
-                       _is_zero(gap_sr - 2 * (1 - sr) ** 2 / (sr**2 * (1 - sr + sr**2))), {"gap": str(gap)}))
-    lstar_at = _radsimp(V.lambda_star_mp().subs(V.gamma, gs).subs(V.r, sr**2) - (1 - sr) ** 2)
-    ev.append(Evidence("proof", "lambda*(gamma_*) = lam_min: the pole meets the spectral edge exactly at gamma_*",
-                       lstar_at == 0, {"residual": str(lstar_at)}))
-    # mpmath cross-check of the integral at 50 digits
+    gs_mp = sp.simplify(printed.subs(P.I_crit, D.mp_critical_integral()))
+    lstar_at = _radsimp(D.lambda_star_mp().subs(D.gamma, gs_mp).subs(D.r, sr**2) - (1 - sr) ** 2)
+    gap_sr = sp.simplify((D.threshold_mp() - gs_mp).subs(D.r, sr**2))
+    cert = _is_zero(gap_sr - 2 * (1 - sr) ** 2 / (sr**2 * (1 - sr + sr**2)))  # a square over a positive
+    ev.append(Evidence("proof", "Marchenko-Pastur (Beta-function integral): the printed gamma_* makes the "
+                       "supercritical pole lambda*(gamma) equal lam_min exactly, and lies below the convergence "
+                       "threshold 2/r: 2/r - gamma_* = 2 (1 - sqrt r)^2 / (r (1 - sqrt r + r)) >= 0, for all r in (0, 1)",
+                       lstar_at == 0 and cert, {"integral": str(D.mp_critical_integral()), "gamma_star_mp": str(gs_mp),
+                                                "lambda_star_residual": str(lstar_at), "gap": str(gap_sr)}))
     worst = 0.0
+    ref = sp.lambdify(D.r, D.mp_critical_integral(), "mpmath")
     with mp.workdps(50):
         for rv in ("0.1", "0.25", "0.5", "0.8"):
             rr = mp.mpf(rv)
             a, b = (1 - mp.sqrt(rr)) ** 2, (1 + mp.sqrt(rr)) ** 2
             q = mp.quad(lambda x: x * mp.sqrt((b - x) / (x - a)) / (2 * mp.pi * rr), [a, b])
-            cf = (1 - mp.sqrt(rr) + rr) / mp.sqrt(rr)
+            cf = ref(rr)
             worst = max(worst, float(abs(q - cf) / cf))
-    ev.append(Evidence("numeric", "mpmath quadrature (50 digits) of int x^2/(x-lam_min) d mu vs closed form, "
-                       "r in {0.1, 0.25, 0.5, 0.8}: rel. err < 1e-12 (quadrature of an endpoint-singular integrand)",
-                       worst < 1e-12, {"max_rel_err": worst}))
+    ev.append(Evidence("numeric", "mpmath quadrature (50 digits) of int x^2/(x-lam_min) d mu vs the Beta-function "
+                       "closed form, r in {0.1, 0.25, 0.5, 0.8}: rel. err < 1e-12", worst < 1e-12,
+                       {"max_rel_err": worst}))
     return Outcome(printed=all(e.passed for e in ev), evidence=ev)
 
 
-# --------------------------------------------------------------------------- claim 6
+# --------------------------------------------------------------------------- rates
+def _lambda_star_lemma() -> tuple[bool, dict]:
+    """The closed form lambda*(gamma) makes m(z) = (2/(gamma r) - 1 - z)/z^2 a root of the MP
+    Stieltjes quadratic: exact residual at four rational (gamma, r)."""
+    m_pole = (2 / (D.gamma * D.r) - 1 - D.z) / D.z**2
+    resid = D.mp_stieltjes_quadratic().subs(sp.Symbol("m"), m_pole)
+    pts = [(6, sp.Rational(1, 4)), (5, sp.Rational(1, 10)), (9, sp.Rational(1, 2)), (3, sp.Rational(4, 5))]
+    ok = all(sp.simplify(resid.subs({D.gamma: g_, D.r: r_}).subs(
+        D.z, D.lambda_star_mp().subs({D.gamma: g_, D.r: r_}))) == 0 for g_, r_ in pts)
+    return ok, {"lambda_star": str(D.lambda_star_mp()), "exact_residual_points": [f"gamma={g_}, r={r_}" for g_, r_ in pts]}
+
+
+@CLAIMS.claim(
+    "volterra.rates", where="Theorem (COLT '21), slide 'Phase transition & Asymptotics'",
+    title="Asymptotic rates below and above gamma_*",
+    statement=r"\gamma<\gamma_*:\ \psi(t)-\psi(\infty)\sim t^{-\alpha}e^{-2\gamma t\lambda_{\min}};\ "
+              r"\gamma>\gamma_*:\ \psi(t)-\psi(\infty)\sim \tfrac1\gamma e^{-2\gamma t\lambda^*(\gamma)}",
+    assumptions=("delta = 0, r = 1/4, constant gamma < 2/r, Marchenko-Pastur spectrum (160-node Gauss-Chebyshev quadrature)",
+                 "initial data spread evenly over the spectrum: F - F_inf = (R/2) int x e^{-2 gamma t x} d mu",
+                 "alpha is not printed; we find alpha = 3/2 (square-root edge of MP)",
+                 "'~' read as: the exponential rates; the 1/gamma prefactor is not checked"),
+    no_proof="t -> infinity asymptotics of a Volterra solution (edge and pole analysis of the resolvent for "
+             "the MP law) are beyond SymPy; the exponents are measured on the exact solution for a "
+             "160-node quadrature of MP, and alpha is not printed",
+)
 def _check_rates() -> Outcome:
+    rate_sup = sp.lambdify((D.gamma, P.lam_star), under_test(P.rate_supercritical))
+    rate_sub = sp.lambdify((D.gamma, D.lam_min), under_test(P.rate_subcritical))
     ev = []
     r = 0.25
-    a = (1 - np.sqrt(r)) ** 2
-    gs = 2 / (np.sqrt(r) * (1 - np.sqrt(r) + r))
-    lsf = sp.lambdify((V.gamma, V.r), V.lambda_star_mp(), "mpmath")
+    a = float(G.mp_edge_low(r))
+    gs = float(G.gamma_star_mp(r))
     x, w = E.mp_quadrature(r, 160)
-    # the closed-form lambda* solves the defining pole equation (quadrature, 400 nodes)
+    lemma_ok, lemma = _lambda_star_lemma()
     sup = {}
-    ok_sup = True
+    ok_sup = lemma_ok
     for fac in (1.1, 1.2, 1.4):
         g = fac * gs
-        ls = float(lsf(g, r))
+        ls = float(G.lambda_star_mp(g, r))
         pole = g * r / 2 * np.sum(w * x**2 / (x - ls))
         mu, coef = E.volterra_tail_modes(x, w, r, g)
         tt = 80.0
         e = coef * np.exp(mu * tt)
-        slope = float((mu * e).sum() / e.sum())
-        rel = abs(slope / (-2 * g) - ls) / ls
+        decay = float(-(mu * e).sum() / e.sum())  # -d/dt log |psi - psi_inf| at t = 80
+        pred = float(rate_sup(g, ls))
+        rel = abs(decay - pred) / abs(pred)
         # the edge (branch-cut) part decays faster by exp(-2 gamma (lam_min - lambda*) t): 1e-6 is reached
         good = abs(pole - 1) < 1e-9 and rel < 1e-6 and 0 < ls < a
         ok_sup &= good
-        sup[f"{fac}*gamma_*"] = {"lambda_star": ls, "pole_eq_minus_1": float(pole - 1),
-                                  "decay_exponent_over_2gamma": slope / (-2 * g), "rel_err": rel}
-    ev.append(Evidence("numeric", "supercritical (gamma > gamma_*, r = 1/4): lambda*(gamma) in (0, lam_min) solves "
-                       "(gamma r/2) int x^2/(x - lambda*) d mu = 1, and the exact decay exponent of psi - psi_inf "
-                       "(160-node MP quadrature, t = 80) equals 2 gamma lambda* (rel. err < 1e-6)", ok_sup, sup))
-    sub = {}
+        sup[f"{fac}*gamma_*"] = {"lambda_star": ls, "pole_eq_minus_1": float(pole - 1), "decay_exponent": decay,
+                                  "printed_exponent": pred, "rel_err": rel}
+    ev.append(Evidence("numeric", "supercritical (gamma = 1.1, 1.2, 1.4 gamma_*, r = 1/4): the closed-form "
+                       "lambda*(gamma) in (0, lam_min) solves (gamma r/2) int x^2/(x - lambda*) d mu = 1 (quadrature; "
+                       "the closed form's Stieltjes residual is 0 exactly at 4 rational points), and the exact "
+                       "decay exponent of psi - psi_inf at t = 80 equals the printed 2 gamma lambda* (rel. err < 1e-6)",
+                       ok_sup, {"cases": sup, "lemma_lambda_star_closed_form": {"passed": lemma_ok, **lemma}}))
     g = 0.6 * gs
     mu, coef = E.volterra_tail_modes(x, w, r, g)
+    base = float(rate_sub(g, a))
     alphas = []
     for tt in (10.0, 20.0, 40.0, 80.0):
         e = coef * np.exp(mu * tt)
-        slope = float((mu * e).sum() / e.sum())
-        alphas.append(-tt * (slope + 2 * g * a))
+        decay = float(-(mu * e).sum() / e.sum())
+        alphas.append(tt * (decay - base))
     dev = [abs(al - 1.5) for al in alphas]
     ok_sub = all(d1 > d2 for d1, d2 in zip(dev, dev[1:])) and dev[-1] < 0.02
-    sub = {"t": [10, 20, 40, 80], "alpha_estimates": alphas}
-    ev.append(Evidence("numeric", "subcritical (gamma = 0.6 gamma_*): local decay exponent -d/dt log|psi - psi_inf| "
-                       "= 2 gamma lam_min + alpha/t with alpha -> 3/2 (monotonically, |alpha - 3/2| < 0.02 at t = 80)",
-                       ok_sub, sub))
-    sym = sp.simplify(V.lambda_star_mp().subs({V.gamma: sp.Rational(6), V.r: sp.Rational(1, 4)}))
-    # the closed form must make the pole condition's m(z) = (2/(gamma r) - 1 - z)/z^2 a root of the
-    # Stieltjes quadratic: exact residual at rational (gamma, r)
-    m_pole = (2 / (V.gamma * V.r) - 1 - V.z) / V.z**2
-    resid = V.mp_stieltjes_quadratic().subs(sp.Symbol("m"), m_pole)
-    pts = [(6, sp.Rational(1, 4)), (5, sp.Rational(1, 10)), (9, sp.Rational(1, 2)), (3, sp.Rational(4, 5))]
-    res_ok = all(sp.simplify(resid.subs({V.gamma: g_, V.r: r_}).subs(
-        V.z, V.lambda_star_mp().subs({V.gamma: g_, V.r: r_}))) == 0 for g_, r_ in pts)
-    ev.append(Evidence("proof", "lambda*(gamma) closed form from the pole equation and the MP Stieltjes quadratic "
-                       "r z m^2 + (z - 1 + r) m + 1 = 0: the residual vanishes exactly at 4 rational (gamma, r)",
-                       res_ok, {"lambda_star": str(V.lambda_star_mp()), "example_gamma=6,r=1/4": str(sym)}))
-    return Outcome(printed=ok_sup and ok_sub and res_ok, evidence=ev)
+    ev.append(Evidence("numeric", "subcritical (gamma = 0.6 gamma_*): the local decay exponent -d/dt log|psi - psi_inf| "
+                       "= printed 2 gamma lam_min + alpha/t with alpha -> 3/2 (monotonically, |alpha - 3/2| < 0.02 at "
+                       "t = 80)", ok_sub, {"t": [10, 20, 40, 80], "alpha_estimates": alphas, "printed_exponent": base}))
+    return Outcome(printed=ok_sup and ok_sub, evidence=ev)
 
 
-# --------------------------------------------------------------------------- claim 7
+# --------------------------------------------------------------------------- no implicit regularization
+@CLAIMS.claim(
+    "volterra.no_implicit_regularization", where="slide 'Consequences'",
+    title="Expected risk of SGD >= that of gradient flow",
+    statement=r"\mathcal{R}(\text{SGD}) \ge \mathcal{R}(X^{gf}_{\Gamma(t)})",
+    assumptions=("for homogenized SGD (the large-n model); R any quadratic with PSD Hessian",
+                 "the kernel K(t, s, grad^2 R) of Omega_t is not printed and is not checked"),
+)
 def _check_no_implicit_reg() -> Outcome:
+    flow_time = under_test(P.gradient_flow_time)
     ev = []
-    res = V.mean_follows_gradient_flow()
-    ev.append(Evidence("proof", "E[X_t] = X^gf_{Gamma(t)} for homogenized SGD (linear drift, Itô integral has "
-                       "mean 0); for a quadratic R with PSD Hessian, E R(X_t) = R(E X_t) + 1/2 tr(grad^2 R Cov X_t) "
-                       ">= R(X^gf_{Gamma(t)})", _is_zero(res), {"residual": str(res)}))
+    ode, init = D.mean_follows_gradient_flow(flow_time)
+    ok_sym = _is_zero(ode) and _is_zero(init)
+    ev.append(Evidence("proof", "E[X_t] = X^gf at the printed time Gamma(t) for homogenized SGD (linear drift, the Itô "
+                       "integral has mean 0: ODE and initial residuals 0 for any gamma(t)); for a quadratic R with "
+                       "PSD Hessian, E R(X_t) = R(E X_t) + 1/2 tr(grad^2 R Cov X_t) >= R(X^gf_{Gamma(t)}) since "
+                       "the trace of a product of PSD matrices is >= 0", ok_sym,
+                       {"ode_residual": str(ode), "initial_residual": str(init)}))
     A, b, x0 = E.make_problem(80, 40, 5)
     S = E.spectral(A, b, x0, 0.1)
     tg = np.linspace(0, 3, 31)
     ps = E.volterra_ode(S, 1.5, tg)
-    gf = E.gradient_flow_loss(S, 1.5 * tg)
+    tau = sp.lambdify(D.t, flow_time.subs(D.GAMMA_INT(D.t), 1.5 * D.t))(tg) * np.ones_like(tg)
+    gf = E.gradient_flow_loss(S, tau)
     ok = bool(np.all(ps[1:] > gf[1:]))
-    ev.append(Evidence("numeric", "loss analogue on an instance: psi_t > L(X^gf_{Gamma(t)}) for t in (0, 3]", ok,
-                       {"min_gap": float(np.min(ps[1:] - gf[1:]))}))
-    return Outcome(printed=all(e.passed for e in ev), evidence=ev)
+    ev.append(Evidence("numeric", "loss analogue on an instance (n = 80, d = 40, gamma = 1.5): psi_t > "
+                       "L(X^gf_{Gamma(t)}) for t in (0, 3]", ok, {"min_gap": float(np.min(ps[1:] - gf[1:]))}))
+    return Outcome(printed=ok_sym and ok, evidence=ev)
 
 
-# --------------------------------------------------------------------------- claim 8
+# --------------------------------------------------------------------------- SGD+M update
+@CLAIMS.claim(
+    "volterra.sgdm_update", where="slide 'Batching + SGD+M'",
+    title="The batched SGD+M update vs the noise factor gamma^2 zeta(1-zeta)",
+    statement=r"y_k = \Delta y_{k-1} + \gamma\cdot\zeta\sum_{i\in B}\nabla f_i(x_k),\ x_{k+1}=x_k-y_k "
+              r"(with noise term \gamma^2\zeta(1-\zeta)H(t-k)\psi(k))",
+    assumptions=(MOMENTUM_CONV, "with fixed-size batches drawn without replacement the factor is "
+                 "zeta(1-zeta) n/(n-1) instead"),
+    erratum=Erratum(
+        printed=r"y_k = \Delta y_{k-1} + \gamma\,\zeta\sum_{i\in B}\nabla f_i(x_k)",
+        corrected=r"y_k = \Delta y_{k-1} + \gamma\sum_{i\in B}\nabla f_i(x_k)",
+        explanation="With the extra factor zeta the Volterra noise coefficient is gamma^2 zeta^3 (1-zeta) and the "
+                    "GD+M part has step gamma zeta^2; the printed coefficient gamma^2 zeta(1-zeta) and the printed "
+                    "tuning gamma = (1-sqrt D)^2/(zeta lam_min) both need the update without it."),
+)
 def _check_sgdm_update() -> Outcome:
+    c_printed = under_test(P.sgdm_update_multiplier)
+    c_corr = under_test(sp.Integer(1), role="corrected")
+    target = P.sgdm_noise_coefficient  # the theorem's coefficient the update must produce
     ev = []
-    coef = V.sgdm_noise_coefficient()
-    target = V.gamma**2 * V.zeta * (1 - V.zeta)
-    printed_ok = _is_zero(coef.subs(V.c_mult, V.zeta) - target)
-    corrected_ok = _is_zero(coef.subs(V.c_mult, 1) - target)
-    ev.append(Evidence("proof", "noise coefficient of y = Delta y + c gamma sum_B grad f_i is c^2 gamma^2 zeta(1-zeta): "
-                       "printed c = zeta gives gamma^2 zeta^3 (1-zeta) != printed gamma^2 zeta (1-zeta); c = 1 matches",
-                       (not printed_ok) and corrected_ok, {"coefficient": str(coef)}))
-    hb = V.heavy_ball_double_root()
-    ev.append(Evidence("proof", "with effective step gamma*zeta (c = 1) the printed gamma = (1-sqrt D)^2/(zeta lam_min) "
-                       "puts a double root sqrt(Delta) at lam_min (Polyak tuning); with c = zeta the effective step is "
-                       "zeta (1-sqrt D)^2/lam_min, not the tuning", _is_zero(hb["disc_at_lam_min"]),
-                       {"disc_at_lam_min": str(hb["disc_at_lam_min"])}))
+    coef = D.sgdm_noise_coefficient()  # Var(c gamma P_ii) = c^2 gamma^2 zeta (1 - zeta)
+    d_prn = sp.simplify(coef.subs(D.c_mult, c_printed) - target)
+    d_cor = sp.simplify(coef.subs(D.c_mult, c_corr) - target)
+    printed_ok = d_prn == 0
+    ev.append(Evidence("proof", "noise coefficient of y = Delta y + c gamma sum_B grad f_i with Bernoulli(zeta) batches "
+                       "is Var(c gamma P_ii) = c^2 gamma^2 zeta (1-zeta); the printed c = zeta gives gamma^2 zeta^3 "
+                       "(1-zeta), not the printed gamma^2 zeta (1-zeta) (difference not identically 0)",
+                       not printed_ok, {"coefficient": str(coef), "difference_printed": str(d_prn)}))
+    pt = {D.gamma: 1, D.zeta: sp.Rational(1, 2)}
+    cp, ct = coef.subs(D.c_mult, c_printed).subs(pt), target.subs(pt)
+    ev.append(Evidence("counterexample", "exact at gamma = 1, zeta = 1/2: with the printed update the coefficient is "
+                       f"{cp}, the printed coefficient is {ct}", cp != ct, {"update": str(cp), "printed": str(ct)}))
+    disc = lambda c_: sp.simplify(D.heavy_ball_discriminant(c_ * P.sgdm_gamma_tuned * D.zeta).subs(D.lam, D.lam_min))  # noqa: E731
+    disc_cor = disc(c_corr)
+    corrected_sym = d_cor == 0 and disc_cor == 0
+    ev.append(Evidence("proof", "with c = 1: the noise coefficient is gamma^2 zeta (1-zeta) as printed, and the mean "
+                       "update's effective step gamma zeta makes the printed tuning gamma = (1-sqrt D)^2/(zeta lam_min) "
+                       "put a double root sqrt(Delta) at lam_min (discriminant 0), the Polyak tuning the slide relies on",
+                       corrected_sym, {"difference": str(d_cor), "discriminant_at_lam_min": str(disc_cor),
+                                       "discriminant_printed_update": str(disc(c_printed))}, about="corrected"))
     A, b, x0 = E.make_problem(120, 40, 11)
     S0 = E.spectral(A, b, x0, 0.0)
     zeta, Dl, g = 0.25, 0.5, 1.0
-    vol = E.sgdm_volterra(S0.lam, S0.v0, S0.L_tilde, 120, g, zeta, Dl, 40)
-    ex_c1 = E.sgdm_exact_expected_loss(A, b, x0, g, zeta, Dl, 40)
-    ex_cz = E.sgdm_exact_expected_loss(A, b, x0, g * zeta, zeta, Dl, 40)
-    e1 = float(np.max(np.abs(ex_c1 - vol) / vol))
-    ez = float(np.max(np.abs(ex_cz - vol) / vol))
-    ev.append(Evidence("numeric", "exact finite-n E L (n=120, d=40) vs the printed discrete Volterra: the c = 1 update "
-                       "is within 5%, the printed c = zeta update is off by more than 50%", e1 < 0.05 and ez > 0.5,
-                       {"rel_gap_c=1": e1, "rel_gap_c=zeta": ez}))
-    return Outcome(printed=printed_ok, evidence=ev, corrected=corrected_ok and all(e.passed for e in ev))
+    vol = E.sgdm_volterra(S0.lam, S0.v0, S0.L_tilde, 120, g, zeta, Dl, 40,
+                          noise_coefficient=float(target.subs({D.gamma: g, D.zeta: zeta})))
+    ex_c = E.sgdm_exact_expected_loss(A, b, x0, float(c_corr) * g, zeta, Dl, 40)
+    ex_p = E.sgdm_exact_expected_loss(A, b, x0, float(c_printed.subs(D.zeta, zeta)) * g, zeta, Dl, 40)
+    e_c = float(np.max(np.abs(ex_c - vol) / vol))
+    e_p = float(np.max(np.abs(ex_p - vol) / vol))
+    ev.append(Evidence("numeric", "exact finite-n E L (n=120, d=40, zeta = 1/4, Delta = 1/2) vs the printed discrete "
+                       "Volterra: the printed update (c = zeta) is off by more than 50%", e_p > 0.5, {"rel_gap": e_p}))
+    ev.append(Evidence("numeric", "same setting: the corrected update (c = 1) is within 5% of the printed discrete "
+                       "Volterra", e_c < 0.05, {"rel_gap": e_c}, about="corrected"))
+    corrected_ok = corrected_sym and e_c < 0.05
+    return Outcome(printed=printed_ok, evidence=ev, corrected=corrected_ok)
 
 
-# --------------------------------------------------------------------------- claim 9
-def _check_sgdm_volterra() -> Outcome:
-    ev = []
-    imp = V.ar2_impulse_closed_form()
-    ev.append(Evidence("proof", "heavy-ball impulse response h_s = (z+^{s+1} - z-^{s+1})/(z+ - z-) solves "
-                       "h_{s+2} = a h_{s+1} - Delta h_s; noise entering at step k reaches e_{t+1} times h_{t-k}, so "
-                       "H(t-k) = (1/n) sum_j lam_j^2 h_{t-k,j}^2", _is_zero(imp["residual"]), {}))
-    Gf = V.ar2_square_generating_function()
-    ev.append(Evidence("proof", "sum_s h_s^2 q^s = (1 + Delta q)/((1 - Delta q)((1 + Delta q)^2 - a^2 q))",
-                       _is_zero(Gf - (1 + V.Delta * sp.Symbol("q", nonnegative=True)) / (
-                           (1 - V.Delta * sp.Symbol("q", nonnegative=True))
-                           * ((1 + V.Delta * sp.Symbol("q", nonnegative=True)) ** 2
-                              - sp.Symbol("a", real=True) ** 2 * sp.Symbol("q", nonnegative=True)))),
-                       {"G": str(Gf)}))
-    # exhaustive: exact SGD+M moments vs enumeration of all Bernoulli batches (n = 3, 3 steps)
-    A, b, x0 = _frac_problem()
+# --------------------------------------------------------------------------- SGD+M Volterra
+def _sgdm_lemmas() -> tuple[bool, dict]:
+    """Heavy-ball impulse response (general residual 0), its squared generating function (series
+    coefficients vs the recursion, 8 terms, symbolic a, Delta), and the exact SGD+M moment
+    recursion vs enumeration of all Bernoulli batch sequences (exact rationals, k <= 3)."""
+    imp = D.ar2_impulse_closed_form()
+    ok_imp = _is_zero(imp["residual"])
+    a, q = sp.Symbol("a", real=True), sp.Symbol("q", nonnegative=True)
+    Gf = D.ar2_square_generating_function()
+    h = [sp.Integer(1), a]
+    for _ in range(6):
+        h.append(sp.expand(a * h[-1] - D.Delta * h[-2]))
+    ser = sp.series(Gf, q, 0, 8).removeO()
+    ok_gf = all(sp.expand(ser.coeff(q, k) - h[k] ** 2) == 0 for k in range(8))
+    A, b, x0 = E.frac_problem()
     F = Fraction
     zeta, Dl, g = F(1, 3), F(1, 2), F(1, 5)
-    xt = _frac_solve(A.T @ A, A.T @ b)
+    xt = E.frac_solve(A.T @ A, A.T @ b)
     ex = E.sgdm_exact_expected_loss(A, b, x0, g, zeta, Dl, 3, x_tilde=xt)
-    en = _sgdm_enumerate(A, b, x0, g, zeta, Dl, 3)
-    ev.append(Evidence("exhaustive", "exact SGD+M moment recursion == probability-weighted average over all 2^(3k) "
-                       "Bernoulli batch sequences, k <= 3, exact rationals", all(p == q for p, q in zip(ex, en)),
-                       {"E_L": [str(v) for v in ex]}))
+    en = E.sgdm_enumerate_expected_loss(A, b, x0, g, zeta, Dl, 3)
+    ok_en = all(p == q_ for p, q_ in zip(ex, en))
+    return ok_imp and ok_gf and ok_en, {"impulse_response_residual_0": ok_imp, "genfun_series_8_terms": ok_gf,
+                                        "G(q)": str(Gf), "moments_equal_enumeration": ok_en,
+                                        "E_L_exact_rationals": [str(v) for v in ex]}
+
+
+@CLAIMS.claim(
+    "volterra.sgdm_volterra", where="Theorem (C.P.-Lee-Cheng-E. Paquette)",
+    title="Discrete convolution Volterra equation for batched SGD+M",
+    statement=r"\psi(t+1) = \mathcal{L}(X^{gd+M}_{t+1}) + \sum_{k=0}^t \gamma^2\zeta(1-\zeta)H(t-k)\psi(k)",
+    assumptions=(MOMENTUM_CONV, "H(s) = (1/n) sum_j lam_j^2 h_{s,j}^2 with h the heavy-ball impulse response "
+                 "(derived here; the slide only says 'explicit function of eigenvalues')",
+                 "exact for homogenized SGD+M (noise covariance zeta(1-zeta)(2L/n)H); SGD+M approaches it as n grows",
+                 "'approaches' read as: the gap decays at least like n^-0.4 over n = 40..320 (fitted)"),
+    no_proof="a limit theorem in n (SGD+M's batch noise homogenized to zeta(1-zeta)(2L/n)H, a random-matrix "
+             "statement); decided by the measured decay of the gap between the exact finite-n expectation and "
+             "the printed equation's solution",
+)
+def _check_sgdm_volterra() -> Outcome:
+    coef = sp.lambdify((D.gamma, D.zeta), under_test(P.sgdm_noise_coefficient))
+    lemmas_ok, lemmas = _sgdm_lemmas()
+    g, zeta, Dl, iters = 1.0, 0.25, 0.5, 40
+    ns, seeds = (40, 80, 160, 320), (1, 2, 3)
     gaps = {}
-    for n in (40, 160):
+    for n in ns:
         gs_ = []
-        for sd in (1, 2):
+        for sd in seeds:
             A, b, x0 = E.make_problem(n, n // 4, sd)
             S0 = E.spectral(A, b, x0, 0.0)
-            vol = E.sgdm_volterra(S0.lam, S0.v0, S0.L_tilde, n, 1.0, 0.25, 0.5, 40)
-            exf = E.sgdm_exact_expected_loss(A, b, x0, 1.0, 0.25, 0.5, 40)
-            gs_.append(float(np.max(np.abs(exf - vol) / vol)))
-        gaps[n] = gs_
-    shrink = np.mean(gaps[160]) < np.mean(gaps[40])
-    ev.append(Evidence("numeric", "sup_t relative gap exact finite-n E L vs discrete Volterra (r = 1/4, gamma = 1, "
-                       "zeta = 1/4, Delta = 1/2, 40 iterations, 2 seeds) shrinks from n = 40 to n = 160", shrink,
-                       {"gaps": {str(k): v for k, v in gaps.items()}}))
-    return Outcome(printed=all(e.passed for e in ev), evidence=ev)
+            vol = E.sgdm_volterra(S0.lam, S0.v0, S0.L_tilde, n, g, zeta, Dl, iters,
+                                  noise_coefficient=float(coef(g, zeta)))
+            exf = E.sgdm_exact_expected_loss(A, b, x0, g, zeta, Dl, iters)
+            gs_.append(float(np.max(np.abs(exf - vol) / np.abs(vol))))
+        gaps[n] = float(np.mean(gs_))
+    slope = _slope(ns, [gaps[n] for n in ns])
+    ok = bool(lemmas_ok and slope < SLOPE_MAX)
+    ev = [Evidence("numeric", "sup_k relative gap between the exact finite-n E L of batched SGD+M (moment recursion, "
+                   "itself equal to enumeration of all batch sequences in exact rationals) and the printed discrete "
+                   "Volterra equation with H(s) from the heavy-ball impulse response (r = 1/4, gamma = 1, zeta = 1/4, "
+                   f"Delta = 1/2, 40 iterations, 3 seeds per n): fitted gap ~ n^p over n = 40..320 with p < {SLOPE_MAX}",
+                   ok, {"mean_gap_by_n": gaps, "fitted_exponent": slope, "lemmas": lemmas})]
+    return Outcome(printed=ok, evidence=ev)
 
 
-def _sgdm_enumerate(A, b, x0, step, zeta, Delta, iters):
-    from itertools import product
-
-    n = A.shape[0]
-    states = [(Fraction(1), x0, x0)]
-    out = []
-    for k in range(iters + 1):
-        out.append(sum(p * ((A @ x - b) @ (A @ x - b)) / 2 for p, x, _ in states))
-        if k == iters:
-            break
-        nxt = []
-        for p, x, xp in states:
-            for mask in product((0, 1), repeat=n):
-                pm = Fraction(1)
-                for m_ in mask:
-                    pm *= zeta if m_ else 1 - zeta
-                grad = sum((A[i] * (A[i] @ x - b[i]) for i in range(n) if mask[i]), np.zeros_like(x))
-                nxt.append((p * pm, x + Delta * (x - xp) - step * grad, x))
-        states = nxt
-    return out
-
-
-# --------------------------------------------------------------------------- claim 10
+# --------------------------------------------------------------------------- SGD+M stepsize
+@CLAIMS.claim(
+    "volterra.sgdm_stepsize", where="Theorem (C.P.-Lee-Cheng-E. Paquette): stepsize condition",
+    title="SGD+M stepsize condition",
+    statement=r"\gamma < \min\left\{\tfrac{1+\Delta}{\zeta\lambda_{\max}(H)},\ \tfrac{n(1-\Delta)}{(1-\zeta)\operatorname{tr}(H)}\right\}",
+    assumptions=(MOMENTUM_CONV, "read as a sufficient condition for a bounded Volterra solution (kernel mass < 1 "
+                 "and heavy ball stable); it is not necessary (heavy ball is stable up to 2(1+Delta)/(zeta lam_max))"),
+)
 def _check_sgdm_stepsize() -> Outcome:
+    b1 = under_test(P.sgdm_bound_lmax)
+    b2 = under_test(P.sgdm_bound_trace)
+    gam, zeta, Dl, lam, n = D.gamma, D.zeta, D.Delta, D.lam, D.n
     ev = []
-    cert = V.sgdm_sufficient_condition_certificate()
-    ev.append(Evidence("proof", "mass term = gamma(1-zeta) lam (1+Delta)/(n(1-Delta)(2(1+Delta) - gamma zeta lam)); "
-                       "bound - term = bound (1 + Delta - w)/(2(1+Delta) - w), w = gamma zeta lam, >= 0 when "
-                       "gamma < (1+Delta)/(zeta lam_max); summing, mass <= gamma(1-zeta) tr H/(n(1-Delta)) < 1 when "
-                       "gamma < n(1-Delta)/((1-zeta) tr H); and gamma zeta lam_max < 1 + Delta < 2(1+Delta) keeps "
-                       "heavy ball stable", _is_zero(cert["difference"]), {"term": str(cert["term"])}))
+    term = D.sgdm_kernel_mass_term()
+    w = gam * zeta * lam
+    beta = gam * (1 - zeta) * lam / (n * (1 - Dl))  # per-eigenvalue bound; sum_j beta_j = gamma (1-zeta) trH/(n(1-Delta))
+    ident = _is_zero(beta - term - beta * (1 + Dl - w) / (2 * (1 + Dl) - w))
+    # (A) gamma < b1 gives w_j <= gamma zeta lam_max < b1 zeta lam_max <= 1 + Delta: the factor (1 + Delta - w) >= 0
+    mA = sp.simplify(b1 * zeta * D.lam_max - (1 + Dl))
+    okA = mA.is_nonpositive is True or mA == 0
+    # (B) gamma < b2 gives sum_j beta_j < b2 (1-zeta) trH/(n(1-Delta)) <= 1
+    mB = sp.simplify(b2 * (1 - zeta) * D.trH / (n * (1 - Dl)) - 1)
+    okB = mB.is_nonpositive is True or mB == 0
+    ok_sym = ident and okA and okB
+    ev.append(Evidence("proof", "certificate: one eigenvalue's kernel mass (derived from the heavy-ball generating "
+                       "function) is beta_j - beta_j (1 + Delta - w_j)/(2(1+Delta) - w_j) with beta_j = gamma(1-zeta) "
+                       "lam_j/(n(1-Delta)), w_j = gamma zeta lam_j (identity); below the printed first bound w_j < 1 + "
+                       "Delta, so each term is <= beta_j and heavy ball is stable (w_j < 2(1+Delta)); below the printed "
+                       "second bound sum_j beta_j < 1: the kernel mass is < 1", ok_sym,
+                       {"term": str(term), "margin_A": str(mA), "margin_B": str(mB)}))
     rng = np.random.default_rng(0)
+    f1 = sp.lambdify((zeta, Dl, D.lam_max), b1)
+    f2 = sp.lambdify((zeta, Dl, D.trH, n), b2)
     worst = 0.0
     for _ in range(200):
-        n = int(rng.integers(20, 200))
-        lam = rng.uniform(0.05, 3.0, size=int(rng.integers(2, n)))
-        zeta = rng.uniform(0.01, 0.99)
-        Dl = rng.uniform(0, 0.99)
-        bound = min((1 + Dl) / (zeta * lam.max()), n * (1 - Dl) / ((1 - zeta) * lam.sum()))
-        g = bound * rng.uniform(0.01, 0.999)
-        w = g * zeta * lam
-        mass = np.sum(g * (1 - zeta) * lam * (1 + Dl) / (n * (1 - Dl) * (2 * (1 + Dl) - w)))
-        worst = max(worst, mass)
-    ev.append(Evidence("numeric", "200 random spectra/parameters inside the printed condition: kernel mass "
-                       "sum_s gamma^2 zeta(1-zeta) H(s) < 1", worst < 1, {"max_mass": float(worst)}))
+        nn = int(rng.integers(20, 200))
+        lamv = rng.uniform(0.05, 3.0, size=int(rng.integers(2, nn)))
+        z_ = rng.uniform(0.01, 0.99)
+        D_ = rng.uniform(0, 0.99)
+        bound = min(f1(z_, D_, lamv.max()), f2(z_, D_, lamv.sum(), nn))
+        if not bound > 0:
+            worst = np.inf
+            break
+        g_ = bound * rng.uniform(0.01, 0.999)
+        if g_ * z_ * lamv.max() >= 2 * (1 + D_):
+            worst = np.inf  # heavy ball unstable inside the condition
+            break
+        worst = max(worst, E.sgdm_kernel_mass(lamv, nn, g_, z_, D_))
+    ev.append(Evidence("numeric", "200 random spectra/parameters inside the printed condition: heavy ball stable and "
+                       "kernel mass sum_s gamma^2 zeta(1-zeta) H(s) < 1", worst < 1, {"max_mass": float(worst)}))
     return Outcome(printed=all(e.passed for e in ev), evidence=ev)
 
 
-# --------------------------------------------------------------------------- claim 11
-def _rate_sweep():
-    n, d = 2000, 1000
+# --------------------------------------------------------------------------- ICR phase transition
+def _printed_phase() -> dict:
+    return {"gamma": P.sgdm_gamma_tuned, "delta_small": P.sgdm_delta_branches[0],
+            "delta_large": P.sgdm_delta_branches[1], "icr": P.icr,
+            "rate_large": P.rate_large_batch, "rate_small": P.rate_small_batch}
+
+
+def rate_sweep(pr: dict | None = None, n: int = 2000, d: int = 1000) -> list[dict]:
+    """Asymptotic SGD+M rate ``1 - sqrt(max{Lambda, 1/Xi})`` under the printed tuning, over
+    spike spectra (kappa in 1e2, 1e3, 1e4) and batch fractions around ICR, next to the printed
+    rate (``1/sqrt kappa`` for ``zeta >= ICR``, ``zeta/kappa_bar`` below).  ``pr``: the printed
+    formulas (see :func:`_printed_phase`), SymPy expressions."""
+    pr = _printed_phase() if pr is None else pr
+    args = (D.zeta, D.kappa, D.kappa_bar, D.Delta, D.lam_min)
+    f = {k: sp.lambdify(args, v) for k, v in pr.items()}
     rows = []
     for kappa in (1e2, 1e3, 1e4):
-        lam = np.linspace(1.0, 3.0, d)
-        lam[-1] = kappa
+        lam = E.spike_spectrum(d, kappa)
         kb = lam.sum() / n / lam.min()
-        icr_ = kb / np.sqrt(kappa)
-        for zeta in (icr_ / 8, icr_ / 2, icr_ / (1 + icr_), 2 * icr_, 4 * icr_):
+        icr_ = float(f["icr"](0.5, kappa, kb, 0.5, lam.min()))
+        for rel in (1 / 8, 1 / 2, 1.0, 2.0, 4.0):
+            zeta = rel * icr_
             if not zeta < min(0.99, (1 - zeta) * kb):
                 continue
-            Dl = max((1 - zeta / ((1 - zeta) * kb)) ** 2, (1 - 1 / np.sqrt(kappa)) ** 2)
-            step = (1 - np.sqrt(Dl)) ** 2 / (zeta * lam.min())
+            ev = lambda k: float(f[k](zeta, kappa, kb, 0.0, lam.min()))  # noqa: E731
+            Dl = max(ev("delta_small"), ev("delta_large"))
+            if not 0 <= Dl < 1:
+                return [{"error": f"printed Delta = {Dl} outside [0, 1)"}]
+            step = float(f["gamma"](zeta, kappa, kb, Dl, lam.min()))
             Lam, ixi = E.sgdm_rates(lam, n, step, zeta, Dl)
             actual = 1 - np.sqrt(max(Lam, ixi))
-            printed = min(zeta / ((1 - zeta) * kb), 1 / np.sqrt(kappa))
-            rows.append({"kappa": kappa, "icr": icr_, "zeta": zeta, "Delta": Dl, "Lambda": Lam, "inv_Xi": ixi,
-                         "actual_rate": actual, "printed_rate": printed, "ratio": actual / printed,
-                         "large_batch": bool(zeta / (1 - zeta) >= icr_)})
+            large = bool(zeta >= icr_)
+            printed = ev("rate_large") if large else ev("rate_small")
+            rows.append({"kappa": kappa, "icr": icr_, "zeta": zeta, "zeta_over_icr": rel, "Delta": Dl,
+                         "Lambda": Lam, "inv_Xi": ixi, "actual_rate": actual, "printed_rate": printed,
+                         "ratio": actual / printed if printed else float("inf"), "large_batch": large})
     return rows
 
 
+@CLAIMS.claim(
+    "volterra.phase_transition", where="slides 'Large vs Small batch' and 'Phase transition'",
+    title="ICR and the large/small batch phase transition",
+    statement=r"\gamma = \tfrac{(1-\sqrt\Delta)^2}{\zeta\lambda_{\min}},\ \Delta = \max\{(1-\tfrac{\zeta}{(1-\zeta)\bar\kappa})^2,"
+              r"(1-\tfrac1{\sqrt\kappa})^2\},\ ICR = \bar\kappa/\sqrt\kappa;\ \zeta\ge ICR: O(1/\sqrt\kappa);\ "
+              r"\zeta < ICR: O(\zeta/\bar\kappa)",
+    assumptions=(MOMENTUM_CONV, "kappa_bar = (tr H/n)/lam_min; zeta < (1-zeta) kappa_bar so that Delta < 1",
+                 "'rate' = 1 - sqrt(lim (L(x_t) - L(inf))^{1/t}) per iteration; O(.) read as: within a factor 2 "
+                 "of the printed rate, with the ratio stable (within a factor 1.5) as kappa grows 100-fold",
+                 "spectra for the sweep: d = 1000 eigenvalues evenly in [1, 3] plus one spike kappa, n = 2000"),
+    no_proof="O(.) statements over all spectra with the noise root 1/Xi (no closed form) in the rate; the "
+             "GD+M part is proved (lemmas in the details), the rates are measured on a sweep",
+)
 def _check_phase() -> Outcome:
-    ev = []
-    zc = V.delta_branch_switch()
-    ev.append(Evidence("proof", "the two branches of the printed Delta meet at zeta/(1-zeta) = ICR, i.e. "
-                       "zeta_c = ICR/(1+ICR) (the slide's 'zeta >= ICR' is its first-order form for small ICR)",
-                       _is_zero(zc - V.icr / (1 + V.icr)), {"zeta_c": str(zc)}))
-    pp = V.sgdm_printed_params_satisfy_condition()
-    sD = pp["sqrtDelta"]
-    # margin_lmax >= 0 iff kappa (1 - sqrtD)^2 <= 1 + D; on both branches 1 - sqrtD <= 1/sqrt(kappa)
-    th = sp.Symbol("theta", positive=True)  # 1 - sqrtD = theta / sqrt(kappa), 0 < theta <= 1
-    m1 = sp.factor(sp.simplify(pp["margin_lmax"].subs(sD, 1 - th / sp.sqrt(V.kappa)) * V.kappa * V.lam_min * V.zeta))
-    m1_ok = _is_zero(m1 - (1 + (1 - th / sp.sqrt(V.kappa)) ** 2 - th**2))
-    # margin_trace: 1 - sqrtD = phi zeta/((1-zeta) kappa_bar), 0 < phi <= 1
-    ph = sp.Symbol("phi", positive=True)
-    m2 = sp.factor(sp.simplify(pp["margin_trace"].subs(sD, 1 - ph * V.zeta / ((1 - V.zeta) * V.kappa_bar))))
-    ev.append(Evidence("proof", "the printed gamma = (1-sqrt D)^2/(zeta lam_min) satisfies the printed stepsize "
-                       "condition on both branches: (1+Delta)/(zeta lam_max) - gamma = (1 + D - theta^2)/(kappa lam_min "
-                       "zeta) with theta = sqrt(kappa)(1 - sqrt D) <= 1; the trace margin is "
-                       "factorised below (positive for phi <= 1)", m1_ok,
-                       {"margin_lmax_times_kappa_lmin_zeta": str(m1), "margin_trace": str(m2)}))
-    hb = V.heavy_ball_double_root()
-    ev.append(Evidence("proof", "GD+M with the printed gamma: double root sqrt(Delta) at lam_min, complex roots of "
-                       "modulus sqrt(Delta) up to lam_min (1+sqrt D)^2/(1-sqrt D)^2 >= lam_max, so Lambda = Delta and "
-                       "the GD+M rate 1 - sqrt(Delta) = min{zeta/((1-zeta) kappa_bar), 1/sqrt(kappa)}",
-                       _is_zero(hb["disc_at_lam_min"]), {"disc_roots": [str(x) for x in hb["disc_roots"]]}))
-    rows = _rate_sweep()
-    ratios = [rw["ratio"] for rw in rows]
-    ok = all(0.5 <= q <= 1.0 for q in ratios)
-    ev.append(Evidence("numeric", "asymptotic rate 1 - sqrt(max{Lambda, 1/Xi}) (noise included) over kappa in "
-                       "{1e2, 1e3, 1e4} and zeta from ICR/8 to 4 ICR stays within a factor 2 of the printed "
-                       "min{zeta/((1-zeta) kappa_bar), 1/sqrt(kappa)} (our reading of O(.)); note 1/Xi > Lambda "
-                       "in every case: the noise term, not GD+M, sets the rate", ok,
-                       {"rows": rows, "min_ratio": min(ratios), "max_ratio": max(ratios)}))
-    return Outcome(printed=all(e.passed for e in ev), evidence=ev)
+    pr = under_test(_printed_phase())
+    # lemmas about the printed formulas (SymPy, general)
+    # the branches are squares (1 - x)^2 with 0 < x < 1: they meet where the x's do
+    # (kappa > 1 and x < 1, so |1 - x| = 1 - x: drop the Abs SymPy keeps)
+    x_small, x_large = (1 - sp.powdenest(sp.sqrt(pr[k]), force=True).replace(sp.Abs, lambda e_: e_)
+                        for k in ("delta_small", "delta_large"))
+    zc_sol = sp.solve(sp.Eq(x_small, x_large), D.zeta)
+    zc = [sp.simplify(z_.subs(D.kappa_bar, D.icr * sp.sqrt(D.kappa))) for z_ in zc_sol]
+    icr_expr = pr["icr"].subs(D.kappa_bar, D.icr * sp.sqrt(D.kappa))  # the printed ICR, in terms of ICR
+    switch_ok = len(zc) == 1 and _is_zero(zc[0] - icr_expr / (1 + icr_expr))
+    th = sp.Symbol("theta", positive=True)  # 1 - sqrt(Delta) = theta/sqrt(kappa), theta <= 1 on both branches
+    sDs = sp.Symbol("sqrtDelta", positive=True)
+    g_t = pr["gamma"].subs(D.Delta, sDs**2)
+    m1 = sp.factor(sp.simplify(((P.sgdm_bound_lmax.subs(D.Delta, sDs**2) - g_t).subs(D.lam_max, D.kappa * D.lam_min))
+                               .subs(sDs, 1 - th / sp.sqrt(D.kappa)) * D.kappa * D.lam_min * D.zeta))
+    sD = 1 - th / sp.sqrt(D.kappa)
+    m1_ok = _is_zero(m1 - (1 + sD**2 - th**2))
+    disc = sp.simplify(D.heavy_ball_discriminant(g_t * D.zeta, sDs**2).subs(D.lam, D.lam_min))
+    lemmas = {"branches_meet_at_zeta": [str(z_) for z_ in zc], "branch_switch_is_ICR/(1+ICR)": switch_ok,
+              "lmax_margin_times_kappa_lmin_zeta": str(m1), "lmax_margin_nonneg_for_theta<=1": m1_ok,
+              "double_root_at_lam_min": disc == 0}
+    rows = rate_sweep(pr)
+    ok_rows = bool(rows) and "error" not in rows[0]
+    ratios = [rw["ratio"] for rw in rows] if ok_rows else [float("nan")]
+    within = ok_rows and all(0.5 <= q <= 2.0 for q in ratios)
+    stable = ok_rows
+    spreads = {}
+    for rel in sorted({rw["zeta_over_icr"] for rw in rows} if ok_rows else []):
+        rs = [rw["ratio"] for rw in rows if rw["zeta_over_icr"] == rel]
+        spreads[str(rel)] = max(rs) / min(rs)
+        stable &= len(rs) >= 2 and max(rs) / min(rs) <= 1.5
+    ok = bool(switch_ok and m1_ok and disc == 0 and within and stable)
+    ev = [Evidence("numeric", "asymptotic rate 1 - sqrt(max{Lambda, 1/Xi}) (noise included) under the printed "
+                   "tuning, kappa in {1e2, 1e3, 1e4}, zeta from ICR/8 to 4 ICR: within a factor 2 of the printed "
+                   "rate (1/sqrt kappa for zeta >= ICR, zeta/kappa_bar below) and the ratio stable across kappa "
+                   "(factor <= 1.5); lemmas (SymPy, general): the printed Delta's branches meet at zeta/(1-zeta) "
+                   "= ICR (the slide's 'zeta >= ICR' is its first-order form), the printed gamma satisfies the "
+                   "lam_max stepsize bound, and puts a double root sqrt(Delta) at lam_min. 1/Xi > Lambda in every "
+                   "case: the noise, not GD+M, sets the rate", ok,
+                   {"rows": rows, "min_ratio": min(ratios), "max_ratio": max(ratios),
+                    "ratio_spread_across_kappa": spreads, "lemmas": lemmas})]
+    return Outcome(printed=ok, evidence=ev)
 
 
-# --------------------------------------------------------------------------- claim 12
+# --------------------------------------------------------------------------- SGD+M rate
+@CLAIMS.claim(
+    "volterra.sgdm_rate", where="Theorem 'Convergence of SGD+M with batches'",
+    title="Asymptotic rate max{Lambda, 1/Xi}",
+    statement=r"\lim_{t\to\infty}(\mathcal{L}(x_t)-\mathcal{L}(\infty))^{1/t} = \max\{\Lambda, \Xi^{-1}\}",
+    assumptions=(MOMENTUM_CONV, "Lambda = max_j |z_max(lam_j)|^2 (GD+M loss rate); Xi = root of "
+                 "sum_s gamma^2 zeta(1-zeta) H(s) Xi^s = 1 (our reading of the unprinted definition)",
+                 "checked on the discrete Volterra solution (homogenized SGD+M)"),
+    no_proof="a t -> infinity limit of a discrete renewal equation (the dominant singularity of its generating "
+             "function); measured as the local ratio on the exact discrete solution",
+)
 def _check_rate_max() -> Outcome:
+    rate = sp.lambdify((P.Lambda_, P.inv_Xi), under_test(P.sgdm_rate))
     ev = []
     A, b, x0 = E.make_problem(200, 50, 4)
     S0 = E.spectral(A, b, x0, 0.0)
@@ -472,17 +721,14 @@ def _check_rate_max() -> Outcome:
     for zeta, Dl, g in ((0.1, 0.6, 1.0), (0.05, 0.3, 3.0), (0.1, 0.0, 3.0)):
         Lam, ixi = E.sgdm_rates(S0.lam, 200, g, zeta, Dl)
         psi = E.sgdm_volterra(S0.lam, S0.v0, S0.L_tilde, 200, g, zeta, Dl, 1000)
-        # psi_inf from the renewal equation: F_inf / (1 - total kernel mass), mass from G(q = 1)
-        a = 1 + Dl - g * zeta * S0.lam
-        G1 = (1 + Dl) / ((1 - Dl) * ((1 + Dl) ** 2 - a * a))
-        km = g**2 * zeta * (1 - zeta) * np.sum(S0.lam**2 * G1) / 200
+        km = E.sgdm_kernel_mass(S0.lam, 200, g, zeta, Dl)  # renewal equation: psi_inf = F_inf / (1 - mass)
         pinf = S0.L_tilde / (1 - km)
         dev = np.abs(psi - pinf) / pinf
         ks = np.where((dev < 1e-3) & (dev > 1e-11))[0]  # well above round-off, past the transient
         k2 = int(ks[-1])
         local = float(dev[k2] / dev[k2 - 1])
-        pred = max(Lam, ixi)
-        rel = abs(local - pred) / (1 - pred)
+        pred = float(rate(Lam, ixi))
+        rel = abs(local - pred) / abs(1 - pred)
         sep = abs(local - Lam) / (1 - Lam)
         ok &= rel < 1e-2 and rel < sep / 3 and ixi > Lam
         out[f"zeta={zeta},Delta={Dl},gamma={g}"] = {"Lambda": Lam, "inv_Xi": ixi, "local_ratio": local, "at_t": k2,
@@ -493,129 +739,3 @@ def _check_rate_max() -> Outcome:
                        "within 1% in 1 - rate and at least 3x closer to 1/Xi than to Lambda (the local ratio keeps an "
                        "O(1/t) bias from the sub-leading singularities); in every case 1/Xi > Lambda", ok, out))
     return Outcome(printed=ok, evidence=ev)
-
-
-CLAIMS = [
-    Claim(
-        id="volterra.homogenized_sde", paper=PAPER, where="slide 'Exact Dynamics Idea: Diffusion Approximation'",
-        title="Homogenized SGD has the Volterra equation's expected loss",
-        statement=r"dX_t = -\gamma(t)\nabla f(X_t)\,dt + \sqrt{\tfrac{2}{n}\mathcal{L}(X_t)}\,\nabla^2\mathcal{L}(X_t)\,dB_t"
-                  r" (and its expected loss is the Volterra solution \psi_t)",
-        assumptions=(SCALING, "b, x0 deterministic given A; expectations over the Brownian motion",
-                     "the slide prints the root over (2/n) L only and no gamma(t) on the noise; the momentum slide "
-                     "prints sqrt((2/n) L grad^2 L) with the root over both"),
-        check=_check_sde,
-        erratum=Erratum(
-            printed=r"dX = -\gamma\nabla f\,dt + \sqrt{\tfrac{2}{n}\mathcal{L}(X)}\,\nabla^2\mathcal{L}(X)\,dB",
-            corrected=r"dX = -\gamma(t)\nabla f\,dt + \gamma(t)\sqrt{\tfrac{2}{n}\mathcal{L}(X)\nabla^2\mathcal{L}(X)}\,dB",
-            explanation="Itô's formula on each eigen-coordinate shows the printed noise gives the kernel "
-                        "(1/n) sum lam_i^3 e^{...} with no gamma^2, not the printed gamma^2 r h_2; the corrected SDE "
-                        "gives E L(X_t) = L(X^gf_Gamma(t)) + int gamma^2 r h_2 psi exactly, at every finite n, d."),
-    ),
-    Claim(
-        id="volterra.volterra_equation", paper=PAPER, where="Theorem (COLT '21), slide 'Volterra equation'",
-        title="SGD's loss follows the Volterra equation as n grows",
-        statement=r"\sup_{t\le T}|\mathcal{L}(x_{\lfloor nt\rfloor}) - \psi_t| \to 0,\ \psi_t = \mathcal{L}(X^{gf}_{\Gamma(t)})"
-                  r" + \int_0^t \gamma^2(s) r h_2(t,s)\psi_s ds,\ h_2 = \tfrac1d\sum_i \lambda_i^2 e^{-2(\Gamma(t)-\Gamma(s))(\lambda_i+\delta)}",
-        assumptions=(SCALING, SGD_CONV, NORMALISATION, "r = d/n; Gamma(t) = int_0^t gamma",
-                     "checked here on the expectation E L(x_{nt}) (exact at finite n); concentration of L(x_{nt}) "
-                     "around it is measured in the harness"),
-        check=_check_volterra,
-    ),
-    Claim(
-        id="volterra.ode_equivalence", paper=PAPER, where="Volterra equation (kernel h_2 is a sum of exponentials)",
-        title="The Volterra equation equals a linear ODE system",
-        statement=r"\psi = F + \sum_i U_i,\ U_i' = -2\gamma(t)(\lambda_i+\delta)U_i + \gamma(t)^2\lambda_i^2\psi/n",
-        assumptions=(SCALING, "gamma(t) continuous; the convolution scheme is the trapezoid rule, error O(h^2)"),
-        check=_check_ode,
-    ),
-    Claim(
-        id="volterra.threshold", paper=PAPER, where="Theorem (COLT '21): stepsize condition",
-        title="Convergence threshold 2 / ((1/n) tr(H^2 (H + delta)^-1))",
-        statement=r"\tilde\gamma < 2\left(\tfrac1n\operatorname{tr}(H^2(H+\delta I)^{-1})\right)^{-1}",
-        assumptions=(SCALING, "constant stepsize; threshold = kernel L1-mass 1 (renewal theory); "
-                     "psi_inf = L(x_tilde)/(1 - gamma T2/2) derived from the ODE's stationary point"),
-        check=_check_threshold,
-    ),
-    Claim(
-        id="volterra.gamma_star", paper=PAPER, where="slide 'Phase transition & Asymptotics'",
-        title="Critical stepsize gamma_*",
-        statement=r"\gamma_* = \left(\tfrac r2\int_0^\infty \tfrac{x^2}{x-\lambda_{\min}}\,d\mu(x)\right)^{-1}",
-        assumptions=("delta = 0, r < 1, mu = Marchenko-Pastur limit of the spectrum of H (mean 1)",
-                     "at finite d the measure has an atom at lam_min and the integral diverges (gamma_* = 0): the "
-                     "phase transition is a large-d statement"),
-        check=_check_gamma_star,
-    ),
-    Claim(
-        id="volterra.rates", paper=PAPER, where="Theorem (COLT '21), slide 'Phase transition & Asymptotics'",
-        title="Asymptotic rates below and above gamma_*",
-        statement=r"\gamma<\gamma_*:\ \psi(t)-\psi(\infty)\sim t^{-\alpha}e^{-2\gamma t\lambda_{\min}};\ "
-                  r"\gamma>\gamma_*:\ \psi(t)-\psi(\infty)\sim \tfrac1\gamma e^{-2\gamma t\lambda^*(\gamma)}",
-        assumptions=("delta = 0, r = 1/4, constant gamma < 2/r, Marchenko-Pastur spectrum (160-node Gauss-Chebyshev quadrature)",
-                     "initial data spread evenly over the spectrum: F - F_inf = (R/2) int x e^{-2 gamma t x} d mu",
-                     "alpha is not printed; we find alpha = 3/2 (square-root edge of MP)",
-                     "'~' read as: the exponential rates; the 1/gamma prefactor is not checked"),
-        check=_check_rates,
-    ),
-    Claim(
-        id="volterra.no_implicit_regularization", paper=PAPER, where="slide 'Consequences'",
-        title="Expected risk of SGD >= that of gradient flow",
-        statement=r"\mathcal{R}(\text{SGD}) \ge \mathcal{R}(X^{gf}_{\Gamma(t)})",
-        assumptions=("for homogenized SGD (the large-n model); R any quadratic with PSD Hessian",
-                     "the kernel K(t, s, grad^2 R) of Omega_t is not printed and is not checked"),
-        check=_check_no_implicit_reg,
-    ),
-    Claim(
-        id="volterra.sgdm_update", paper=PAPER, where="slide 'Batching + SGD+M'",
-        title="The batched SGD+M update vs the noise factor gamma^2 zeta(1-zeta)",
-        statement=r"y_k = \Delta y_{k-1} + \gamma\cdot\zeta\sum_{i\in B}\nabla f_i(x_k),\ x_{k+1}=x_k-y_k "
-                  r"(with noise term \gamma^2\zeta(1-\zeta)H(t-k)\psi(k))",
-        assumptions=(MOMENTUM_CONV, "with fixed-size batches drawn without replacement the factor is "
-                     "zeta(1-zeta) n/(n-1) instead"),
-        check=_check_sgdm_update,
-        erratum=Erratum(
-            printed=r"y_k = \Delta y_{k-1} + \gamma\,\zeta\sum_{i\in B}\nabla f_i(x_k)",
-            corrected=r"y_k = \Delta y_{k-1} + \gamma\sum_{i\in B}\nabla f_i(x_k)",
-            explanation="With the extra factor zeta the Volterra noise coefficient is gamma^2 zeta^3 (1-zeta) and the "
-                        "GD+M part has step gamma zeta^2; the printed coefficient gamma^2 zeta(1-zeta) and the printed "
-                        "tuning gamma = (1-sqrt D)^2/(zeta lam_min) both need the update without it."),
-    ),
-    Claim(
-        id="volterra.sgdm_volterra", paper=PAPER, where="Theorem (C.P.-Lee-Cheng-E. Paquette)",
-        title="Discrete convolution Volterra equation for batched SGD+M",
-        statement=r"\psi(t+1) = \mathcal{L}(X^{gd+M}_{t+1}) + \sum_{k=0}^t \gamma^2\zeta(1-\zeta)H(t-k)\psi(k)",
-        assumptions=(MOMENTUM_CONV, "H(s) = (1/n) sum_j lam_j^2 h_{s,j}^2 with h the heavy-ball impulse response "
-                     "(derived here; the slide only says 'explicit function of eigenvalues')",
-                     "exact for homogenized SGD+M (noise covariance zeta(1-zeta)(2L/n)H); SGD+M approaches it as n grows"),
-        check=_check_sgdm_volterra,
-    ),
-    Claim(
-        id="volterra.sgdm_stepsize", paper=PAPER, where="Theorem (C.P.-Lee-Cheng-E. Paquette): stepsize condition",
-        title="SGD+M stepsize condition",
-        statement=r"\gamma < \min\left\{\tfrac{1+\Delta}{\zeta\lambda_{\max}(H)},\ \tfrac{n(1-\Delta)}{(1-\zeta)\operatorname{tr}(H)}\right\}",
-        assumptions=(MOMENTUM_CONV, "read as a sufficient condition for a bounded Volterra solution (kernel mass < 1 "
-                     "and heavy ball stable); it is not necessary (heavy ball is stable up to 2(1+Delta)/(zeta lam_max))"),
-        check=_check_sgdm_stepsize,
-    ),
-    Claim(
-        id="volterra.phase_transition", paper=PAPER, where="slides 'Large vs Small batch' and 'Phase transition'",
-        title="ICR and the large/small batch phase transition",
-        statement=r"\gamma = \tfrac{(1-\sqrt\Delta)^2}{\zeta\lambda_{\min}},\ \Delta = \max\{(1-\tfrac{\zeta}{(1-\zeta)\bar\kappa})^2,"
-                  r"(1-\tfrac1{\sqrt\kappa})^2\},\ ICR = \bar\kappa/\sqrt\kappa;\ \zeta\ge ICR: O(1/\sqrt\kappa);\ "
-                  r"\zeta < ICR: O(\zeta/\bar\kappa)",
-        assumptions=(MOMENTUM_CONV, "kappa_bar = (tr H/n)/lam_min; zeta < (1-zeta) kappa_bar so that Delta < 1",
-                     "'rate' = 1 - sqrt(lim (L(x_t) - L(inf))^{1/t}) per iteration; O(.) read as 'within a factor 2' "
-                     "(the slides state no constant)",
-                     "spectra for the sweep: d = 1000 eigenvalues evenly in [1, 3] plus one spike kappa, n = 2000"),
-        check=_check_phase,
-    ),
-    Claim(
-        id="volterra.sgdm_rate", paper=PAPER, where="Theorem 'Convergence of SGD+M with batches'",
-        title="Asymptotic rate max{Lambda, 1/Xi}",
-        statement=r"\lim_{t\to\infty}(\mathcal{L}(x_t)-\mathcal{L}(\infty))^{1/t} = \max\{\Lambda, \Xi^{-1}\}",
-        assumptions=(MOMENTUM_CONV, "Lambda = max_j |z_max(lam_j)|^2 (GD+M loss rate); Xi = root of "
-                     "sum_s gamma^2 zeta(1-zeta) H(s) Xi^s = 1 (our reading of the unprinted definition)",
-                     "checked on the discrete Volterra solution (homogenized SGD+M)"),
-        check=_check_rate_max,
-    ),
-]

@@ -18,7 +18,14 @@ from typing import Callable
 
 import numpy as np
 
+from verify.generated import volterra as G
+
 __all__ = [
+    "frac_problem",
+    "frac_solve",
+    "spike_spectrum",
+    "sgd_moment_step",
+    "sgdm_enumerate_expected_loss",
     "Spectral",
     "gradient_flow_loss",
     "make_problem",
@@ -27,6 +34,7 @@ __all__ = [
     "sgd_enumerate_expected_loss",
     "sgdm_exact_expected_loss",
     "sgdm_volterra",
+    "sgdm_kernel_mass",
     "sgdm_rates",
     "spectral",
     "volterra_convolution",
@@ -149,11 +157,11 @@ def _gamma_fn(gamma) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.n
     if callable(gamma):
         from scipy.integrate import quad
 
-        def G(tt):
+        def Gint(tt):
             tt = np.atleast_1d(np.asarray(tt, dtype=float))
             return np.array([quad(gamma, 0.0, float(ti), epsabs=1e-14, epsrel=1e-13, limit=200)[0] for ti in tt])
 
-        return (lambda tt: np.asarray(np.vectorize(gamma)(tt), dtype=float)), G
+        return (lambda tt: np.asarray(np.vectorize(gamma)(tt), dtype=float)), Gint
     g = float(gamma)
     if not g > 0:
         raise ValueError(f"gamma must be > 0, got {gamma}")
@@ -164,8 +172,10 @@ def volterra_ode(sp_: Spectral, gamma, t_grid, rtol: float = 1e-11, atol: float 
     """Solve the Volterra equation through its equivalent linear ODE system.
 
     ``U_i' = -2 gamma(t)(lam_i + delta) U_i + gamma(t)^2 lam_i^2 psi(t) / n``, ``U_i(0) = 0``,
-    ``psi(t) = L(X^gf_{Gamma(t)}) + sum_i U_i`` (so ``r h_2 = (1/n) sum lam^2 ...``).  The
-    integrated rate ``Gamma`` is carried as an extra state.  DOP853 at ``rtol``.
+    ``psi(t) = L(X^gf_{Gamma(t)}) + sum_i U_i`` (so ``r h_2 = (1/n) sum lam^2 ...``); the rate and
+    the source coefficient are the generated ``mode_decay_rate`` / ``mode_noise_coefficient``
+    (derived from homogenized SGD by Itô's formula).  The integrated rate ``Gamma`` is carried
+    as an extra state.  DOP853 at ``rtol``.
     Returns ``psi`` on ``t_grid`` (passes).
     """
     from scipy.integrate import solve_ivp
@@ -175,43 +185,49 @@ def volterra_ode(sp_: Spectral, gamma, t_grid, rtol: float = 1e-11, atol: float 
     t_grid = np.asarray(t_grid, dtype=float)
     if t_grid.ndim != 1 or np.any(np.diff(t_grid) < 0) or t_grid[0] < 0:
         raise ValueError("t_grid must be a non-decreasing 1-D array of times >= 0")
-    c = lam**2 / n
+    # both coefficients are homogeneous in gamma (degree 1 and 2): evaluate at gamma = 1 once
+    rate1 = G.mode_decay_rate(1.0, lam, de)
+    c = G.mode_noise_coefficient(1.0, lam, n)
 
     def rhs(tt, y):
-        G, U = y[0], y[1:]
+        Gm, U = y[0], y[1:]
         gt = float(g(np.asarray(tt)))
-        psi = gradient_flow_loss(sp_, G) + U.sum()
-        return np.concatenate(([gt], -2 * gt * (lam + de) * U + gt * gt * c * psi))
+        psi = gradient_flow_loss(sp_, Gm) + U.sum()
+        return np.concatenate(([gt], -gt * rate1 * U + gt * gt * c * psi))
 
     y0 = np.zeros(lam.size + 1)
     sol = solve_ivp(rhs, (0.0, float(t_grid[-1])), y0, method="DOP853", t_eval=t_grid, rtol=rtol, atol=atol)
     if not sol.success:  # pragma: no cover
         raise RuntimeError(sol.message)
-    G, U = sol.y[0], sol.y[1:]
-    return gradient_flow_loss(sp_, G) + U.sum(axis=0)
+    Gm, U = sol.y[0], sol.y[1:]
+    return gradient_flow_loss(sp_, Gm) + U.sum(axis=0)
 
 
-def volterra_convolution(sp_: Spectral, gamma, T: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """Trapezoid (product-free) quadrature of ``psi_t = F(t) + int_0^t gamma(s)^2 r h_2(t, s) psi_s ds``.
+def volterra_convolution(sp_: Spectral, gamma, T: float, steps: int,
+                         kernel_term: Callable | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Trapezoid (product-free) quadrature of ``psi_t = F(t) + int_0^t K(t, s) psi_s ds``,
+    ``F(t) = L(X^gf_{Gamma(t)})``, ``K(t, s) = sum_i kernel_term(gamma(s), lam_i, delta, Gamma(t) - Gamma(s), n)``.
 
-    Kernel ``gamma(s)^2 (1/n) sum_i lam_i^2 exp(-2 (Gamma(t) - Gamma(s))(lam_i + delta))`` evaluated
-    directly from its definition.  Global error ``O(h^2)``, ``h = T / steps`` (smooth kernel and
-    forcing).  Returns ``(t_grid, psi)``.
+    ``kernel_term`` defaults to the generated ``volterra_kernel_term`` (derived from homogenized
+    SGD: ``gamma(s)^2 lam_i^2 / n exp(-2 u (lam_i + delta))``, i.e. ``gamma^2 r h_2``); a check
+    passes the printed kernel instead.  It must broadcast over numpy arrays.  Global error
+    ``O(h^2)``, ``h = T / steps`` (smooth kernel and forcing).  Returns ``(t_grid, psi)``.
     """
+    kt = G.volterra_kernel_term if kernel_term is None else kernel_term
     if steps < 1 or not T > 0:
         raise ValueError("need T > 0 and steps >= 1")
-    g, G = _gamma_fn(gamma)
+    g, Gint = _gamma_fn(gamma)
     tg = np.linspace(0.0, T, steps + 1)
     h = T / steps
     gam = g(tg)
-    Gam = G(tg)
+    Gam = Gint(tg)
     F = gradient_flow_loss(sp_, Gam)
-    lam2n = sp_.lam**2 / sp_.n
-    rate = 2 * (sp_.lam + sp_.delta)
     psi = np.empty_like(tg)
     psi[0] = F[0]
+    lam = sp_.lam[None, :]
     for j in range(1, steps + 1):
-        K = gam[: j + 1] ** 2 * (np.exp(-np.multiply.outer(Gam[j] - Gam[: j + 1], rate)) @ lam2n)
+        uu = np.clip(Gam[j] - Gam[: j + 1], 0.0, None)[:, None]
+        K = np.asarray(kt(gam[: j + 1, None], lam, sp_.delta, uu, sp_.n), dtype=float).sum(axis=1)
         w = np.full(j + 1, h)
         w[0] = w[-1] = h / 2
         acc = F[j] + np.dot(w[:-1] * K[:-1], psi[:j])
@@ -230,20 +246,21 @@ def volterra_tail_modes(x_nodes, weights, r: float, gamma: float, Rinit: float =
     """
     x = np.asarray(x_nodes, dtype=float)
     w = np.asarray(weights, dtype=float)
-    c = gamma**2 * r * w * x**2
-    D = -2 * gamma * x
+    # node j stands for d w_j eigenvalues x_j; (1/n) * d w_j = r w_j
+    c = G.mode_noise_coefficient(gamma, x, 1) * r * w  # gamma^2 x^2 r w
+    D = -G.mode_decay_rate(gamma, x, 0.0)  # -2 gamma x
     sc = np.sqrt(c)
     S = np.diag(D) + np.outer(sc, sc)
     mu, Q = np.linalg.eigh(S)
     f = 0.5 * Rinit * w * x  # F - F_inf = sum_j f_j e^{-2 gamma x_j t}
-    mass = gamma * r / 2 * np.sum(w * x)  # kernel mass (gamma/2) * (1/n) tr H
-    if mass >= 1:
+    T2 = r * float(np.sum(w * x))  # (1/n) tr H on the discrete measure
+    if not gamma < G.gamma_threshold(T2):
         raise ValueError("gamma is at or above the threshold (kernel mass >= 1)")
-    psi_inf_over = 1.0 / (1.0 - mass)  # psi_inf = F_inf * this; U_inf_j = c_j psi_inf/(2 gamma x_j)
     Finf = 1.0
-    U_inf = c * Finf * psi_inf_over / (2 * gamma * x)
+    psi_inf = float(G.psi_limit(gamma, T2, Finf))
+    U_inf = c * psi_inf / (-D)  # stationary point of U_j' = D_j U_j + c_j psi
     W0 = f - U_inf
-    # phi = 1^T W = sc^T S-basis ... : W = diag(sc) Z, Z' = S Z, phi = sum_j sc_j Z_j? no: phi = 1^T diag(sc) Z
+    # W = diag(sc) Z with Z' = S Z; phi = 1^T W = sc^T Z
     Z0 = W0 / sc
     coef = (Q.T @ sc) * (Q.T @ Z0)
     return mu, coef
@@ -254,11 +271,12 @@ def mp_quadrature(r: float, N: int):
     second kind in ``x = a + (b - a) u``; exact for ``g(x) = x * polynomial`` of degree < 2N."""
     if not 0 < r < 1:
         raise ValueError(f"r must be in (0, 1), got {r}")
-    a, b = (1 - np.sqrt(r)) ** 2, (1 + np.sqrt(r)) ** 2
+    a, b = float(G.mp_edge_low(r)), float(G.mp_edge_high(r))
     th = np.arange(1, N + 1) * np.pi / (N + 1)
     uu = (1 - np.cos(th)) / 2
     x = a + (b - a) * uu
-    w = (b - a) ** 2 / (2 * np.pi * r * x) * 0.25 * np.pi / (N + 1) * np.sin(th) ** 2
+    # dx = (b - a)/2 sin(th) dth; Gauss-Chebyshev (2nd kind) absorbs one sin(th) of the density
+    w = G.mp_density(x, r) * (b - a) / 2 * np.pi / (N + 1) * np.sin(th)
     return x, w
 
 
@@ -405,9 +423,11 @@ def sgdm_exact_expected_loss(A, b, x0, step, zeta, Delta, iters: int, x_tilde=No
     return np.array(out, dtype=object if exact else float)
 
 
-def sgdm_volterra(lam, v0, L_tilde: float, n: int, step, zeta, Delta, iters: int) -> np.ndarray:
-    """The printed discrete Volterra equation for batched SGD+M (homogenized noise):
-    ``psi(t+1) = L(X^{gd+M}_{t+1}) + sum_{k=0}^t step^2 zeta (1-zeta) H(t-k) psi(k)``,
+def sgdm_volterra(lam, v0, L_tilde: float, n: int, step, zeta, Delta, iters: int,
+                  noise_coefficient: float | None = None) -> np.ndarray:
+    """The discrete Volterra equation for batched SGD+M (homogenized noise):
+    ``psi(t+1) = L(X^{gd+M}_{t+1}) + sum_{k=0}^t c H(t-k) psi(k)`` with ``c`` =
+    ``noise_coefficient`` (default: the generated ``sgdm_noise_coefficient``, ``step^2 zeta (1-zeta)``),
     ``H(s) = (1/n) sum_j lam_j^2 h_{s,j}^2`` (heavy-ball impulse response, ``a_j = 1 + Delta - step
     zeta lam_j``), ``L(X^{gd+M}_t) = L_tilde + 1/2 sum_j lam_j g_{t,j}^2 v0_j^2`` with
     ``g_0 = 1``, ``g_1 = 1 - step zeta lam_j``.  Returns ``psi(0..iters)``."""
@@ -424,13 +444,21 @@ def sgdm_volterra(lam, v0, L_tilde: float, n: int, step, zeta, Delta, iters: int
     for s_ in range(1, iters):
         h[s_ + 1] = a * h[s_] - Delta * h[s_ - 1]
         gdet[s_ + 1] = a * gdet[s_] - Delta * gdet[s_ - 1]
-    K = step**2 * zeta * (1 - zeta) * (h * h) @ (lam**2) / n
+    coef = G.sgdm_noise_coefficient(step, zeta) if noise_coefficient is None else noise_coefficient
+    K = coef * (h * h) @ (lam**2) / n
     F = L_tilde + 0.5 * (gdet * gdet) @ (lam * v0 * v0)
     psi = np.empty(iters + 1)
     psi[0] = F[0]
     for t_ in range(iters):
         psi[t_ + 1] = F[t_ + 1] + np.dot(K[t_::-1], psi[: t_ + 1])
     return psi
+
+
+def sgdm_kernel_mass(lam, n: int, step, zeta, Delta) -> float:
+    """``sum_s step^2 zeta(1-zeta) H(s)``: the total mass of the discrete Volterra kernel (the
+    generating function of :func:`sgdm_rates` at ``q = 1``)."""
+    lam = np.asarray(lam, float)
+    return float(np.sum(G.sgdm_kernel_mass_term(step, zeta, Delta, lam, n)))
 
 
 def sgdm_rates(lam, n: int, step, zeta, Delta):
@@ -446,9 +474,10 @@ def sgdm_rates(lam, n: int, step, zeta, Delta):
     rad = np.where(disc >= 0, (np.abs(a) + np.sqrt(np.clip(disc, 0, None))) / 2, np.sqrt(Delta))
     Lam = float(np.max(rad) ** 2)
 
+    coef = G.sgdm_noise_coefficient(step, zeta)
+
     def mass(q):
-        G = (1 + Delta * q) / ((1 - Delta * q) * ((1 + Delta * q) ** 2 - a * a * q))
-        return step**2 * zeta * (1 - zeta) * np.sum(lam**2 * G) / n
+        return coef * np.sum(lam**2 * G.ar2_sq_genfun(a, Delta, q)) / n
 
     if mass(1.0) >= 1:
         return Lam, np.inf
@@ -466,3 +495,60 @@ def sgdm_rates(lam, n: int, step, zeta, Delta):
         return Lam, Lam
     Xi = brentq(lambda q: mass(q) - 1, 1.0, q_hi, xtol=1e-15, rtol=1e-14)
     return Lam, 1.0 / Xi
+
+
+# --------------------------------------------------------------- shared datasets and helpers
+def frac_problem():
+    """A tiny rational instance ``(A, b, x0)`` (``n = 3``, ``d = 2``, object arrays of
+    :class:`fractions.Fraction`) for exact enumeration checks."""
+    from fractions import Fraction as F
+
+    A = np.array([[F(1), F(2)], [F(-1), F(1, 2)], [F(0), F(3, 2)]], dtype=object)
+    b = np.array([F(1), F(0), F(-2)], dtype=object)
+    x0 = np.array([F(1, 3), F(-1)], dtype=object)
+    return A, b, x0
+
+
+def frac_solve(M, rhs):
+    """Solve ``M x = rhs`` exactly for object arrays of Fractions (SymPy LU); returns Fractions."""
+    from fractions import Fraction
+
+    import sympy as sp
+
+    sol = sp.Matrix(M.tolist()).LUsolve(sp.Matrix(rhs.tolist()))
+    return np.array([Fraction(int(sp.fraction(v)[0]), int(sp.fraction(v)[1])) for v in sol], dtype=object)
+
+
+def spike_spectrum(d: int, kappa: float, low: float = 1.0, high: float = 3.0) -> np.ndarray:
+    """``d`` eigenvalues: ``d - 1`` evenly in ``[low, high]`` and one spike ``kappa`` (so
+    ``lam_max / lam_min = kappa``); the spectra of the ICR sweep."""
+    lam = np.linspace(low, high, d)
+    lam[-1] = kappa
+    return lam
+
+
+def sgdm_enumerate_expected_loss(A, b, x0, step, zeta, Delta, iters: int):
+    """Brute force for batched SGD+M: the probability-weighted average of ``L(x_k)`` over all
+    ``2^(n k)`` Bernoulli(``zeta``) batch sequences, ``k = 0..iters`` (exact in the array's
+    arithmetic; ``Fraction`` object arrays give exact rationals).  Exponential cost."""
+    from fractions import Fraction
+    from itertools import product
+
+    A, b, x0 = _check_matrix(A, b, x0)
+    n = A.shape[0]
+    states = [(Fraction(1), x0, x0)]
+    out = []
+    for k in range(iters + 1):
+        out.append(sum(p * ((A @ x - b) @ (A @ x - b)) / 2 for p, x, _ in states))
+        if k == iters:
+            break
+        nxt = []
+        for p, x, xp in states:
+            for mask in product((0, 1), repeat=n):
+                pm = Fraction(1)
+                for m_ in mask:
+                    pm *= zeta if m_ else 1 - zeta
+                grad = sum((A[i] * (A[i] @ x - b[i]) for i in range(n) if mask[i]), np.zeros_like(x))
+                nxt.append((p * pm, x + Delta * (x - xp) - step * grad, x))
+        states = nxt
+    return out
