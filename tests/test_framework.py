@@ -60,6 +60,10 @@ def test_strength_from_evidence():
     assert r.strength.strength is Strength.EMPIRICAL  # the weaker side
     j = r.to_json()
     assert j["strength"] == "empirical" and j["against_printed"] == {"strength": "proved"}
+    lemma = Evidence("lemma", "a supporting step, proved in general", True)
+    r = _result(_claim(), Outcome(True, [lemma, E_NUM]))
+    assert r.verdict is Verdict.HOLDS and r.strength.strength is Strength.EMPIRICAL  # a lemma never sets it
+    assert _result(_claim(), Outcome(True, [lemma])).verdict is Verdict.FAILED  # nothing decides the claim
     failed = _result(_claim(), Outcome(False, [E_OK]))
     assert failed.strength.strength is Strength.NONE and failed.to_json()["strength"] == "none"
 

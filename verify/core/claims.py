@@ -39,6 +39,9 @@ evidence kind             strength    meaning
                                       ``instances`` named instances
 ``numeric``               empirical   floating-point search or comparison
 ``montecarlo``            empirical   Monte-Carlo
+``lemma``                 (none)      a step proved in general that supports the
+                                      statement but does not establish it on its own
+                                      (shown, must pass, never sets the strength)
 ========================  ==========  ==============================================
 
 A statement's strength is that of its strongest passing evidence item about it;
@@ -75,7 +78,7 @@ __all__ = [
     "topics",
 ]
 
-EVIDENCE_KINDS = ("proof", "counterexample", "exhaustive", "exact", "numeric", "montecarlo")
+EVIDENCE_KINDS = ("proof", "counterexample", "exhaustive", "exact", "numeric", "montecarlo", "lemma")
 ABOUT = ("printed", "corrected")
 
 
@@ -102,7 +105,8 @@ class Strength(str, Enum):
 
 _KIND_STRENGTH = {"proof": Strength.PROVED, "counterexample": Strength.PROVED,
                   "exhaustive": Strength.VERIFIED, "exact": Strength.VERIFIED,
-                  "numeric": Strength.EMPIRICAL, "montecarlo": Strength.EMPIRICAL}
+                  "numeric": Strength.EMPIRICAL, "montecarlo": Strength.EMPIRICAL,
+                  "lemma": Strength.NONE}
 
 
 @dataclass(frozen=True)
@@ -256,7 +260,7 @@ class StatementStrength:
 
 def statement_strength(evidence: list[Evidence], about: str) -> StatementStrength:
     """The strength of the passing evidence ``about`` one statement (printed / corrected)."""
-    items = [e for e in evidence if e.passed and e.about == about]
+    items = [e for e in evidence if e.passed and e.about == about and e.kind != "lemma"]
     if not items:
         return StatementStrength(Strength.NONE)
     best = max(items, key=lambda e: e.strength.rank).strength
