@@ -223,7 +223,7 @@ def _chunks(R: int, K: int):
 # ------------------------------------------------------------------ linear regression
 def linreg_settings():
     """(name, LinRegData, w0, alphas) of the claims' datasets (exact rationals)."""
-    from verify.topics.variance.claims import diabetes_data, mid_data, paper_alphas
+    from verify.topics.variance.data import diabetes_data, mid_data, paper_alphas
 
     return [("synthetic n=9 p=3", mid_data(), [F(1, 2), F(-1), F(1)], paper_alphas(6)),
             ("diabetes n=442 p=10 (standardised)", diabetes_data(), [F(0)] * 10, paper_alphas(6))]
@@ -334,7 +334,7 @@ def _poly_inv_b(beta, b) -> float:
 def _deep_linear(cfg, R, progress, comps, unresolved, report, p0, p1):
     import torch
 
-    from verify.topics.variance.deep_linear import b0_printed, decreasing_for_all_b
+    from verify.topics.variance.deep_linear import b0_derivative, decreasing_for_all_b
 
     dev = torch.device(cfg.device)
     out = []
@@ -378,7 +378,7 @@ def _deep_linear(cfg, R, progress, comps, unresolved, report, p0, p1):
                     "b": list(LINREG_BS), "t": list(range(T + 1)), "b_grid": bgrid,
                     "polynomials": {f"t={t},layer={k}": {
                         "coefficients": [str(c) for c in beta], "degree": len(beta) - 1,
-                        "b0_printed": b0_printed(list(beta)),
+                        "b0_derivative": b0_derivative(list(beta)),
                         "decreasing_for_all_b": decreasing_for_all_b(list(beta)),
                         "curve": [_poly_inv_b(beta, bb) for bb in bgrid]} for (t, k), beta in polys.items()},
                     "rows": rows})
