@@ -54,6 +54,8 @@ theorem4_identity = u * ((_p + 2) * E2 - MSQ)
 # Theorem 4: var(g_{t,i} | F_0) = beta_1 b^{-1} + ... + beta_r b^{-r}: no constant term, r <= 2 * 3^t
 theorem4_constant_term = 0
 theorem4_degree_bound = 2 * 3**t_
+# ... and later in the same theorem: degree at most 2 * 3^(t+1)
+theorem4_later_bound = 2 * 3 ** (t_ + 1)
 
 
 # Theorem 5: decreasing for b >= b_0, b_0 the largest real root of beta_1 b^{r-1} + ... + beta_r = 0

@@ -61,7 +61,7 @@ import numpy as np
 
 from verify.harness.stats import Comparison
 
-__all__ = ["DL_SETTINGS", "LINREG_BS", "ScalarAcc", "VarAcc", "run"]
+__all__ = ["DL_SETTINGS", "LINREG_BS", "ScalarAcc", "VarAcc", "deep_linear_claim", "linreg_claim", "run"]
 
 LINREG_BS = (1, 2, 4, 8, 16, 64)
 REL_SE_OF_SE_MAX = 0.1
@@ -220,6 +220,25 @@ def _chunks(R: int, K: int):
         yield k, R // m + (1 if k < R % m else 0)
 
 
+# ------------------------------------------------------------------ the claims each value tests
+def linreg_claim(quantity: str, t: int) -> str:
+    """The claim whose statement a linear-regression value tests: var(g_0 | F_0) is Lemma 1's
+    c_b (...) formula; var(g_t | F_0), var(grad L(w_t) | F_0) at t >= 1 are Corollary 1's
+    quantities; E||grad L(w_t)||^2 is Theorem 1's with A_i = I/n (the engine's exact
+    polynomials rest on the corrected recursion of Lemma 4)."""
+    if quantity == "var_g" and t == 0:
+        return "variance.lemma1"
+    if quantity == "sq_full":
+        return "variance.theorem1"
+    return "variance.corollary1"
+
+
+def deep_linear_claim(t: int, layer: int) -> str:
+    """The claim a two-layer network value tests: t = 0, layer 1 is the closed form of
+    ``variance.dl_t0``; every other value is the exact polynomial in 1/b of Theorem 4."""
+    return "variance.dl_t0" if t == 0 and layer == 1 else "variance.theorem4"
+
+
 # ------------------------------------------------------------------ linear regression
 def linreg_settings():
     """(name, LinRegData, w0, alphas) of the claims' datasets (exact rationals)."""
@@ -285,7 +304,8 @@ def _linreg(cfg, R, progress, comps, unresolved, report, p0, p1):
                 label = {"var_g": "var(g_t|F_0)", "var_full": "var(grad L(w_t)|F_0)",
                          "sq_full": "E||grad L(w_t)||^2"}[q]
                 _record(f"{name}: {label} [b={b}, t={t}]", acc.result(), pred,
-                        {"experiment": "linreg", "dataset": name, "quantity": q, "b": b, "t": t},
+                        {"experiment": "linreg", "dataset": name, "quantity": q, "b": b, "t": t,
+                         "claim": linreg_claim(q, t)},
                         comps, unresolved, rows)
             progress(f"linear regression: {name}, b = {b}",
                      p0 + (p1 - p0) * (si + (bi + 1) / len(bs)) / nset)
@@ -366,7 +386,8 @@ def _deep_linear(cfg, R, progress, comps, unresolved, report, p0, p1):
             for (t, k), acc in accs.items():
                 _record(f"{s['name']}: var(g_(t,{k})|F_0) [b={b}, t={t}]", acc.result(),
                         _poly_inv_b(polys[(t, k)], b),
-                        {"experiment": "deep_linear", "setting": s["name"], "layer": k, "b": b, "t": t},
+                        {"experiment": "deep_linear", "setting": s["name"], "layer": k, "b": b, "t": t,
+                         "claim": deep_linear_claim(t, k)},
                         comps, unresolved, rows)
             progress(f"deep linear: {s['name']}, b = {b}",
                      p0 + (p1 - p0) * (si + (bi + 1) / len(LINREG_BS)) / len(DL_SETTINGS))
