@@ -65,7 +65,7 @@ def test_heavy_tail_is_unresolved():
 
 def test_chunks_cover_replicas():
     for R, K in [(10, 3), (4096, 4096), (65536, 7000), (5, 4)]:
-        sizes = [k for _, k in V._chunks(R, K)]
+        sizes = [k for _, k in V.chunks(R, K)]
         assert sum(sizes) == R and min(sizes) >= 2 and max(sizes) <= K
 
 

@@ -61,7 +61,7 @@ import numpy as np
 
 from verify.harness.stats import Comparison
 
-__all__ = ["DL_SETTINGS", "LINREG_BS", "ScalarAcc", "VarAcc", "deep_linear_claim", "linreg_claim", "run"]
+__all__ = ["DL_SETTINGS", "LINREG_BS", "ScalarAcc", "VarAcc", "chunks", "deep_linear_claim", "linreg_claim", "run"]
 
 LINREG_BS = (1, 2, 4, 8, 16, 64)
 REL_SE_OF_SE_MAX = 0.1
@@ -213,7 +213,7 @@ def _record(name, res, predicted, meta, comps, unresolved, rows):
                                              f"largest replica share {res['max_share']:.3g} (max {MAX_SHARE})")})
 
 
-def _chunks(R: int, K: int):
+def chunks(R: int, K: int):
     """Split R replicas into ceil(R/K) chunks of near-equal size (each >= 2 when R >= 4)."""
     m = max(1, -(-R // K))
     for k in range(m):
@@ -285,7 +285,7 @@ def _linreg(cfg, R, progress, comps, unresolved, report, p0, p1):
             accs = {(q, t): (VarAcc(R) if q != "sq_full" else MomAcc(R))
                     for t in range(T_mc + 1) for q in ("var_g", "var_full", "sq_full") if t > 0 or q == "var_g"}
             K = int(min(R, max(2048, 2**21 // (b * p))))
-            for k, Kk in _chunks(R, K):
+            for k, Kk in chunks(R, K):
                 gen = torch.Generator(device=dev).manual_seed(cfg.seed + 1_000_003 * (si + 1) + 10_007 * b + k)
                 w = torch.tensor([float(v) for v in w0], dtype=torch.float64, device=dev).repeat(Kk, 1)
                 for t in range(T_mc + 1):
@@ -370,7 +370,7 @@ def _deep_linear(cfg, R, progress, comps, unresolved, report, p0, p1):
         for bi, b in enumerate(LINREG_BS):
             accs = {(t, k): VarAcc(R) for t in range(T + 1) for k in (1, 2)}
             K = int(min(R, max(4096, 2**22 // (b * p))))
-            for c, Kk in _chunks(R, K):
+            for c, Kk in chunks(R, K):
                 gen = torch.Generator(device=dev).manual_seed(cfg.seed + 7_000_003 * (si + 1) + 10_007 * b + c)
                 W1 = W1_0.expand(Kk, -1, -1).clone()
                 W2 = W2_0.expand(Kk, -1, -1).clone()
