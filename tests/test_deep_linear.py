@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from verify.topics.variance.deep_linear import (
     DeepLinearCase,
-    _moment_table,
+    moment_table,
     decreasing_for_all_b,
     isserlis_moment,
     variance_polynomial,
@@ -21,10 +21,10 @@ from verify.topics.variance.engine import eval_poly
 
 
 @pytest.mark.parametrize("p", [1, 2, 3])
-def test_moment_table_matches_isserlis(p):
+def testmoment_table_matches_isserlis(p):
     """MGF-derived moments == direct Isserlis/partition sums at integer b = 1, 2, 3 (degree <= 3)."""
     pairs = [(a, c) for a in range(p) for c in range(a, p)]
-    table = _moment_table(p, 3)
+    table = moment_table(p, 3)
     import itertools
 
     for k in (1, 2, 3):
@@ -89,14 +89,14 @@ def test_scalar_t4():
 
 
 @pytest.mark.parametrize("p", [1, 2, 3])
-def test_flint_moment_table_matches_sympy_reference(p):
+def test_flintmoment_table_matches_sympy_reference(p):
     """The FLINT moment table equals the SymPy-ring one (same MGF, independent polynomial code)."""
-    from verify.topics.variance.deep_linear import _moment_table
+    from verify.topics.variance.deep_linear import moment_table
     from verify.topics.variance.deep_linear_reference import moment_table_reference
 
     D = 5 if p < 3 else 4
     ref = moment_table_reference(p, D)
-    fl = _moment_table(p, D)
+    fl = moment_table(p, D)
     keys = {k for k in ref if sum(k) <= D} | {k for k in fl if sum(k) <= D}
     assert len(keys) >= D + 1
     for k in keys:
@@ -136,13 +136,13 @@ def test_fast_engine_matches_reference_engine(dims, t):
 def test_term_expectation_scaled_weights():
     """E[g_{0,1}] = W2^T (W2 W1 - T) (E Xhat = I): with weights scaled by s the entry is
     s^3 (...) - s (...), and no power of 1/b appears."""
-    from verify.topics.variance.deep_linear import _mm, _sub, _tr, degrees, term_expectation
+    from verify.topics.variance.deep_linear import matmul, matsub, transpose, degrees, term_expectation
 
     c = _scalar(F(1, 2), F(1, 3), F(2), F(1, 10), 0)
     tr, rows = term_expectation(c, lambda tr: tr.g1, scale=True)
     d = degrees(tr, rows[0][0])
     assert d == {0: 3}
-    want = _mm(_tr(c.W2), _sub(_mm(c.W2, c.W1), c.T))[0][0]
+    want = matmul(transpose(c.W2), matsub(matmul(c.W2, c.W1), c.T))[0][0]
     # at s = 1: the unscaled mean gradient
     val = rows[0][0].subs({"s": 1})
     assert F(int(val.leading_coefficient().p), int(val.leading_coefficient().q)) == want

@@ -15,6 +15,9 @@ import numpy as np
 import pytest
 import torch
 
+from derivations.variance import derive as D
+from derivations.variance import printed as P
+from verify.core.claims import registry
 from verify.harness import HarnessConfig
 from verify.topics.variance import montecarlo as V
 
@@ -62,7 +65,7 @@ def test_heavy_tail_is_unresolved():
 
 def test_chunks_cover_replicas():
     for R, K in [(10, 3), (4096, 4096), (65536, 7000), (5, 4)]:
-        sizes = [k for _, k in V._chunks(R, K)]
+        sizes = [k for _, k in V.chunks(R, K)]
         assert sum(sizes) == R and min(sizes) >= 2 and max(sizes) <= K
 
 
@@ -81,8 +84,13 @@ def test_run_structure(small_run):
     for s in rep["linreg"]:
         assert s["b"] == [b for b in V.LINREG_BS if b < s["n"]]
         assert {r["t"] for r in s["rows"]} == {0, 1, 2}
+    ids = {c.id for c in registry("variance")}
     for c in rep["comparisons"]:
         assert c["kind"] == "equal" and c["sem"] > 0
+    for c in rep["comparisons"] + rep["unresolved"]:
+        assert c["claim"] in ids
+    assert {c["claim"] for c in rep["comparisons"] + rep["unresolved"]} == {
+        "variance.lemma1", "variance.theorem1", "variance.corollary1", "variance.dl_t0", "variance.theorem4"}
 
 
 def test_linreg_t0_prediction_matches_lemma1(small_run):
@@ -98,7 +106,9 @@ def test_linreg_t0_prediction_matches_lemma1(small_run):
         assert rows
         for r in rows:
             n, b = data.n, r["b"]
-            assert r["predicted"] == pytest.approx((n - b) / (b * (n - 1)) * spread, rel=1e-10)
+            cb = float(P.c_b.subs({D.n: n, D.b: b}))  # the printed c_b, independent of the engine's
+            assert r["predicted"] == pytest.approx(cb * spread, rel=1e-10)
+            assert r["claim"] == "variance.lemma1"
 
 
 def test_deep_linear_t0_prediction_matches_closed_form(small_run):

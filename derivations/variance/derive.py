@@ -25,10 +25,26 @@ import sympy as sp
 from derivations.export import Export, Guard
 
 __all__ = [
+    "P_",
+    "Q_",
     "b",
+    "d_",
+    "dp_",
     "n",
+    "t_",
     "u",
+    "bookkeeping_step",
+    "c_b_monotone",
+    "gradient_step_identity",
+    "induction_step",
+    "lemma1_derived",
+    "mgf_scaling",
+    "pairwise_identity_general",
+    "recursion_coefficient",
+    "t0_general",
     "c_b",
+    "c_b_exact",
+    "c_in_u",
     "exports",
     "inclusion_probabilities",
     "lemma1",
@@ -46,10 +62,6 @@ b = sp.Symbol("b", integer=True, positive=True)
 u = sp.Symbol("u", positive=True)  # u = 1/b
 p = sp.Symbol("p", integer=True, positive=True)
 
-c_b = (n - b) / (b * (n - 1))
-"""The paper's ``c_b = (n - b) / (b (n - 1))`` (Lemma 1)."""
-
-
 def inclusion_probabilities() -> tuple[sp.Expr, sp.Expr]:
     """``P(i in B) = C(n-1, b-1)/C(n, b)`` and ``P(i, j in B) = C(n-2, b-2)/C(n, b)`` (i != j), simplified."""
     p1 = sp.combsimp(sp.binomial(n - 1, b - 1) / sp.binomial(n, b))
@@ -57,21 +69,63 @@ def inclusion_probabilities() -> tuple[sp.Expr, sp.Expr]:
     return sp.factor(p1), sp.factor(p2)
 
 
-def lemma1() -> dict[str, sp.Expr]:
-    """Derive ``var(A g | F_t)`` for a uniform b-subset.
+Q_, P_ = sp.symbols("Q P", real=True)
+
+
+@lru_cache(maxsize=None)
+def lemma1_derived() -> sp.Expr:
+    """Derive ``var(A g | F_t)`` for a uniform b-subset from the inclusion probabilities.
 
     With ``v_i = A grad L_i``, ``Q = sum_i ||v_i||^2`` and ``P = ||sum_i v_i||^2``:
     ``E||A g||^2 = b^{-2} (pi_1 Q + pi_2 (P - Q))`` (since ``sum_{i != j} v_i.v_j = P - Q``)
-    and ``||E A g||^2 = P / n^2``.  Returns the derived variance, the printed one
-    ``c_b (Q/n - P/n^2)`` and their simplified difference.
+    and ``||E A g||^2 = P / n^2`` (``E A g = (pi_1 / b) sum_i v_i = (1/n) sum_i v_i``).
     """
-    Q, P = sp.symbols("Q P", real=True)
     p1, p2 = inclusion_probabilities()
-    second = (p1 * Q + p2 * (P - Q)) / b**2
-    derived = sp.simplify(second - P / n**2)
-    printed = c_b * (Q / n - P / n**2)
-    return {"derived": derived, "printed": printed, "difference": sp.simplify(derived - printed),
-            "second_moment": sp.simplify(second)}
+    second = (p1 * Q_ + p2 * (P_ - Q_)) / b**2
+    return sp.factor(sp.simplify(second - P_ / n**2))
+
+
+@lru_cache(maxsize=None)
+def c_b_derived() -> sp.Expr:
+    """``c_b``: the derived variance of Lemma 1 divided by ``Q/n - P/n^2`` (must be free of Q, P)."""
+    c = sp.factor(sp.simplify(lemma1_derived() / (Q_ / n - P_ / n**2)))
+    if c.free_symbols - {n, b}:
+        raise RuntimeError(f"var(A g) is not a multiple of Q/n - P/n^2: {c}")
+    return c
+
+
+c_b = c_b_derived()
+"""``c_b`` as derived from the inclusion probabilities (Lemma 1); the printed one is in ``printed``."""
+
+_c_b_fn = sp.lambdify((n, b), c_b, modules=[{}])
+
+
+def c_b_exact(nv, bv):
+    """``c_b`` evaluated exactly: with Fraction / int arguments the result is a Fraction
+    (the derived expression, lambdified; no arithmetic typed here)."""
+    from fractions import Fraction
+
+    return Fraction(_c_b_fn(Fraction(nv), Fraction(bv)))
+
+
+@lru_cache(maxsize=None)
+def c_in_u() -> tuple[sp.Expr, sp.Expr]:
+    """``c_b = c0(n) + c1(n) u`` with ``u = 1/b``: ``(c0, c1)``, derived (c_b is affine in 1/b)."""
+    P = sp.Poly(sp.simplify(c_b.subs(b, 1 / u)), u)
+    if P.degree() != 1:
+        raise RuntimeError("c_b is not affine in 1/b")
+    return sp.factor(P.coeff_monomial(1)), sp.factor(P.coeff_monomial(u))
+
+
+def lemma1() -> dict[str, sp.Expr]:
+    """The derived variance, ``c_b`` and the second moment (see :func:`lemma1_derived`).
+
+    ``Q_over_n_minus_P``: the factor ``Q/n - P/n^2`` that the derived variance is ``c_b`` times.
+    """
+    p1, p2 = inclusion_probabilities()
+    return {"derived": lemma1_derived(), "c_b": c_b, "spread": Q_ / n - P_ / n**2, "Q": Q_, "P": P_,
+            "second_moment": sp.simplify((p1 * Q_ + p2 * (P_ - Q_)) / b**2),
+            "first_moment_factor": sp.simplify(p1 / b)}
 
 
 def pairwise_identity(n_val: int, dim: int) -> sp.Expr:
@@ -91,8 +145,117 @@ def pairwise_identity(n_val: int, dim: int) -> sp.Expr:
     return sp.expand(lhs - rhs)
 
 
+def _sum(e, *lims):
+    """``sum`` over the limits (innermost first) by linearity, pulling out factors free of the index."""
+    from sympy.concrete.summations import Sum
+
+    for lim in lims:
+        out = 0
+        for term in sp.Add.make_args(sp.expand(e)):
+            dep, indep = [], []
+            for f in sp.Mul.make_args(term):
+                (dep if lim[0] in f.free_symbols else indep).append(f)
+            out += sp.Mul(*indep) * Sum(sp.Mul(*dep), lim).doit()
+        e = out
+    return e
+
+
+def _canon_sums(e, idx):
+    """Rename every single-index Sum's dummy to ``idx`` (so equal sums compare equal)."""
+    from sympy.concrete.summations import Sum
+
+    return e.replace(lambda x: isinstance(x, Sum) and len(x.limits) == 1,
+                     lambda x: Sum(x.function.subs(x.limits[0][0], idx), (idx,) + tuple(x.limits[0][1:])))
+
+
+@lru_cache(maxsize=None)
+def pairwise_identity_general() -> dict[str, sp.Expr]:
+    """In general n: ``sum_{k,l} (v_k - v_l)^2 = 2 (n sum_i v_i^2 - (sum_i v_i)^2)`` (one coordinate;
+    a squared norm is a sum over coordinates), so ``Q/n - P/n^2 = (1/(2 n^2)) sum_{k,l} ||v_k - v_l||^2``.
+
+    Returns the expanded double sum, ``2 (n Q - P)`` and their difference (zero: the identity).
+    """
+    k, l, i = sp.symbols("k l i", integer=True, positive=True)
+    v = sp.IndexedBase("v", real=True)
+    lhs = _canon_sums(_sum((v[k] - v[l]) ** 2, (l, 1, n), (k, 1, n)), i)
+    from sympy.concrete.summations import Sum
+
+    Q, S = Sum(v[i] ** 2, (i, 1, n)), Sum(v[i], (i, 1, n))
+    rhs = 2 * (n * Q - S**2)
+    return {"double_sum": lhs, "two_nQ_minus_P": rhs, "difference": sp.expand(lhs - rhs),
+            "Q": Q, "P": S**2}
+
+
+def gradient_step_identity() -> sp.Expr:
+    """``grad L_i(w - alpha g) - (grad L_i(w) - alpha x_i x_i^T g)`` for symbolic p-vectors (general p),
+    with ``grad L_i(w) = x_i (x_i^T w - y_i)``: zero, so ``sum_i A_i grad L_i(w_{t+1}) =
+    sum_i A_i grad L_i(w_t) - alpha A g_t`` with ``A = sum_i A_i x_i x_i^T``."""
+    p = sp.Symbol("p", integer=True, positive=True)
+    x, w, g = sp.MatrixSymbol("x", p, 1), sp.MatrixSymbol("w", p, 1), sp.MatrixSymbol("g", p, 1)
+    y, al = sp.symbols("y alpha", real=True)
+    grad = lambda ww: x * (x.T * ww - y * sp.Identity(1))  # noqa: E731
+    return sp.expand((grad(w - al * g) - (grad(w) - al * x * x.T * g)).doit())
+
+
+@lru_cache(maxsize=None)
+def recursion_coefficient() -> sp.Expr:
+    """The coefficient ``kappa`` in ``E||sum_i A_i grad L_i(w_{t+1})||^2 = E||sum_i B_i grad L_i(w_t)||^2
+    + kappa sum_{k,l} E||A grad L_k(w_t) - A grad L_l(w_t)||^2`` (B_i = A_i - (alpha/n) A), derived:
+    ``E_B||v - alpha A g||^2 = ||v - alpha A E g||^2 + alpha^2 var(A g | F_t)`` (definition of var),
+    ``E g = (pi_1/b) sum grad L_i = grad L`` (:func:`lemma1`), Lemma 1 and :func:`pairwise_identity_general`."""
+    al = sp.Symbol("alpha", positive=True)
+    pw = pairwise_identity_general()
+    # var(Ag) = c_b * spread, spread = (Q/n - P/n^2) = double_sum / (2 n^2) (coordinate-wise identity)
+    if pw["difference"] != 0:
+        raise RuntimeError("pairwise identity failed")
+    DS = sp.Symbol("DS")  # the double sum sum_{k,l} ||v_k - v_l||^2 = 2 (n Q - P)
+    P_of_DS = sp.solve(sp.Eq(DS, pw["two_nQ_minus_P"].subs({pw["Q"]: Q_, pw["P"]: P_})), P_)[0]
+    spread_in_double_sum = sp.simplify((Q_ / n - P_ / n**2).subs(P_, P_of_DS) / DS)
+    return sp.factor(al**2 * c_b * spread_in_double_sum)
+
+
+def induction_step() -> dict[str, sp.Expr]:
+    """The induction of Theorem 1 in general t and degree.
+
+    Hypothesis: for every family F of matrices, ``f_t(F; c) = E||sum_i F_i grad L_i(w_t)||^2``
+    is a polynomial in ``c`` whose coefficients ``a_k(F)`` (free of b) are >= 0 and whose degree is
+    <= t.  The recursion gives, for the coefficient of ``c^k`` at t + 1,
+    ``a_k(B) + (kappa / c) S_{k-1}`` with ``S_{k-1} = sum_{k,l} a_{k-1}(B^{kl}) >= 0`` (B^{kl}_k = A,
+    B^{kl}_l = -A).  Returned: that coefficient for symbolic k, nonnegative function symbols, and
+    the degree recurrence ``D_{t+1} = D_t + 1`` solved with ``D_0 = 0``.
+    """
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    a = sp.Function("a", nonnegative=True)
+    S = sp.Function("S", nonnegative=True)
+    cc = sp.Symbol("c", nonnegative=True)
+    kappa_over_c = sp.simplify(recursion_coefficient() / c_b)
+    coeff = a(k) + kappa_over_c * S(k - 1)
+    Dt = sp.Function("D")
+    tt = sp.Symbol("t", integer=True, nonnegative=True)
+    deg = sp.rsolve(Dt(tt + 1) - Dt(tt) - 1, Dt(tt), {Dt(0): 0})
+    # a polynomial sum_k a_k c^k with a_k >= 0 is non-decreasing on c >= 0: each term of its derivative
+    k1 = sp.Symbol("k", integer=True, positive=True)  # the c^0 term differentiates to 0
+    dterm = k1 * a(k1) * cc ** (k1 - 1)
+    return {"coefficient": coeff, "kappa_over_c": kappa_over_c, "degree": deg, "derivative_term": dterm}
+
+
+def c_b_monotone() -> dict[str, sp.Expr]:
+    """``d c_b / d b`` for real b and its sign for ``n = 1 + m``, m >= 1 (n >= 2); ``c_b`` at b = n.
+
+    With ``c_b >= 0`` on ``1 <= b <= n`` (numerator n - b >= 0) and decreasing, a polynomial in c_b
+    with coefficients >= 0 is non-increasing in b."""
+    m = sp.Symbol("m", positive=True)
+    br = sp.Symbol("b", positive=True)
+    cr = c_b.subs(b, br)
+    d = sp.factor(sp.diff(cr, br))
+    return {"derivative": d, "sign": sp.sign(d.subs(n, 1 + m)), "at_b_equals_n": sp.simplify(c_b.subs(b, n)),
+            "numerator": sp.fraction(sp.factor(c_b))[0]}
+
+
 def _delta(i, j):
-    return sp.Integer(1) if i == j else sp.Integer(0)
+    if isinstance(i, int) and isinstance(j, int):
+        return sp.Integer(1) if i == j else sp.Integer(0)
+    return sp.KroneckerDelta(i, j)
 
 
 def gaussian_fourth(a, c, d, e):
@@ -120,8 +283,9 @@ def t0_variances(pp: int, p1: int, p2: int) -> dict[str, sp.Expr]:
 
     ``g_1 = W2^T Delta Xhat``, ``g_2 = Delta Xhat W1^T`` with ``Delta = W2 W1 - T``.  Each
     entry is linear in Xhat, so ``E||g||^2`` needs only :func:`xhat_second_moment`.
-    Returns the derived variances and the candidate closed forms
-    ``(p+1) u ||W2^T Delta||^2`` and ``u (||Delta W1^T||^2 + ||W1||^2 ||Delta||^2)``.
+    Returns the derived variances, ``closed_g1`` (the general-p form of :func:`t0_general` times
+    ``||W2^T Delta||^2``) and the candidate ``u (||Delta W1^T||^2 + ||W1||^2 ||Delta||^2)`` (layer 2,
+    verified here only at the given dims).
     """
     W1, W2, T = _mat("a", p1, pp), _mat("c", p2, p1), _mat("t", p2, pp)
     Delta = W2 * W1 - T
@@ -138,10 +302,123 @@ def t0_variances(pp: int, p1: int, p2: int) -> dict[str, sp.Expr]:
         mean_sq = sum(x**2 for x in G)  # E Xhat = I
         out[f"var_g{k}"] = sp.expand(second - mean_sq)
     fro = lambda M: sum(x**2 for x in M)  # noqa: E731
-    out["closed_g1"] = sp.expand((pp + 1) * u * fro(W2.T * Delta))
+    vf = t0_general()["variance_factor"]
+    out["closed_g1"] = sp.expand(vf.subs(t0_general()["p"], pp) * fro(W2.T * Delta))
     out["closed_g2"] = sp.expand(u * (fro(Delta * W1.T) + fro(W1) * fro(Delta)))
-    out["printed_g1"] = sp.expand(u * ((pp + 2) * fro(W2.T * Delta) - fro(W2.T * Delta)))
+    out["G_sq"] = sp.expand(fro(W2.T * Delta))
     return out
+
+
+def _contract(expr, lims):
+    """``sum`` of ``expr`` over ``lims`` (index, lo, hi) with Kronecker deltas contracted by hand:
+    a delta ``KD(i, j)`` with i summed replaces i by j (all delta indices share the range
+    ``0..p-1``); a summed index absent from a term gives the factor ``hi - lo + 1``; the remaining
+    indices stay in one ``Sum``."""
+    from sympy.concrete.summations import Sum
+
+    out = sp.Integer(0)
+    for term in sp.Add.make_args(sp.expand(expr)):
+        factors = list(sp.Mul.make_args(term))
+        pending = []
+        for i, lo, hi in lims:
+            kd = next((f for f in factors if isinstance(f, sp.KroneckerDelta) and i in f.args), None)
+            if kd is None:
+                pending.append((i, lo, hi))
+                continue
+            j = kd.args[1] if kd.args[0] == i else kd.args[0]
+            factors.remove(kd)
+            factors = [f.subs(i, j) for f in factors]
+        term = sp.Mul(*factors)
+        keep = []
+        for i, lo, hi in pending:
+            if i in term.free_symbols:
+                keep.append((i, lo, hi))
+            else:
+                term = term * (hi - lo + 1)
+        if keep:
+            idx = {i for i, _, _ in keep}
+            dep = sp.Mul(*[f for f in sp.Mul.make_args(term) if f.free_symbols & idx])
+            indep = sp.Mul(*[f for f in sp.Mul.make_args(term) if not f.free_symbols & idx])
+            term = indep * Sum(dep, *keep)
+        out += term
+    return out
+
+
+@lru_cache(maxsize=None)
+def t0_general() -> dict[str, sp.Expr]:
+    """``E||G Xhat||_F^2`` for a fixed q x p matrix G in general p (symbolic), as a multiple of
+    ``||G||^2``, and the Gaussian fact ``E tr(x x^T A x x^T)`` in general p.
+
+    Indices are symbols summed over ``0..p-1`` (rows of G over ``0..q-1``);
+    ``E[Xhat_ac Xhat_de]`` is :func:`xhat_second_moment` with Kronecker deltas.  At t = 0,
+    ``g_{0,1} = G Xhat_0`` with ``G = W2^T Delta`` fixed; at step t, ``g_{t,1} = G_t Xhat_t`` with
+    ``Xhat_t`` independent of ``G_t``, so ``E||g_{t,1}||^2 = E[E_t||G_t Xhat_t||^2]`` and
+    ``E g_{t,1} = E G_t`` (``E Xhat = I``).
+    """
+    from sympy.concrete.summations import Sum
+
+    p = sp.Symbol("p", integer=True, positive=True)
+    q = sp.Symbol("q", integer=True, positive=True)
+    r, a, c, e = sp.symbols("r a c e", integer=True, nonnegative=True)
+    G = sp.IndexedBase("G", real=True)
+    G_sq = sp.Symbol("G_sq", nonnegative=True)
+    # ||G Xhat||^2 = sum_{r,c} (sum_a G_ra Xhat_ac)^2 = sum_{r,c,a,e} G_ra G_re Xhat_ac Xhat_ec
+    e2 = _contract(G[r, a] * G[r, e] * xhat_second_moment(a, c, e, c),
+                   [(c, 0, p - 1), (e, 0, p - 1), (a, 0, p - 1), (r, 0, q - 1)])
+    norm = Sum(G[r, a] ** 2, (a, 0, p - 1), (r, 0, q - 1))
+    e2 = sp.expand(e2.subs(norm, G_sq))
+    factor = sp.simplify(e2 / G_sq)
+    if factor.free_symbols - {p, u}:
+        raise RuntimeError(f"E||G Xhat||^2 is not a multiple of ||G||^2: {e2}")
+    d = sp.Symbol("d", integer=True, nonnegative=True)
+    A = sp.IndexedBase("A", real=True)
+    trA = sp.Symbol("trA")
+    gauss = _contract(A[c, d] * gaussian_fourth(a, c, d, a), [(c, 0, p - 1), (d, 0, p - 1), (a, 0, p - 1)])
+    gauss = sp.expand(gauss.replace(lambda x: isinstance(x, Sum) and x.function.func == sp.Indexed
+                                    and x.function.base == A and x.function.indices[0] == x.function.indices[1],
+                                    lambda x: trA))
+    return {"second_moment_factor": sp.expand(factor), "variance_factor": sp.expand(factor - 1),
+            "p": p, "gaussian_trace": sp.collect(gauss, trA), "trA": trA, "G_sq": G_sq}
+
+
+def mgf_scaling() -> dict[str, sp.Expr]:
+    """The cumulant generating function of ``Xhat`` (``b Xhat`` Wishart(I, b)) as ``kappa(u Theta)/u``.
+
+    Per eigenvalue theta of Theta: ``-(b/2) log(1 - 2 theta/b) = kappa(u theta)/u`` with
+    ``kappa(z) = -(1/2) log(1 - 2 z)`` free of u and ``kappa(0) = 0``.  So the theta-degree-k part
+    of ``K^m / m!`` carries ``u^{k-m}`` (``m <= k``), and a moment of degree ``k >= 1`` is a
+    polynomial in u of degree <= k - 1; at ``u = 0``, ``K = tr Theta``: ``Xhat = I`` a.s.
+    Returns the residual of the scaling identity, ``kappa(0)`` and ``K`` at ``u = 0`` to first order.
+    """
+    th, z = sp.symbols("theta z")
+    bb = 1 / u
+    K = -(bb / 2) * sp.log(1 - 2 * th / bb)
+    kappa = -sp.log(1 - 2 * z) / 2
+    k_at_0 = sp.limit(K, u, 0)
+    return {"residual": sp.simplify(K - kappa.subs(z, u * th) / u), "kappa_at_0": kappa.subs(z, 0),
+            "K_at_u0": k_at_0, "theta": th}
+
+
+def bookkeeping_step() -> dict[str, sp.Expr]:
+    """One step of :func:`update_degrees` with symbolic degrees (general t, by induction).
+
+    ``W_{t,1}, W_{t,2}`` have degree ``D >= 0`` in an earlier block s < t (``w`` in the initial
+    weights) and 0 in block t; ``Xhat_t`` degree 1 in block t only.  Products add, sums take the max:
+    the step returns the degrees of ``g_t`` and ``W_{t+1}`` in block s, in block t and in the weights.
+    """
+    Dg, w = sp.symbols("D w", nonnegative=True)
+    wpos = sp.Symbol("w", positive=True)
+
+    def step(W, X):  # W: degree of W_{t,k} (both k), X: degree of Xhat_t, teacher: 0
+        Delta = sp.Max(W + W, 0)
+        g = W + Delta + X  # g_1 = W2^T Delta X (g_2 = Delta X W1^T: the same sum)
+        return g, sp.Max(W, g)
+
+    g_s, W_s = step(Dg, 0)      # an earlier block
+    g_t, W_t = step(0, 1)       # block t (W_t free of it)
+    g_w, W_w = step(wpos, 0)    # the initial weights (degree >= 1 from t = 0 on)
+    return {"g_block_s": sp.simplify(g_s), "W_block_s": sp.simplify(W_s), "g_block_t": g_t, "W_block_t": W_t,
+            "g_weights": sp.simplify(g_w), "W_weights": sp.simplify(W_w), "D": Dg, "w": wpos}
 
 
 def scalar_chi2_moment(k: int) -> sp.Expr:
@@ -229,30 +506,38 @@ def theorem3_degrees() -> dict[str, sp.Expr]:
         q <= sum_j (k_j - 1) = (3^{t+1} - 1) d / 2 + (3^t - 1) d' / 2 - (t + 1)     (d >= 1),
 
     one less ``-1`` when ``d = 0`` and ``d' >= 1`` (block t absent).  The coefficients have degree
-    ``d 3^{t+1} + d' 3^t = 3^t (3 d + d')`` in the initial weights.
+    ``d 3^{t+1} + d' 3^t`` in the initial weights.  The recurrences come from
+    :func:`bookkeeping_step` (one step with symbolic degrees, i.e. the induction step in general t),
+    the moment degrees from :func:`mgf_scaling`.  ``var_degree``: d = 2, d' = 0 (``E||g_t||^2``);
+    ``mean_sq_degree``: twice the d = 1 bound (``||E g_t||^2``).
     """
     D = sp.Function("D")
     j = sp.Symbol("j", integer=True)
-    DW = sp.rsolve(D(j + 1) - 3 * D(j), D(j), {D(1): 1})  # degree of W_t in block t - j
-    Dw = sp.rsolve(D(j + 1) - 3 * D(j), D(j), {D(0): 1})  # degree of W_t in the weights, j = t
-    for row in update_degrees(6):  # the closed forms must reproduce the step-by-step count
+    st = bookkeeping_step()  # one step in general: degree 3D in an earlier block, 1 in block t, 3w in the weights
+    ratio_s = sp.simplify(st["W_block_s"] / st["D"])
+    ratio_w = sp.simplify(st["W_weights"] / st["w"])
+    if not (ratio_s.is_number and ratio_w.is_number and st["g_block_t"] == 1 and st["W_block_t"] == 1
+            and sp.simplify(st["g_block_s"] - st["W_block_s"]) == 0
+            and sp.simplify(st["g_weights"] - st["W_weights"]) == 0):
+        raise RuntimeError(f"unexpected bookkeeping step: {st}")
+    DW = sp.rsolve(D(j + 1) - ratio_s * D(j), D(j), {D(1): st["W_block_t"]})  # degree of W_t in block t - j
+    Dw = sp.rsolve(D(j + 1) - ratio_w * D(j), D(j), {D(0): 1})  # degree of W_t in the weights, j = t
+    for row in update_degrees(6):  # consistency with the step-by-step count (the general step is above)
         t = row["t"]
         ok = row["g"][t] == 1 and row["W"][-1] == Dw.subs(j, t) and row["g"][-1] == 3 * Dw.subs(j, t)
         ok &= all(row["W"][t - jj] == DW.subs(j, jj) and row["g"][t - jj] == 3 * DW.subs(j, jj)
                   for jj in range(1, t + 1))
         if not ok:
             raise RuntimeError(f"degree recurrence does not match the update's bookkeeping at t = {t}")
-    k_j = d_ * 3 * DW.subs(j, j_) + dp_ * DW.subs(j, j_)
+    k_j = d_ * ratio_s * DW.subs(j, j_) + dp_ * DW.subs(j, j_)
     derived = sp.simplify(sp.summation(k_j - 1, (j_, 1, t_)) + d_ - 1)
     derived_d0 = sp.simplify(sp.summation(k_j.subs(d_, 0) - 1, (j_, 1, t_)))
-    printed = sp.Rational(1, 2) * (3 ** (t_ + 1) - 1) * d_ + sp.Rational(1, 2) * (3**t_ - 1) * dp_
     return {
         "W_block_degree": DW.subs(j, j_), "W_weight_degree": Dw.subs(j, t_),
-        "q_derived": derived, "q_derived_d0": derived_d0, "q_printed": printed,
-        "slack": sp.simplify(printed - derived), "slack_d0": sp.simplify(printed.subs(d_, 0) - derived_d0),
-        "coef_degree_derived": sp.expand(d_ * 3 * Dw.subs(j, t_) + dp_ * Dw.subs(j, t_)),
-        "coef_degree_printed": 3**t_ * (3 * d_ + dp_),
+        "q_derived": derived, "q_derived_d0": derived_d0,
+        "coef_degree_derived": sp.expand(d_ * ratio_w * Dw.subs(j, t_) + dp_ * Dw.subs(j, t_)),
         "var_degree": sp.simplify(derived.subs({d_: 2, dp_: 0})),
+        "mean_sq_degree": sp.simplify(2 * derived.subs({d_: 1, dp_: 0})),
     }
 
 
@@ -263,7 +548,7 @@ def exports() -> list[Export]:
     ms, sm = sp.symbols("mean_sq sq_mean", nonnegative=True)
     G, DW, W1sq, Dsq = sp.symbols("G_sq DW_sq W1_sq Delta_sq", nonnegative=True)
     pp = sp.Symbol("p", integer=True, positive=True)
-    cb = (nn - bi) / (bi * (nn - 1))
+    cb = c_b.subs({n: nn, b: bi})  # derived in lemma1_derived / c_b_derived
     # Explicit guards on assumption-free twins of the symbols: SymPy evaluates ``b > 0`` to
     # True for a positive symbol, so the automatic guards alone would be vacuous.
     P = {name: sp.Symbol(name, real=True) for name in ("n", "b", "p", "G_sq", "DW_sq", "W1_sq", "Delta_sq")}
@@ -278,14 +563,15 @@ def exports() -> list[Export]:
     s1 = scalar_t1_variance(1).subs(u, 1 / bb)
     return [
         Export("c_b", (nn, bi), cb,
-               "Lemma 1's c_b = (n - b)/(b (n - 1)): batch of b distinct indices out of n.",
+               "Lemma 1's c_b, derived from the inclusion probabilities: batch of b distinct indices out of n.",
                (g_n_int, g_b_int, Guard(sp.Ge(nn, 2), "n >= 2"), Guard(sp.Le(bi, nn), "b <= n"))),
         Export("lemma1_variance", (nn, bi, ms, sm), cb * (ms - sm),
                "var(A g | F_t) = c_b (mean_sq - sq_mean), mean_sq = (1/n) sum ||A grad L_i||^2, "
                "sq_mean = ||A grad L||^2 (mean scaling).",
                (g_n_int, g_b_int, Guard(sp.Ge(nn, 2), "n >= 2"), Guard(sp.Le(bi, nn), "b <= n"),
                 Guard(sp.Ge(ms, sm), "mean_sq >= sq_mean"))),
-        Export("var_g1_t0", (pp, bb, G), (pp + 1) * G / bb,
+        Export("var_g1_t0", (pp, bb, G),
+               t0_general()["variance_factor"].subs({t0_general()["p"]: pp, u: 1 / bb}) * G,
                "Two-layer network, t = 0: var(g_{0,1} | F_0) = (p + 1) ||W2^T Delta||_F^2 / b, "
                "G_sq = ||W2^T (W2 W1 - W2* W1*)||_F^2, inputs N(0, I_p), batch mean.",
                (g_p, g_b_pos, *nonneg("G_sq"))),

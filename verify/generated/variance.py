@@ -29,9 +29,9 @@ def _out(x):
     return x[()] if x.ndim == 0 else x
 
 def c_b(n, b):
-    """Lemma 1's c_b = (n - b)/(b (n - 1)): batch of b distinct indices out of n.
+    """Lemma 1's c_b, derived from the inclusion probabilities: batch of b distinct indices out of n.
 
-    Expression (SymPy): ``(-b + n)/(b*(n - 1))``
+    Expression (SymPy): ``-(b - n)/(b*(n - 1))``
 
     Assumptions (checked; ValueError if violated):
         n is an integer
@@ -54,13 +54,13 @@ def c_b(n, b):
         _require(numpy.greater_equal(n, 1), 'c_b', 'n >= 1')
         _require(numpy.equal(b, numpy.floor(b)), 'c_b', 'b must be an integer')
         _require(numpy.greater_equal(b, 1), 'c_b', 'b >= 1')
-        return _out((-b + n)/(b*(n - 1)))
+        return _out(-(b - n)/(b*(n - 1)))
 
 
 def lemma1_variance(n, b, mean_sq, sq_mean):
     """var(A g | F_t) = c_b (mean_sq - sq_mean), mean_sq = (1/n) sum ||A grad L_i||^2, sq_mean = ||A grad L||^2 (mean scaling).
 
-    Expression (SymPy): ``(-b + n)*(mean_sq - sq_mean)/(b*(n - 1))``
+    Expression (SymPy): ``-(b - n)*(mean_sq - sq_mean)/(b*(n - 1))``
 
     Assumptions (checked; ValueError if violated):
         n is an integer
@@ -91,13 +91,13 @@ def lemma1_variance(n, b, mean_sq, sq_mean):
         _require(numpy.greater_equal(b, 1), 'lemma1_variance', 'b >= 1')
         _require(numpy.greater_equal(mean_sq, 0), 'lemma1_variance', 'mean_sq >= 0')
         _require(numpy.greater_equal(sq_mean, 0), 'lemma1_variance', 'sq_mean >= 0')
-        return _out((-b + n)*(mean_sq - sq_mean)/(b*(n - 1)))
+        return _out(-(b - n)*(mean_sq - sq_mean)/(b*(n - 1)))
 
 
 def var_g1_t0(p, b, G_sq):
     """Two-layer network, t = 0: var(g_{0,1} | F_0) = (p + 1) ||W2^T Delta||_F^2 / b, G_sq = ||W2^T (W2 W1 - W2* W1*)||_F^2, inputs N(0, I_p), batch mean.
 
-    Expression (SymPy): ``G_sq*(p + 1)/b``
+    Expression (SymPy): ``G_sq*(p/b + 1/b)``
 
     Assumptions (checked; ValueError if violated):
         p is an integer >= 1
@@ -117,7 +117,7 @@ def var_g1_t0(p, b, G_sq):
         _require(numpy.greater_equal(G_sq, 0), 'var_g1_t0', 'G_sq >= 0 (a squared norm)')
         _require(numpy.equal(p, numpy.floor(p)), 'var_g1_t0', 'p must be an integer')
         _require(numpy.greater_equal(p, 1), 'var_g1_t0', 'p >= 1')
-        return _out(G_sq*(p + 1)/b)
+        return _out(G_sq*(p/b + b**(-1.0)))
 
 
 def var_g2_t0(b, DW_sq, W1_sq, Delta_sq):

@@ -26,11 +26,13 @@ def run_case(path, allow_large: bool = False) -> int:
         LARGE_TERMS,
         DeepLinearCase,
         b0_derivative,
-        b0_printed,
+        largest_real_root,
         decreasing_for_all_b,
         estimated_terms,
         variance_polynomial,
     )
+
+    from derivations.variance import printed as P
 
     try:
         with open(path, encoding="utf-8") as f:
@@ -64,7 +66,7 @@ def run_case(path, allow_large: bool = False) -> int:
     out = {
         "coefficients": coeffs,
         "constant_term": str(beta[0]),
-        "b0": b0_printed(beta) if len(beta) > 1 else None,
+        "b0": _float_or_none(largest_real_root(P.theorem5_b0_polynomial(beta))) if len(beta) > 1 else None,
         "b0_derivative": b0_derivative(beta) if len(beta) > 1 else None,
         "decreasing_for_all_b": bool(decreasing_for_all_b(beta)),
         "t": case.t,
@@ -73,6 +75,10 @@ def run_case(path, allow_large: bool = False) -> int:
     }
     print(json.dumps(out))
     return 0
+
+
+def _float_or_none(x):
+    return None if x is None else float(x)
 
 
 def _bad(msg: str) -> int:

@@ -55,13 +55,19 @@ __all__ = [
     "DeepLinearCase",
     "Trajectory",
     "b0_derivative",
-    "b0_printed",
     "decreasing_for_all_b",
     "decreasing_on_reals",
     "degrees",
     "estimated_terms",
     "expect",
     "isserlis_moment",
+    "largest_real_root",
+    "matmul",
+    "matsub",
+    "moment_table",
+    "index_pairs",
+    "trace",
+    "transpose",
     "layer1_factor_moments",
     "term_expectation",
     "trajectory",
@@ -109,18 +115,18 @@ class DeepLinearCase:
         if any(a <= 0 for a in self.alphas):
             raise ValueError("step sizes must be positive")
         self.t, self.layer = t, layer
-        self.T = _mm(self.W2s, self.W1s)
+        self.T = matmul(self.W2s, self.W1s)
 
 
-def _mm(A, B):
+def matmul(A, B):
     return [[sum((a * b for a, b in zip(r, c)), 0 * r[0] * c[0]) for c in zip(*B)] for r in A]
 
 
-def _tr(A):
+def transpose(A):
     return [list(r) for r in zip(*A)]
 
 
-def _sub(A, B, s=1):
+def matsub(A, B, s=1):
     return [[a - s * b for a, b in zip(ra, rb)] for ra, rb in zip(A, B)]
 
 
@@ -128,11 +134,11 @@ def _sub(A, B, s=1):
 _TABLES: dict[int, tuple[int, dict]] = {}
 
 
-def _pairs(p: int) -> list[tuple[int, int]]:
+def index_pairs(p: int) -> list[tuple[int, int]]:
     return [(a, c) for a in range(p) for c in range(a, p)]
 
 
-def _moment_table(p: int, D: int) -> dict[tuple[int, ...], dict[int, flint.fmpq]]:
+def moment_table(p: int, D: int) -> dict[tuple[int, ...], dict[int, flint.fmpq]]:
     """All moments of the entries ``Xhat_{ac}`` (a <= c) up to total degree (at least) D.
 
     Key: exponent tuple over the pairs (a, c), a <= c, in lexicographic order.
@@ -142,7 +148,7 @@ def _moment_table(p: int, D: int) -> dict[tuple[int, ...], dict[int, flint.fmpq]
     have = _TABLES.get(p)
     if have is not None and have[0] >= D:
         return have[1]
-    pairs = _pairs(p)
+    pairs = index_pairs(p)
     npair = len(pairs)
     ctx = flint.fmpq_mpoly_ctx.get(tuple(f"th{a}{c}" for a, c in pairs) + ("u",), "degrevlex")
     gens = ctx.gens()
@@ -183,8 +189,8 @@ def _frac(c) -> Fraction:
 
 def wishart_moment(p: int, exps: dict[tuple[int, int], int]) -> list[Fraction]:
     """``E[prod_{a<=c} Xhat_{ac}^{e_ac}]`` as coefficients in ``u = 1/b`` (from the MGF)."""
-    key = tuple(int(exps.get(pc, 0)) for pc in _pairs(p))
-    mom = _moment_table(p, max(sum(key), 1)).get(key)
+    key = tuple(int(exps.get(pc, 0)) for pc in index_pairs(p))
+    mom = moment_table(p, max(sum(key), 1)).get(key)
     if not mom:
         return [Fraction(0)]
     return [_frac(mom.get(k, flint.fmpq(0))) for k in range(max(mom) + 1)]
@@ -275,14 +281,14 @@ class Trajectory:
         return range(s * self.nv, (s + 1) * self.nv)
 
 
-def _trace(A):
+def trace(A):
     return sum((A[i][i] for i in range(len(A))), 0 * A[0][0])
 
 
 def trajectory(case: DeepLinearCase, scale: bool = False) -> Trajectory:
     """Forward pass of online SGD in exact polynomial arithmetic (see the module docstring)."""
     p, t = case.p, case.t
-    pairs = _pairs(p)
+    pairs = index_pairs(p)
     nv = len(pairs)
     names = tuple(f"x{s}_{a}{c}" for s in range(t + 1) for a, c in pairs) + ("u",) + (("s",) if scale else ())
     ctx = flint.fmpq_mpoly_ctx.get(names, "degrevlex")
@@ -299,13 +305,13 @@ def trajectory(case: DeepLinearCase, scale: bool = False) -> Trajectory:
     W1s, W2s, T = conv(case.W1s), conv(case.W2s), conv(case.T)
 
     def grads(W1, W2, X):
-        DX = _mm(_sub(_mm(W2, W1), T), X)
-        return _mm(_tr(W2), DX), _mm(DX, _tr(W1))
+        DX = matmul(matsub(matmul(W2, W1), T), X)
+        return matmul(transpose(W2), DX), matmul(DX, transpose(W1))
 
     for s in range(t):
         g1, g2 = grads(W1, W2, Xh[s])
         a = flint.fmpq(case.alphas[s].numerator, case.alphas[s].denominator)
-        W1, W2 = _sub(W1, g1, a), _sub(W2, g2, a)
+        W1, W2 = matsub(W1, g1, a), matsub(W2, g2, a)
     g1, g2 = grads(W1, W2, Xh[t])
     return Trajectory(case, ctx, nv, t + 1, (t + 1) * nv, (t + 1) * nv + 1 if scale else None,
                       W1, W2, g1, g2, W1s, W2s, T)
@@ -337,7 +343,7 @@ def _expect_block(tr: Trajectory, P, s: int, cache: dict):
         groups[tuple(mono[lo:hi])][tuple(mono[:lo]) + pad + tuple(mono[hi:])] = c
     if not groups:
         return tr.zero
-    table = _moment_table(tr.case.p, max(1, max(sum(k) for k in groups)))
+    table = moment_table(tr.case.p, max(1, max(sum(k) for k in groups)))
     out = tr.zero
     for key, terms in groups.items():
         rest = tr.ctx.from_dict(terms)
@@ -382,7 +388,7 @@ def _linear_parts(tr: Trajectory, e):
 def _second_moment_last_block(tr: Trajectory, entries, cache: dict):
     """``sum_e E_t[e^2]`` with the last block integrated before squaring (see the module docstring)."""
     nv = tr.nv
-    table = _moment_table(tr.case.p, 2)
+    table = moment_table(tr.case.p, 2)
     keys = {}
     for j in range(nv):
         for m in range(j, nv):
@@ -446,7 +452,7 @@ def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:
 def layer1_factor_moments(case: DeepLinearCase) -> tuple[list[Fraction], list[Fraction]]:
     """``(E||G_t||^2, ||E G_t||^2)`` in powers of u, with ``G_t = W_{t,2}^T Delta_t`` (so g_{t,1} = G_t Xhat_t)."""
     tr = trajectory(case)
-    G = _mm(_tr(tr.W2), _sub(_mm(tr.W2, tr.W1), tr.T))
+    G = matmul(transpose(tr.W2), matsub(matmul(tr.W2, tr.W1), tr.T))
     cache: dict = {}
     sq, msq = tr.zero, tr.zero
     for row in G:
@@ -461,8 +467,8 @@ def term_expectation(case: DeepLinearCase, build: Callable[[Trajectory], list], 
     """``E[M | F_0]`` for the matrix ``M = build(trajectory)`` (a list of rows of polynomials).
 
     Returns ``(trajectory, rows of expected polynomials in u [and s])``.  ``build`` receives
-    the :class:`Trajectory` and composes ``g1, g2, W1, W2, W1s, W2s`` with :func:`_mm`,
-    :func:`_tr`, :func:`_trace` (the multiplicative terms of Theorem 3).
+    the :class:`Trajectory` and composes ``g1, g2, W1, W2, W1s, W2s`` with :func:`matmul`,
+    :func:`transpose`, :func:`trace` (the multiplicative terms of Theorem 3).
     """
     tr = trajectory(case, scale=scale)
     M = build(tr)
@@ -492,12 +498,16 @@ def _real_roots(coeffs_high_first: list[Fraction]) -> list[float]:
     return [float(r) for r in sp.real_roots(P)]
 
 
-def b0_printed(beta: Sequence[Fraction]) -> float | None:
-    """Largest real root of the printed equation ``beta_1 b^{r-1} + ... + beta_r = 0`` (None if none)."""
-    r = poly_degree(beta)
-    if r < 1:
+def largest_real_root(coeffs_high_first: Sequence[Fraction]):
+    """Largest real root (exact, a SymPy algebraic number) of a polynomial given highest power
+    first; None when it has none (or is constant)."""
+    import sympy as sp
+
+    x = sp.Symbol("x")
+    P = sp.Poly([sp.Rational(c.numerator, c.denominator) for c in coeffs_high_first], x)
+    if P.degree() <= 0:
         return None
-    roots = _real_roots([beta[k] for k in range(1, r + 1)])
+    roots = sp.real_roots(P)
     return max(roots) if roots else None
 
 
@@ -550,8 +560,9 @@ def decreasing_on_reals(beta: Sequence[Fraction], lower=1) -> bool:
         return bool(P.LC() >= 0)
     if roots:
         return False
-    # no sign change above lower: sign is that at infinity (leading coefficient)
-    return bool(P.LC() > 0) and bool(P.eval(lower) >= 0 or lower in roots)
+    # no sign change above lower: the sign on (lower, inf) is that at infinity (leading coefficient),
+    # and P(lower) >= 0 follows by continuity (lower may be an exact algebraic number)
+    return bool(P.LC() > 0)
 
 
 def decreasing_for_all_b(beta: Sequence[Fraction]) -> bool:

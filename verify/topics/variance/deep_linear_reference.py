@@ -16,7 +16,7 @@ from math import factorial
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
-from verify.topics.variance.deep_linear import DeepLinearCase, _mm, _sub, _tr
+from verify.topics.variance.deep_linear import DeepLinearCase, matmul, matsub, transpose
 from verify.topics.variance.engine import poly_degree
 
 __all__ = ["moment_table_reference", "variance_polynomial_reference"]
@@ -120,14 +120,14 @@ def trajectory(case: DeepLinearCase):
     W1, W2, T = conv(case.W1), conv(case.W2), conv(case.T)
 
     def grads(W1, W2, X):
-        Delta = _sub(_mm(W2, W1), T)
-        DX = _mm(Delta, X)
-        return _mm(_tr(W2), DX), _mm(DX, _tr(W1))
+        Delta = matsub(matmul(W2, W1), T)
+        DX = matmul(Delta, X)
+        return matmul(transpose(W2), DX), matmul(DX, transpose(W1))
 
     for s in range(t):
         g1, g2 = grads(W1, W2, Xh[s])
         a = QQ(case.alphas[s].numerator, case.alphas[s].denominator)
-        W1, W2 = _sub(W1, g1, a), _sub(W2, g2, a)
+        W1, W2 = matsub(W1, g1, a), matsub(W2, g2, a)
     g1, g2 = grads(W1, W2, Xh[t])
     return R, (g1 if case.layer == 1 else g2), nv
 

@@ -18,8 +18,8 @@ moment ``S_t = E[w_t w_t^T | F_0]`` obeys a linear recursion whose coefficients 
 affine in ``c``.  ``S_t`` is therefore a polynomial in ``c`` of degree ``<= t`` with
 exact rational matrix coefficients, and every quantity of Section 3.1 (any
 ``E||sum_i A_i grad L_i(w_t)||^2``, ``var(B g_t | F_0)``, ``var(B grad L(w_t) | F_0)``)
-is an exact polynomial in ``c`` and therefore, since ``c = (n u - 1)/(n - 1)`` with
-``u = 1/b``, an exact polynomial in ``1/b`` of the same degree.
+is an exact polynomial in ``c`` and therefore, since ``c`` is affine in ``u = 1/b``
+(:func:`c_in_u`), an exact polynomial in ``1/b`` of the same degree.
 
 All arithmetic is in :class:`fractions.Fraction`; floats given as data are converted
 exactly (their binary value).  Polynomials are lists of coefficients, index ``k``
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 __all__ = [
@@ -38,11 +38,14 @@ __all__ = [
     "LinRegMoments",
     "as_fraction",
     "c_b",
+    "c_in_u",
     "c_poly_to_inv_b",
     "eval_poly",
     "poly_degree",
     "simulate_moments",
 ]
+
+from derivations.variance import derive as dv
 
 Mat = list[list[Fraction]]
 Vec = list[Fraction]
@@ -71,10 +74,25 @@ def as_fraction(x, what: str = "value") -> Fraction:
 
 
 def c_b(n: int, b: int) -> Fraction:
-    """``c_b = (n - b) / (b (n - 1))`` for ``1 <= b <= n``, ``n >= 2`` (Lemma 1)."""
+    """Lemma 1's ``c_b`` for ``1 <= b <= n``, ``n >= 2``, exactly: the expression derived in
+    :func:`derivations.variance.derive.c_b_derived` (from the inclusion probabilities)."""
     if not (isinstance(n, int) and isinstance(b, int)) or n < 2 or not 1 <= b <= n:
         raise ValueError(f"c_b needs integers n >= 2 and 1 <= b <= n, got n={n!r}, b={b!r}")
-    return Fraction(n - b, b * (n - 1))
+    return dv.c_b_exact(n, b)
+
+
+@lru_cache(maxsize=None)
+def _c_in_u_fns():
+    import sympy as sp
+
+    c0, c1 = dv.c_in_u()
+    return sp.lambdify(dv.n, c0, modules=[{}]), sp.lambdify(dv.n, c1, modules=[{}])
+
+
+def c_in_u(n: int) -> tuple[Fraction, Fraction]:
+    """``(c0, c1)`` with ``c_b = c0 + c1 / b`` (derived: :func:`derivations.variance.derive.c_in_u`)."""
+    f0, f1 = _c_in_u_fns()
+    return Fraction(f0(Fraction(n))), Fraction(f1(Fraction(n)))
 
 
 def eval_poly(coeffs: Sequence, x):
@@ -96,9 +114,9 @@ def poly_degree(coeffs: Sequence) -> int:
 def c_poly_to_inv_b(coeffs: Sequence[Fraction], n: int) -> list[Fraction]:
     """Rewrite ``sum_k a_k c^k`` as ``sum_k beta_k u^k`` with ``u = 1/b``.
 
-    Uses ``c = (n u - 1) / (n - 1)`` (exact for every b, see :func:`c_b`).
+    Uses ``c = c0 + c1 u`` (:func:`c_in_u`, exact for every b).
     """
-    lin = [Fraction(-1, n - 1), Fraction(n, n - 1)]  # c as a polynomial in u
+    lin = list(c_in_u(n))  # c as a polynomial in u
     out = [Fraction(0)]
     power = [Fraction(1)]
     for a in coeffs:

@@ -61,7 +61,7 @@ import numpy as np
 
 from verify.harness.stats import Comparison
 
-__all__ = ["DL_SETTINGS", "LINREG_BS", "ScalarAcc", "VarAcc", "run"]
+__all__ = ["DL_SETTINGS", "LINREG_BS", "ScalarAcc", "VarAcc", "chunks", "deep_linear_claim", "linreg_claim", "run"]
 
 LINREG_BS = (1, 2, 4, 8, 16, 64)
 REL_SE_OF_SE_MAX = 0.1
@@ -213,17 +213,36 @@ def _record(name, res, predicted, meta, comps, unresolved, rows):
                                              f"largest replica share {res['max_share']:.3g} (max {MAX_SHARE})")})
 
 
-def _chunks(R: int, K: int):
+def chunks(R: int, K: int):
     """Split R replicas into ceil(R/K) chunks of near-equal size (each >= 2 when R >= 4)."""
     m = max(1, -(-R // K))
     for k in range(m):
         yield k, R // m + (1 if k < R % m else 0)
 
 
+# ------------------------------------------------------------------ the claims each value tests
+def linreg_claim(quantity: str, t: int) -> str:
+    """The claim whose statement a linear-regression value tests: var(g_0 | F_0) is Lemma 1's
+    c_b (...) formula; var(g_t | F_0), var(grad L(w_t) | F_0) at t >= 1 are Corollary 1's
+    quantities; E||grad L(w_t)||^2 is Theorem 1's with A_i = I/n (the engine's exact
+    polynomials rest on the corrected recursion of Lemma 4)."""
+    if quantity == "var_g" and t == 0:
+        return "variance.lemma1"
+    if quantity == "sq_full":
+        return "variance.theorem1"
+    return "variance.corollary1"
+
+
+def deep_linear_claim(t: int, layer: int) -> str:
+    """The claim a two-layer network value tests: t = 0, layer 1 is the closed form of
+    ``variance.dl_t0``; every other value is the exact polynomial in 1/b of Theorem 4."""
+    return "variance.dl_t0" if t == 0 and layer == 1 else "variance.theorem4"
+
+
 # ------------------------------------------------------------------ linear regression
 def linreg_settings():
     """(name, LinRegData, w0, alphas) of the claims' datasets (exact rationals)."""
-    from verify.topics.variance.claims import diabetes_data, mid_data, paper_alphas
+    from verify.topics.variance.data import diabetes_data, mid_data, paper_alphas
 
     return [("synthetic n=9 p=3", mid_data(), [F(1, 2), F(-1), F(1)], paper_alphas(6)),
             ("diabetes n=442 p=10 (standardised)", diabetes_data(), [F(0)] * 10, paper_alphas(6))]
@@ -266,7 +285,7 @@ def _linreg(cfg, R, progress, comps, unresolved, report, p0, p1):
             accs = {(q, t): (VarAcc(R) if q != "sq_full" else MomAcc(R))
                     for t in range(T_mc + 1) for q in ("var_g", "var_full", "sq_full") if t > 0 or q == "var_g"}
             K = int(min(R, max(2048, 2**21 // (b * p))))
-            for k, Kk in _chunks(R, K):
+            for k, Kk in chunks(R, K):
                 gen = torch.Generator(device=dev).manual_seed(cfg.seed + 1_000_003 * (si + 1) + 10_007 * b + k)
                 w = torch.tensor([float(v) for v in w0], dtype=torch.float64, device=dev).repeat(Kk, 1)
                 for t in range(T_mc + 1):
@@ -285,7 +304,8 @@ def _linreg(cfg, R, progress, comps, unresolved, report, p0, p1):
                 label = {"var_g": "var(g_t|F_0)", "var_full": "var(grad L(w_t)|F_0)",
                          "sq_full": "E||grad L(w_t)||^2"}[q]
                 _record(f"{name}: {label} [b={b}, t={t}]", acc.result(), pred,
-                        {"experiment": "linreg", "dataset": name, "quantity": q, "b": b, "t": t},
+                        {"experiment": "linreg", "dataset": name, "quantity": q, "b": b, "t": t,
+                         "claim": linreg_claim(q, t)},
                         comps, unresolved, rows)
             progress(f"linear regression: {name}, b = {b}",
                      p0 + (p1 - p0) * (si + (bi + 1) / len(bs)) / nset)
@@ -334,7 +354,7 @@ def _poly_inv_b(beta, b) -> float:
 def _deep_linear(cfg, R, progress, comps, unresolved, report, p0, p1):
     import torch
 
-    from verify.topics.variance.deep_linear import b0_printed, decreasing_for_all_b
+    from verify.topics.variance.deep_linear import b0_derivative, decreasing_for_all_b
 
     dev = torch.device(cfg.device)
     out = []
@@ -350,7 +370,7 @@ def _deep_linear(cfg, R, progress, comps, unresolved, report, p0, p1):
         for bi, b in enumerate(LINREG_BS):
             accs = {(t, k): VarAcc(R) for t in range(T + 1) for k in (1, 2)}
             K = int(min(R, max(4096, 2**22 // (b * p))))
-            for c, Kk in _chunks(R, K):
+            for c, Kk in chunks(R, K):
                 gen = torch.Generator(device=dev).manual_seed(cfg.seed + 7_000_003 * (si + 1) + 10_007 * b + c)
                 W1 = W1_0.expand(Kk, -1, -1).clone()
                 W2 = W2_0.expand(Kk, -1, -1).clone()
@@ -366,7 +386,8 @@ def _deep_linear(cfg, R, progress, comps, unresolved, report, p0, p1):
             for (t, k), acc in accs.items():
                 _record(f"{s['name']}: var(g_(t,{k})|F_0) [b={b}, t={t}]", acc.result(),
                         _poly_inv_b(polys[(t, k)], b),
-                        {"experiment": "deep_linear", "setting": s["name"], "layer": k, "b": b, "t": t},
+                        {"experiment": "deep_linear", "setting": s["name"], "layer": k, "b": b, "t": t,
+                         "claim": deep_linear_claim(t, k)},
                         comps, unresolved, rows)
             progress(f"deep linear: {s['name']}, b = {b}",
                      p0 + (p1 - p0) * (si + (bi + 1) / len(LINREG_BS)) / len(DL_SETTINGS))
@@ -378,7 +399,7 @@ def _deep_linear(cfg, R, progress, comps, unresolved, report, p0, p1):
                     "b": list(LINREG_BS), "t": list(range(T + 1)), "b_grid": bgrid,
                     "polynomials": {f"t={t},layer={k}": {
                         "coefficients": [str(c) for c in beta], "degree": len(beta) - 1,
-                        "b0_printed": b0_printed(list(beta)),
+                        "b0_derivative": b0_derivative(list(beta)),
                         "decreasing_for_all_b": decreasing_for_all_b(list(beta)),
                         "curve": [_poly_inv_b(beta, bb) for bb in bgrid]} for (t, k), beta in polys.items()},
                     "rows": rows})
