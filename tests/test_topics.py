@@ -124,3 +124,17 @@ def test_montecarlo_and_engines_do_not_import_claims(topic):
                 assert not node.module.endswith(".claims") and "claims" not in names, (
                     f"{p.name} imports the claims module: shared data belongs in an engine/data module")
     assert has_part(topic, "claims")
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_check_can_fail_under_mutation(topic):
+    """Perturbing each claim's thing under test changes its verdict (or the claim lists a
+    reason why a perturbation is meaningless)."""
+    from verify.core.mutation import mutate_all
+
+    muts = mutate_all(list(_results(topic)), jobs=1)
+    bad = [m.to_json() for m in muts if m.status not in ("killed", "exempt")]
+    assert not bad, "checks that cannot fail:\n" + "\n".join(f"{b['id']}: {b['status']}: {b['reason']}" for b in bad)
+    for m in muts:
+        if m.status == "exempt":
+            assert len(m.exempt or "") > 20, f"{m.claim_id}: an exemption needs a reason"
