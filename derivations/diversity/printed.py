@@ -111,3 +111,7 @@ lemma3_rhs = Mbar2 / (n - 1) ** 2 + n * (n - 2) / (n - 1) ** 2 * Gbar
 # The project's bridge statement (not printed in the paper): B_S = 1 + B_simple
 _Bsimple = sp.Symbol("B_simple", positive=True)
 bridge_B_S = 1 + _Bsimple
+
+# Section 6.1: with r-replication "gradient diversity gets smaller as r increases":
+# the printed direction of Delta_S in r (-1: decreasing)
+replication_direction = -1

@@ -1016,16 +1016,15 @@ def _check_bridge() -> Outcome:
     assumptions=("the replicated points' gradients are those of the chosen subset",
                  "Figure 3's loss-ratio trend (large/small batch grows with r) is tested by the Monte-Carlo "
                  "harness and attached, not decided here"),
-    title="Replication lowers diversity",
-    mutation_exempt="a qualitative statement ('gets smaller') with no printed formula, constant or index to "
-                    "perturb; the check decides the sign of d Delta/dr from the derived identity")
+    title="Replication lowers diversity")
 def _check_replication() -> Outcome:
+    direction = under_test(P.replication_direction)  # the printed "gets smaller": -1
     R = D.replication_diversity()
     r_, m_ = R["r"], R["m"]
     ok_id = _is_zero(R["Delta_rep"] - R["Delta_sub"] / r_) and _is_zero(R["B_S_rep"] - R["B_S_sub"])
     rr = sp.Symbol("rr", positive=True)  # r as a real variable
     slope = sp.simplify(sp.diff(R["Delta_rep"].subs(r_, rr), rr))
-    ok_dec = bool(slope.is_negative)
+    ok_dec = slope.is_negative is True and direction == -1 or slope.is_positive is True and direction == 1
     ev = [Evidence("proof", "symbolic r, m: repeating a subset r times multiplies sum ||g||^2 by r and ||sum g||^2 by "
                    "r^2, so Delta_S(replicated) = Delta_S(subset)/r, strictly decreasing in r (and B_S(replicated) "
                    "= B_S(subset), at most m = n/r when the subset's cross terms are non-negative)",
@@ -1036,7 +1035,7 @@ def _check_replication() -> Outcome:
     for r in range(1, 5):
         g = base * r
         deltas.append(_bs_exact(g) / len(g))
-    ok_inst = all(a > b for a, b in zip(deltas, deltas[1:]))
+    ok_inst = all((b > a) - (b < a) == direction for a, b in zip(deltas, deltas[1:]))
     ev.append(Evidence("exact", "3 integer gradients repeated r = 1..4 times: Delta_S decreases strictly "
                        "(Fractions)", ok_inst, {"Delta": [str(x) for x in deltas]}, instances=4))
     return Outcome(printed=all(e.passed for e in ev), evidence=ev)
