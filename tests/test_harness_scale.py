@@ -62,10 +62,11 @@ EXPERIMENT = textwrap.dedent('''
         states += [s.state() for s in (w[0], w[1], g[0], g[1])]
         return {"comparisons": comps, "states": states}
 
-    mod = types.ModuleType("verify.harness.experiments.tiny")
+    mod = types.ModuleType("verify.topics.tiny.montecarlo")
     mod.run = run
-    sys.modules["verify.harness.experiments.tiny"] = mod
+    sys.modules["verify.topics.tiny.montecarlo"] = mod
     H.experiment_topics = lambda: ["tiny"]
+    H._check_claim_ids = lambda *a: None  # the tiny topic registers no claims
 
     if __name__ == "__main__":
         out, mode = sys.argv[1], sys.argv[2]

@@ -1,4 +1,4 @@
-"""Tests of the paper-001 Monte-Carlo harness (verify/harness/experiments/variance.py).
+"""Tests of the paper-001 Monte-Carlo harness (verify/topics/variance/montecarlo.py).
 
 Light tests check the estimators and the resolution rule on distributions with known
 answers, and that the experiment's predictions equal closed forms computed here
