@@ -14,11 +14,12 @@ from typing import Any
 from verify.core.claims import Result, Strength, Verdict, registry, run_claims
 from verify.core.results import RESULTS_DIR, attach_montecarlo
 
-__all__ = ["claim_block", "claim_blocks", "errata_markdown", "harness_results", "montecarlo_md", "provenance_markdown",
+__all__ = ["claim_block", "claim_blocks", "summary_markdown", "errata_markdown", "harness_results", "montecarlo_md", "provenance_markdown",
            "strength_md",
            "topic_results", "verdict_table"]
 
-_BADGE = {Verdict.HOLDS: "✅ holds", Verdict.ERRATUM: "⚠️ erratum", Verdict.FAILED: "❌ FAILED"}
+# plain symbols that every text font has (colour emoji render as empty boxes without an emoji font)
+_BADGE = {Verdict.HOLDS: "✓ holds", Verdict.ERRATUM: "⚠ erratum", Verdict.FAILED: "✗ FAILED"}
 
 
 @lru_cache(maxsize=None)
@@ -146,6 +147,35 @@ def _block(r: Result) -> str:
     body += ["Evidence:", "", _evidence_md(r)]
     return (f"({anchor(c.id)})=\n:::{{admonition}} {c.id} — {c.title or c.where}\n:class: {cls}\n\n"
             + "\n".join(body) + "\n:::\n")
+
+
+def summary_markdown() -> str:
+    """The front page's summary: per paper, the claims, verdicts, strengths and how many
+    claims Monte-Carlo tested and agreed with, linked to the chapter."""
+    chapters = Path(__file__).resolve().parents[2] / "book" / "chapters"
+    res = topic_results(None)
+    by: dict[str, list[Result]] = {}
+    for r in res:
+        by.setdefault(r.claim.topic, []).append(r)
+    rows = ["| paper | claims | holds | erratum | proved | verified | empirical | Monte-Carlo agreed |",
+            "|---|---|---|---|---|---|---|---|"]
+    for topic, rs in sorted(by.items(), key=lambda kv: kv[1][0].claim.paper):
+        ch = sorted(chapters.glob(f"p*_{topic}.md"))
+        name = f"[{rs[0].claim.paper[:3]} `{topic}`](chapters/{ch[0].stem}.md)" if ch else topic
+        n = {v: sum(r.verdict is v for r in rs) for v in Verdict}
+        st = {s: sum(r.strength.strength is s for r in rs) for s in Strength}
+        mc = [r for r in rs if r.montecarlo]
+        agreed = sum(bool(r.montecarlo and r.montecarlo.get("agreed")) for r in rs)
+        rows.append(f"| {name} | {len(rs)} | {n[Verdict.HOLDS]} | {n[Verdict.ERRATUM]} | "
+                    f"{st[Strength.PROVED]} | {st[Strength.VERIFIED]} | {st[Strength.EMPIRICAL]} | "
+                    f"{agreed} of {len(mc)} tested |")
+    failed = sum(not r.verdict.ok for r in res)
+    head = (f"**{len(res)} claims** — {sum(r.verdict is Verdict.HOLDS for r in res)} hold, "
+            f"{sum(r.verdict is Verdict.ERRATUM for r in res)} errata"
+            + (f", **{failed} FAILED**" if failed else "") + "; strength: "
+            + ", ".join(f"{sum(r.strength.strength is s for r in res)} {s.value}"
+                        for s in (Strength.PROVED, Strength.VERIFIED, Strength.EMPIRICAL)) + ".")
+    return head + "\n\n" + "\n".join(rows) + "\n"
 
 
 def errata_markdown() -> str:
