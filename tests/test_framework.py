@@ -248,3 +248,35 @@ def test_atomic_write_mode_follows_umask_and_cleans_stale_temp_files(tmp_path):
     with pytest.raises(InputError, match="symbolic link"):
         atomic_write_text(link, "y")
     assert p.read_text() == "x"
+
+
+def test_generated_functions_refuse_what_they_cannot_compute():
+    """Generated numpy functions: ValueError (naming the function and argument) on complex
+    input, on numbers too large for float64, on arguments that do not broadcast, and on a
+    result that is not finite; both twins take every real number type."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    import numpy as np
+
+    import verify.generated.interpolation as g
+    import verify.generated.interpolation_mp as gm
+
+    for call, msg in [
+        (lambda: g.eta_1(1 + 2j, 10.0, 2.0), "argument m must be real"),
+        (lambda: g.eta_1(np.array([1 + 0j]), 10.0, 2.0), "argument m must be real"),
+        (lambda: g.eta_1(10**400, 10, 2), "too large for float64"),
+        (lambda: g.eta_1(np.ones(2), np.ones(3), 0.5), r"do not broadcast together: m \(2,\), beta \(3,\)"),
+        (lambda: g.eta_1(1e308, 10.0, 2.0), "not finite"),
+        (lambda: g.g(1.0, 4, 1e200, 2.0), "not finite"),
+        (lambda: g.eta_1(True, 10.0, 2.0), "boolean"),
+        (lambda: gm.eta_1(1 + 2j, 3, 0.5), "must be real"),
+    ]:
+        with pytest.raises(ValueError, match=msg):
+            call()
+    want = 2 * 2 / (3 + 1 * 0.5)
+    for args in [(np.int64(2), np.float32(3), Fraction(1, 2)), (Decimal("2"), 3, Decimal("0.5")),
+                 (Fraction(2), Fraction(3), 0.5)]:
+        assert float(g.eta_1(*args)) == pytest.approx(want, rel=1e-15)  # one rounding per operation
+        assert float(gm.eta_1(*args)) == pytest.approx(want, rel=1e-15)
+    assert gm.eta_1(10**400, 10, 2) == pytest.approx(1, rel=1e-15)  # beyond float64, the twin evaluates it

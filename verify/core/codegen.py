@@ -116,10 +116,13 @@ def _render_np(e: Export) -> str:
     out.append(_docstring(e, "numpy: arguments broadcast; returns float64 (0-d inputs give a scalar)."))
     for a in e.args:
         out.append(f"    {a} = _as_float({a}, {str(a)!r}, {e.name!r})\n")
+    if len(e.args) > 1:
+        kw = ", ".join(f"{a}={a}" for a in e.args)
+        out.append(f"    _broadcast({e.name!r}, {kw})\n")
     out.append("    with numpy.errstate(all='ignore'):\n")
     for g in _guards(e):
         out.append(f"        _require({p.doprint(g.condition)}, {e.name!r}, {g.text!r})\n")
-    out.append(f"        return _out({p.doprint(e.expr)})\n")
+    out.append(f"        return _out({p.doprint(e.expr)}, {e.name!r})\n")
     return "".join(out)
 
 
@@ -132,24 +135,47 @@ def _render_mp(e: Export) -> str:
         out.append(f"    {a} = _as_mpf({a}, {str(a)!r}, {e.name!r})\n")
     for g in _guards(e):
         out.append(f"    _require({p.doprint(g.condition)}, {e.name!r}, {g.text!r})\n")
-    out.append(f"    return {p.doprint(e.expr)}\n")
+    out.append(f"    return _out({p.doprint(e.expr)}, {e.name!r})\n")
     return "".join(out)
 
 
 _NP_HELPERS = '''
+import numbers
+
 import numpy
 
 __all__ = {names!r}
 
 
+def _short(x):
+    r = repr(x)
+    return r if len(r) <= 60 else r[:40] + "..." + r[-12:] + f" ({{len(r)}} characters)"
+
+
 def _as_float(x, name, fn):
+    """A real argument as float64: numbers, numpy scalars and arrays, Fraction, Decimal."""
+    if isinstance(x, (bool, numpy.bool_)) or (isinstance(x, numpy.ndarray) and x.dtype == bool):
+        raise ValueError(f"{{fn}}: argument {{name}} must be a real number or array, got a boolean {{_short(x)}}")
+    if numpy.iscomplexobj(x) or (isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real)):
+        raise ValueError(f"{{fn}}: argument {{name}} must be real, got complex {{_short(x)}}")
     try:
         a = numpy.asarray(x, dtype=numpy.float64)
+    except OverflowError:
+        raise ValueError(f"{{fn}}: argument {{name}} is too large for float64 (the mpmath twin takes it), "
+                         f"got {{_short(x)}}") from None
     except (TypeError, ValueError):
-        raise ValueError(f"{{fn}}: argument {{name}} must be a real number or array, got {{x!r}}") from None
+        raise ValueError(f"{{fn}}: argument {{name}} must be a real number or array, got {{_short(x)}}") from None
     if not numpy.all(numpy.isfinite(a)):
-        raise ValueError(f"{{fn}}: argument {{name}} must be finite, got {{x!r}}")
+        raise ValueError(f"{{fn}}: argument {{name}} must be finite, got {{_short(x)}}")
     return a
+
+
+def _broadcast(fn, **arrays):
+    try:
+        numpy.broadcast_shapes(*(a.shape for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{{k}} {{a.shape}}" for k, a in arrays.items())
+        raise ValueError(f"{{fn}}: arguments do not broadcast together: {{shapes}}") from None
 
 
 def _require(ok, fn, text):
@@ -157,31 +183,63 @@ def _require(ok, fn, text):
         raise ValueError(f"{{fn}}: assumption violated: {{text}}")
 
 
-def _out(x):
+def _out(x, fn):
     x = numpy.asarray(x, dtype=numpy.float64)
+    if not numpy.all(numpy.isfinite(x)):
+        raise ValueError(f"{{fn}}: the result is not finite in float64 at these arguments "
+                         f"(an intermediate overflows; the mpmath twin evaluates it)")
     return x[()] if x.ndim == 0 else x
 
 '''
 
 _MP_HELPERS = '''
+import numbers
+from decimal import Decimal
+
 import mpmath
 
 __all__ = {names!r}
 
 
+def _short(x):
+    r = repr(x)
+    return r if len(r) <= 60 else r[:40] + "..." + r[-12:] + f" ({{len(r)}} characters)"
+
+
 def _as_mpf(x, name, fn):
+    """A real scalar as mpmath.mpf, exact where the type is exact: int and numpy integers,
+    Fraction (any Rational), Decimal; floats and numpy floats; mpf; numeric strings."""
+    if isinstance(x, bool) or type(x).__name__ == "bool_":
+        raise ValueError(f"{{fn}}: argument {{name}} must be a real number, got a boolean {{_short(x)}}")
+    if isinstance(x, mpmath.mpc) or (isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real)):
+        raise ValueError(f"{{fn}}: argument {{name}} must be real, got complex {{_short(x)}}")
     try:
-        v = mpmath.mpf(x)
+        if isinstance(x, numbers.Integral):
+            v = mpmath.mpf(int(x))
+        elif isinstance(x, numbers.Rational):
+            v = mpmath.mpf(int(x.numerator)) / int(x.denominator)
+        elif isinstance(x, Decimal):
+            v = mpmath.mpf(str(x))
+        elif isinstance(x, numbers.Real) and not isinstance(x, mpmath.mpf):
+            v = mpmath.mpf(float(x))
+        else:
+            v = mpmath.mpf(x)
     except (TypeError, ValueError):
-        raise ValueError(f"{{fn}}: argument {{name}} must be a real number, got {{x!r}}") from None
+        raise ValueError(f"{{fn}}: argument {{name}} must be a real number, got {{_short(x)}}") from None
     if not mpmath.isfinite(v):
-        raise ValueError(f"{{fn}}: argument {{name}} must be finite, got {{x!r}}")
+        raise ValueError(f"{{fn}}: argument {{name}} must be finite, got {{_short(x)}}")
     return v
 
 
 def _require(ok, fn, text):
     if not ok:
         raise ValueError(f"{{fn}}: assumption violated: {{text}}")
+
+
+def _out(x, fn):
+    if isinstance(x, mpmath.mpc) or not mpmath.isfinite(x):
+        raise ValueError(f"{{fn}}: the result is not a finite real number at these arguments")
+    return x
 
 '''
 
