@@ -15,10 +15,20 @@ from fractions import Fraction
 
 import sympy as sp
 
-from derivations.stationary.derive import delta, m, tr_H, tr_sigma2, tr_sigma2_H
+from derivations.stationary.derive import delta, m, n_data, tr_H, tr_sigma2, tr_sigma2_H
 
 __all__ = [
     "TABLE1",
+    "R_exponent",
+    "clt_lhs_scale",
+    "clt_rhs_scale",
+    "eq2_noise_sign",
+    "eq3_noise_scale",
+    "eq6_mid_coeff",
+    "eq6_prop_power",
+    "eq7_grad_coeff",
+    "eq9_noise_scale",
+    "result32_mean",
     "C",
     "eq2_cov",
     "eq4_noise_scale",
@@ -94,3 +104,25 @@ TABLE1 = [
 # Section 5.3: "In all cases ... tr[sigma^2(X(oo))] is magnitudes smaller than Tr(H)":
 # "magnitudes" read as at least one order of magnitude, a ratio of at least 10
 sec53_order = 10
+
+
+# --- the displayed steps of the derivations (issue 16) ---------------------------------
+# Section 2, (1) -> (2): theta_{k+1} = theta_k - delta g + (+1) * delta (g^(m) - g)
+eq2_noise_sign = sp.Integer(1)
+# Section 2, (3): theta_{k+1} = theta_k - delta g + (delta/sqrt(m)) eps, cov eps = C
+eq3_noise_scale = delta / sp.sqrt(m)
+# Section 2, after (4): R(theta) = U(theta) D(theta)^{1/2} (D read as Lambda, the only diagonal matrix there)
+R_exponent = sp.Rational(1, 2)
+# (6), middle member: delta/(4m) Tr(Lambda) (its coefficient)
+eq6_mid_coeff = delta / (4 * m)
+# Section 2, after (6): E(L)/Tr(H) proportional to (delta/m)^1
+eq6_prop_power = 1
+# Section 3, (7): X' + 1 * grad f(X) = 0 (the coefficient of grad f)
+eq7_grad_coeff = sp.Integer(1)
+# Section 3: sqrt(n)[grad L^n - grad f] = (1/sqrt(n)) sum_i [grad l(theta; U_i) - grad f]
+clt_lhs_scale = sp.sqrt(n_data)
+clt_rhs_scale = 1 / sp.sqrt(n_data)
+# Section 3, (9): dX = -grad f dt - (delta/m)^{1/2} sigma dB
+eq9_noise_scale = sp.sqrt(delta / m)
+# Result 3.2: "a limiting stationary distribution with mean zero"
+result32_mean = sp.Integer(0)
