@@ -52,11 +52,11 @@ from derivations.export import Export, Guard
 
 __all__ = [
     "delta",
-    "dt",
     "discrete_excess_loss_mode",
     "discrete_mode_stationary",
     "discrete_offdiag_stationary",
     "divergence_set",
+    "dt",
     "eps",
     "eq6_expr",
     "eq12_expr",

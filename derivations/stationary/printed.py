@@ -19,22 +19,21 @@ from derivations.stationary.derive import delta, m, n_data, tr_H, tr_sigma2, tr_
 
 __all__ = [
     "TABLE1",
+    "C",
     "R_exponent",
     "clt_lhs_scale",
     "clt_rhs_scale",
+    "eq2_cov",
     "eq2_noise_sign",
     "eq3_noise_scale",
-    "eq6_mid_coeff",
-    "eq6_prop_power",
-    "eq7_grad_coeff",
-    "eq9_noise_scale",
-    "result32_mean",
-    "C",
-    "eq2_cov",
     "eq4_noise_scale",
     "eq5_cov",
     "eq6",
     "eq6_half",
+    "eq6_mid_coeff",
+    "eq6_prop_power",
+    "eq7_grad_coeff",
+    "eq9_noise_scale",
     "eq10_scale",
     "eq11_lhs",
     "eq12",
@@ -42,8 +41,12 @@ __all__ = [
     "eq_correspond",
     "eq_referred",
     "jastrzebski_model_factor",
+    "result32_mean",
     "saddle_eigen_bound",
     "sec2_gradient_weight",
+    "sec53_bs_trend_trH",
+    "sec53_lr_trend",
+    "sec53_md_lr_trend",
     "sec53_order",
 ]
 
@@ -126,3 +129,11 @@ clt_rhs_scale = 1 / sp.sqrt(n_data)
 eq9_noise_scale = sp.sqrt(delta / m)
 # Result 3.2: "a limiting stationary distribution with mean zero"
 result32_mean = sp.Integer(0)
+
+# Section 5.3, second paragraph (read on Table 1; +1 = increases, -1 = decreases):
+# "if batch size is held constant, a higher learning rate causes Tr(H) to increase, while tr[sigma^2] decreases"
+sec53_lr_trend = (1, -1)
+# "If learning rate is held constant, as batch size increases, ... Tr(H) increases"
+sec53_bs_trend_trH = 1
+# "holding batch size constant while increasing the learning rate leads to larger magnitude differences"
+sec53_md_lr_trend = 1

@@ -1357,7 +1357,7 @@ def _check_eq7() -> Outcome:
     errs = {}
     for d in (1e-2, 1e-3, 1e-4):
         x = 2.0
-        for _ in range(int(round(1 / d))):
+        for _ in range(round(1 / d)):
             x -= d * gradf(x)
         errs[d] = abs(x - X1)
     rates = [errs[1e-2] / errs[1e-3], errs[1e-3] / errs[1e-4]]
@@ -1390,3 +1390,99 @@ def _check_clt_identity() -> Outcome:
     return Outcome(ok, [Evidence(
         "proof", "symbolic n: sum_(i<=n) (g_i - grad f) = sum_i g_i - n grad f, so (1/sqrt n) of it equals "
         "sqrt(n) [(1/n) sum_i g_i - grad f] (coordinate-wise, any dimension)", ok, {})])
+
+
+# --- Section 5.3: the trends read off Table 1 --------------------------------------------
+def _groups(key: int, other: int):
+    """Table 1 rows grouped by column ``key`` (2 = BS, 3 = LR), each sorted by column ``other``."""
+    out: dict = {}
+    for r in P.TABLE1:
+        out.setdefault(r[key], []).append(r)
+    return {k: sorted(v, key=lambda r: r[other]) for k, v in sorted(out.items())}
+
+
+def _monotone(vals, direction) -> bool:
+    return all((b - a) * direction > 0 and abs(direction) == 1 for a, b in itertools.pairwise(vals))
+
+
+CORRECTED_LR_TREND_BS = (100, 200)  # the batch sizes at which the LR trend of Section 5.3 holds
+CORRECTED_BS_TREND_LR = (Fraction("0.08"),)  # the learning rates at which Tr(H) increases with BS
+
+
+@CLAIMS.claim(
+    "stationary.sec53.lr_trend", where="Section 5.3, second paragraph, first sentence",
+    statement=r"'Generally, it seems that if batch size is held constant, a higher learning rate causes "
+              r"$\operatorname{Tr}(H)$ to increase, while $tr[\sigma^2(X(\infty))]$ decreases'",
+    assumptions=("Table 1 as printed", "read per batch size over LR = 0.08 < 0.2 < 0.5, strictly"),
+    erratum=Erratum(
+        printed="at fixed BS, a higher LR increases Tr(H) and decreases tr σ²",
+        corrected="at BS = 100 and BS = 200 a higher LR increases Tr(H) and decreases tr σ²; at BS = 500 neither "
+                  "column is monotone in LR (Tr(H) 63.3M, 35.3M, 54.2M; tr σ² 9.53M, 4.26M, 5.38M)",
+        explanation="The sentence is hedged ('generally, it seems'), but the table's own BS = 500 group contradicts "
+                    "both halves; recorded so that the reader sees which rows carry the trend."),
+    no_proof="a statement about nine printed rows, decided exactly on each batch-size group",
+    title="Section 5.3: LR trend at fixed BS")
+def _check_lr_trend() -> Outcome:
+    bs_ok = under_test(CORRECTED_LR_TREND_BS, role="corrected")
+    d_h, d_s = P.sec53_lr_trend
+    per = {}
+    for bs, rows in _groups(2, 3).items():
+        per[bs] = _monotone([r[4] for r in rows], d_h) and _monotone([r[5] for r in rows], d_s)
+    printed = all(per.values())
+    corrected = tuple(bs for bs, ok in per.items() if ok) == tuple(bs_ok)
+    return Outcome(printed, [
+        Evidence("counterexample", "BS = 500: Tr(H) = 63,343,355 at LR 0.08 > 35,252,033 at LR 0.2, and tr sigma^2 = "
+                 "4,261,116 at LR 0.2 < 5,380,719 at LR 0.5", not printed and not per[500],
+                 {"trend_holds_by_bs": {str(k): v for k, v in per.items()}}),
+        Evidence("exhaustive", "corrected: over the three batch-size groups the trend holds exactly at the recorded "
+                 "batch sizes", corrected, {"holds_at": [k for k, v in per.items() if v]}, about="corrected",
+                 instances=len(per)),
+    ], corrected)
+
+
+@CLAIMS.claim(
+    "stationary.sec53.bs_trend", where="Section 5.3, second paragraph, second sentence",
+    statement=r"'If learning rate is held constant, as batch size increases, $tr[\sigma^2(X(\infty))]$ seems to "
+              r"hold constant, while $\operatorname{Tr}(H)$ increases' (the $\operatorname{Tr}(H)$ part)",
+    assumptions=("Table 1 as printed", "read per learning rate over BS = 100 < 200 < 500, strictly",
+                 "'seems to hold constant' has no stated tolerance and is not decided"),
+    erratum=Erratum(
+        printed="at fixed LR, Tr(H) increases with BS",
+        corrected="Tr(H) increases with BS only at LR = 0.08; at LR = 0.2 (44.4M, 33.9M, 35.3M) and LR = 0.5 "
+                  "(45.6M, 41.1M, 54.2M) it first falls",
+        explanation="Two of the three learning-rate groups of Table 1 contradict the stated increase."),
+    no_proof="a statement about nine printed rows, decided exactly on each learning-rate group",
+    title="Section 5.3: Tr(H) against BS at fixed LR")
+def _check_bs_trend() -> Outcome:
+    lr_ok = under_test(CORRECTED_BS_TREND_LR, role="corrected")
+    per = {lr: _monotone([r[4] for r in rows], P.sec53_bs_trend_trH) for lr, rows in _groups(3, 2).items()}
+    printed = all(per.values())
+    corrected = tuple(lr for lr, ok in per.items() if ok) == tuple(lr_ok)
+    return Outcome(printed, [
+        Evidence("counterexample", "LR = 0.2: Tr(H) = 44,428,697 at BS 100 > 33,932,327 at BS 200 (and LR = 0.5: "
+                 "45,588,319 > 41,058,846)", not printed and not per[Fraction("0.2")],
+                 {"increases_by_lr": {str(k): v for k, v in per.items()}}),
+        Evidence("exhaustive", "corrected: over the three learning-rate groups Tr(H) increases with BS exactly at "
+                 "the recorded learning rate", corrected, {"holds_at": [str(k) for k, v in per.items() if v]},
+                 about="corrected", instances=len(per)),
+    ], corrected)
+
+
+@CLAIMS.claim(
+    "stationary.sec53.md_lr", where="Section 5.3, second paragraph, fourth sentence",
+    statement=r"'holding batch size constant while increasing the learning rate leads to larger magnitude "
+              r"differences'",
+    assumptions=("Table 1 as printed; Magnitude Difference = Tr(H)/tr[sigma^2] (caption)",),
+    no_proof="a statement about nine printed rows, decided exactly on each batch-size group",
+    title="Section 5.3: Magnitude Difference grows with LR at fixed BS")
+def _check_md_lr() -> Outcome:
+    d = under_test(P.sec53_md_lr_trend)
+    per = {}
+    for bs, rows in _groups(2, 3).items():
+        exact = [magnitude_difference(r[4], r[5]) for r in rows]
+        per[bs] = _monotone(exact, d) and _monotone([r[6] for r in rows], d)
+    ok = all(per.values())
+    return Outcome(ok, [Evidence(
+        "exhaustive", "each batch size (100, 200, 500): the exact ratios Tr(H)/tr sigma^2 and the printed column "
+        "both increase strictly over LR = 0.08, 0.2, 0.5", ok, {"by_bs": {str(k): v for k, v in per.items()}},
+        instances=len(per))])
