@@ -305,3 +305,48 @@ def test_book_chapter_renders_every_claim_through_the_book_helpers():
     assert 'book.claim_blocks("stationary")' in text and 'book.verdict_table("stationary")' in text
     assert "HOLDS_EMPIRICALLY" not in text and "holds empirically" not in text
     assert text.count("\n# ") == 1  # one title per page
+
+
+def test_diabetes_data_shipped_without_scikit_learn(monkeypatch):
+    import sys
+
+    from verify.topics.stationary import data
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # importing scikit-learn now fails
+    data.diabetes_data.cache_clear()
+    data.diabetes_problem.cache_clear()
+    X, y = data.diabetes_data()
+    assert X.shape == (442, 10) and y.shape == (442,)
+    assert X[0].tolist() == [59, 2, 32.1, 101, 157, 93.2, 38, 4, 4.8598, 87] and y[0] == 151
+    prob = data.diabetes_problem()
+    assert prob.p == 10 and np.all(np.linalg.eigvalsh(prob.sigma2) > 0)
+
+
+def test_diabetes_data_equal_scikit_learn_copy():
+    datasets = pytest.importorskip("sklearn.datasets")
+    from verify.topics.stationary.data import diabetes_data
+
+    X, y = diabetes_data()
+    Xs, ys = datasets.load_diabetes(return_X_y=True, scaled=False)
+    assert np.array_equal(X, Xs) and np.array_equal(y, ys)
+
+
+def test_matrix_word_calculus():
+    import sympy as sp
+
+    from derivations.stationary import derive as D
+
+    q = D.q_dim
+    H, G, S = (sp.MatrixSymbol(n, q, q) for n in ("H", "Gamma", "S"))
+    V, dB, sig = sp.MatrixSymbol("V", q, 1), sp.MatrixSymbol("dB", q, 1), sp.MatrixSymbol("sigma", q, q)
+    assert D.trace_cyclic_lemma()[2]
+    # rotations share a trace; H**2 is split into letters
+    assert D.trace_canonical(D.matrix_words(G * H * H)) == D.trace_canonical(D.matrix_words(H * G * H))
+    assert D.trace_canonical(D.matrix_words(G * H)) != D.trace_canonical(D.matrix_words(G * S))
+    assert not D.matrix_words(H * G - H * G)
+    # Ito: d/dt E[V V^T] = S - H Gamma - Gamma H; a wrong sign is detected
+    drift = D.ito_second_moment_words(H, sig, V, dB)
+    assert D.words_equal(drift, D.matrix_words(S - H * G - G * H))
+    assert not D.words_equal(drift, D.matrix_words(S + H * G + G * H))
+    with pytest.raises(ValueError, match="unpaired"):
+        D.trace_canonical(D.matrix_words(V.T * H * dB), {(V, V.T): G, (dB, dB.T): S})

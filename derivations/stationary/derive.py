@@ -56,6 +56,7 @@ __all__ = [
     "discrete_mode_stationary",
     "discrete_offdiag_stationary",
     "divergence_set",
+    "dt",
     "eps",
     "eq6_expr",
     "eq12_expr",
@@ -65,6 +66,7 @@ __all__ = [
     "exports",
     "gaussian_expectation",
     "ito_second_moment_drift",
+    "ito_second_moment_words",
     "jastrzebski_drift",
     "k_idx",
     "lam",
@@ -76,8 +78,11 @@ __all__ = [
     "lyapunov_eigen_entry",
     "lyapunov_vec_solve",
     "m",
+    "matrix_words",
     "minibatch_cov_exhaustive",
+    "n_data",
     "p_dim",
+    "q_dim",
     "s",
     "s_ij",
     "s_k",
@@ -88,7 +93,10 @@ __all__ = [
     "tr_H",
     "tr_sigma2",
     "tr_sigma2_H",
+    "trace_canonical",
+    "trace_cyclic_lemma",
     "transient_cov_entry",
+    "words_equal",
 ]
 
 # --- symbols ---------------------------------------------------------------------
@@ -105,6 +113,7 @@ s_ij = sp.Symbol("s_ij", real=True)  # an entry of sigma^2 in H's eigenbasis
 tr_sigma2 = sp.Symbol("tr_sigma2", nonnegative=True)
 tr_sigma2_H = sp.Symbol("tr_sigma2_H", nonnegative=True)
 tr_H = sp.Symbol("tr_H", positive=True)
+n_data = sp.Symbol("n", positive=True, integer=True)  # sample size
 
 
 def sym_matrix(name: str, p: int, symmetric: bool = True, **assumptions) -> sp.Matrix:
@@ -547,3 +556,137 @@ def exports() -> list[Export]:
           "(exact - eq.(12)) / exact for one mode: the relative error of the SDE\n"
           "prediction (12) against the exact discrete-time stationary loss.", (stab,)),
     ]
+
+
+# --- matrix-word calculus: general-dimension proofs of the trace and Ito steps ---------
+# A matrix identity in the free (non-commutative) algebra of matrix symbols holds for
+# every dimension q.  Expressions below are SymPy matrix expressions in MatrixSymbols of a
+# symbolic size q; an expanded expression is a sum of coefficient * word (a tuple of
+# factors), and the identities are decided on those words.
+q_dim = sp.Symbol("q", positive=True, integer=True)  # the dimension, symbolic
+dt = sp.Symbol("dt", positive=True)  # the time increment of an Ito differential
+
+
+def matrix_words(expr) -> dict[tuple, sp.Expr]:
+    """``{word: coefficient}`` of an expanded matrix expression (a word is the tuple of
+    its matrix factors; scalar coefficients are collected per word)."""
+    out: dict[tuple, sp.Expr] = {}
+    e = sp.expand(expr)
+    terms = e.args if isinstance(e, sp.MatAdd) else (e,)
+    for term in terms:
+        if term == 0 or isinstance(term, sp.ZeroMatrix):  # the zero matrix: no word
+            continue
+        c, mm = term.as_coeff_mmul()
+        word = []
+        for f in (mm.args if isinstance(mm, sp.MatMul) else (mm,)):  # H**2 -> H, H
+            if isinstance(f, sp.MatPow) and f.exp.is_Integer and f.exp > 0:
+                word.extend([f.base] * int(f.exp))
+            else:
+                word.append(f)
+        word = tuple(word)
+        out[word] = sp.expand(out.get(word, 0) + c)
+    return {w: c for w, c in out.items() if sp.simplify(c) != 0}
+
+
+def words_equal(a: dict, b: dict) -> bool:
+    """Two word dictionaries are the same element of the free algebra."""
+    keys = set(a) | set(b)
+    return all(sp.simplify(a.get(k, 0) - b.get(k, 0)) == 0 for k in keys)
+
+
+@cache
+def trace_cyclic_lemma() -> tuple[sp.Expr, sp.Expr, bool]:
+    r""":math:`\operatorname{tr}(AB) = \operatorname{tr}(BA)` for A of size q x r and B of
+    size r x q, q and r symbolic: :math:`\sum_{i\le q}\sum_{j\le r} A_{ij}B_{ji}` and
+    :math:`\sum_{j\le r}\sum_{i\le q} B_{ji}A_{ij}` are the same finite double sum in the
+    other order (renaming the bound indices, then exchanging the order of summation).
+    Returns ``(tr AB, tr BA reordered, equal)``; with it every cyclic rotation of a word
+    leaves its trace unchanged (take A = the first factor, B = the rest)."""
+    r_ = sp.Symbol("r", positive=True, integer=True)
+    i, j, tmp = sp.symbols("i j tmp", integer=True)
+    A, B = sp.IndexedBase("A"), sp.IndexedBase("B")
+    tr_ab = sp.Sum(A[i, j] * B[j, i], (j, 1, r_), (i, 1, q_dim))
+    tr_ba = sp.Sum(B[i, j] * A[j, i], (j, 1, q_dim), (i, 1, r_))  # tr(BA), B is r x q
+    renamed = tr_ba.xreplace({i: tmp}).xreplace({j: i}).xreplace({tmp: j})
+    reordered = renamed.reorder((0, 1))
+    return tr_ab, reordered, reordered == tr_ab
+
+
+def _rotations(word: tuple) -> list[tuple]:
+    return [word[k:] + word[:k] for k in range(len(word))]
+
+
+def trace_canonical(words: dict[tuple, sp.Expr], expect: dict | None = None) -> sp.Expr:
+    r"""The trace of a sum of words as a commutative expression in symbols ``tr[...]``,
+    one per cyclic class (the least rotation by string order; :func:`trace_cyclic_lemma`).
+
+    ``expect``: a map from an adjacent pair of factors to its expectation (e.g.
+    ``(V, V.T) -> Gamma``): every rotation is searched for the pair and the word
+    replaced before canonicalising (linearity of E and of the trace).  A word with a
+    factor in ``expect``'s keys left unpaired raises ``ValueError``."""
+    total = sp.Integer(0)
+    for word, c in words.items():
+        if expect:
+            for rot in _rotations(word):
+                hit = next((k for k in range(len(rot) - 1) if (rot[k], rot[k + 1]) in expect), None)
+                if hit is not None:
+                    word = rot[:hit] + (expect[(rot[hit], rot[hit + 1])],) + rot[hit + 2:]
+                    break
+            keys = {f for pair in expect for f in pair}
+            if any(f in keys for f in word):
+                raise ValueError(f"unpaired random factor in {word}")
+        canon = min(_rotations(word), key=lambda w: tuple(str(f) for f in w))
+        total += c * sp.Symbol("tr[" + "*".join(str(f) for f in canon) + "]")
+    return sp.expand(total)
+
+
+def ito_second_moment_words(H, sigma, V, dB) -> dict[tuple, sp.Expr]:
+    r"""Ito's product rule for :math:`dV = -HV\,dt - \sigma\,dB` (any dimension q):
+    :math:`d(VV^T) = dV\,V^T + V\,dV^T + dV\,dV^T`, expanded in the free algebra, then the
+    Ito table (:math:`dt^2 = dt\,dB = 0`, :math:`dB\,dB^T = I\,dt`) and the expectation
+    (a term with one :math:`dB` has mean 0: the increment is independent of V(t) and
+    centred), and :math:`E[VV^T] = \Gamma` (``Gamma``, symmetric), :math:`\sigma\sigma^T =`
+    ``S``, :math:`H^T = H`.  Returns ``{word: coefficient of dt}`` of
+    :math:`\frac{d}{dt}E[VV^T]`."""
+    q = H.shape[0]
+    Gam, S = sp.MatrixSymbol("Gamma", q, q), sp.MatrixSymbol("S", q, q)
+    I = sp.Identity(q)
+    dV = -H * V * dt - sigma * dB
+    out: dict[tuple, sp.Expr] = {}
+    for word, c in matrix_words(dV * V.T + V * dV.T + dV * dV.T).items():
+        order = sp.degree(c, dt)
+        nb = sum(f in (dB, dB.T) for f in word)
+        if order + sp.Rational(nb, 2) != 1 or (nb == 1):  # o(dt), or a centred Ito increment
+            continue
+        w = list(word)
+        if nb == 2:
+            k = w.index(dB)
+            if w[k + 1] != dB.T:  # pragma: no cover - only dB dB^T occurs
+                raise ValueError(f"unexpected noise product in {word}")
+            w[k:k + 2] = []
+            c = c * dt
+        w2: list = []
+        for f in w:  # E[V V^T] = Gamma, sigma sigma^T = S, H^T = H
+            if w2 and (w2[-1], f) in ((V, V.T), (sigma, sigma.T)):
+                w2[-1] = Gam if f == V.T else S
+            else:
+                w2.append(H if f == H.T else f)
+        key = tuple(w2) if w2 else (I,)
+        out[key] = sp.expand(out.get(key, 0) + c / dt)
+    return {w: c for w, c in out.items() if c != 0}
+
+
+@cache
+def gradient_linearisation(p: int, degree: int = 3) -> tuple[sp.Matrix, sp.Matrix, sp.Symbol]:
+    r"""For a generic polynomial f of the given degree in p variables (every coefficient a
+    free symbol): :math:`r(h) = [\nabla f(x + hv) - \nabla f(x)]/h` (a polynomial in h) and
+    :math:`\mathbb H f(x)\,v`.  Returns ``(r, Hv, h)``; the drift of V in (9) -> (10) is
+    :math:`-\lim_{h\to0} r(h)` with :math:`h = (\delta/m)^{1/2}`."""
+    x = list(sp.symbols(f"x0:{p}", real=True))
+    v = list(sp.symbols(f"v0:{p}", real=True))
+    h = sp.Symbol("h", positive=True)
+    f = _generic_poly(x, degree, "c")
+    grad = sp.Matrix([sp.diff(f, xi) for xi in x])
+    shifted = grad.subs({xi: xi + h * vi for xi, vi in zip(x, v)}, simultaneous=True)
+    r = (shifted - grad).applyfunc(lambda e: sp.expand(sp.cancel(e / h)))
+    return r, sp.hessian(f, x) * sp.Matrix(v), h

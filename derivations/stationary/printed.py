@@ -15,16 +15,25 @@ from fractions import Fraction
 
 import sympy as sp
 
-from derivations.stationary.derive import delta, m, tr_H, tr_sigma2, tr_sigma2_H
+from derivations.stationary.derive import delta, m, n_data, tr_H, tr_sigma2, tr_sigma2_H
 
 __all__ = [
     "TABLE1",
     "C",
+    "R_exponent",
+    "clt_lhs_scale",
+    "clt_rhs_scale",
     "eq2_cov",
+    "eq2_noise_sign",
+    "eq3_noise_scale",
     "eq4_noise_scale",
     "eq5_cov",
     "eq6",
     "eq6_half",
+    "eq6_mid_coeff",
+    "eq6_prop_power",
+    "eq7_grad_coeff",
+    "eq9_noise_scale",
     "eq10_scale",
     "eq11_lhs",
     "eq12",
@@ -32,8 +41,12 @@ __all__ = [
     "eq_correspond",
     "eq_referred",
     "jastrzebski_model_factor",
+    "result32_mean",
     "saddle_eigen_bound",
     "sec2_gradient_weight",
+    "sec53_bs_trend_trH",
+    "sec53_lr_trend",
+    "sec53_md_lr_trend",
     "sec53_order",
 ]
 
@@ -94,3 +107,33 @@ TABLE1 = [
 # Section 5.3: "In all cases ... tr[sigma^2(X(oo))] is magnitudes smaller than Tr(H)":
 # "magnitudes" read as at least one order of magnitude, a ratio of at least 10
 sec53_order = 10
+
+
+# --- the displayed steps of the derivations (issue 16) ---------------------------------
+# Section 2, (1) -> (2): theta_{k+1} = theta_k - delta g + (+1) * delta (g^(m) - g)
+eq2_noise_sign = sp.Integer(1)
+# Section 2, (3): theta_{k+1} = theta_k - delta g + (delta/sqrt(m)) eps, cov eps = C
+eq3_noise_scale = delta / sp.sqrt(m)
+# Section 2, after (4): R(theta) = U(theta) D(theta)^{1/2} (D read as Lambda, the only diagonal matrix there)
+R_exponent = sp.Rational(1, 2)
+# (6), middle member: delta/(4m) Tr(Lambda) (its coefficient)
+eq6_mid_coeff = delta / (4 * m)
+# Section 2, after (6): E(L)/Tr(H) proportional to (delta/m)^1
+eq6_prop_power = 1
+# Section 3, (7): X' + 1 * grad f(X) = 0 (the coefficient of grad f)
+eq7_grad_coeff = sp.Integer(1)
+# Section 3: sqrt(n)[grad L^n - grad f] = (1/sqrt(n)) sum_i [grad l(theta; U_i) - grad f]
+clt_lhs_scale = sp.sqrt(n_data)
+clt_rhs_scale = 1 / sp.sqrt(n_data)
+# Section 3, (9): dX = -grad f dt - (delta/m)^{1/2} sigma dB
+eq9_noise_scale = sp.sqrt(delta / m)
+# Result 3.2: "a limiting stationary distribution with mean zero"
+result32_mean = sp.Integer(0)
+
+# Section 5.3, second paragraph (read on Table 1; +1 = increases, -1 = decreases):
+# "if batch size is held constant, a higher learning rate causes Tr(H) to increase, while tr[sigma^2] decreases"
+sec53_lr_trend = (1, -1)
+# "If learning rate is held constant, as batch size increases, ... Tr(H) increases"
+sec53_bs_trend_trH = 1
+# "holding batch size constant while increasing the learning rate leads to larger magnitude differences"
+sec53_md_lr_trend = 1

@@ -909,3 +909,580 @@ for _k, _r in enumerate(P.TABLE1):
                         "ratios it need not equal the ratio of mean traces; the caption defines the ratio.)"),
         no_proof=_ROW_NO_PROOF,
         title=f"Table 1 row {_k + 1}: Magnitude Difference = Tr(H)/tr(sigma^2)")(_row_claim(_k))
+
+
+# =====================================================================================
+# Issue 16: every displayed step of the paper's derivations is a claim of its own.
+# The paper prints no proofs of its own (Result 3.1-3.2 are quoted from Wang (2019) and
+# (5)-(6) from Jastrzebski et al. (2018)); the steps are the transitions between its
+# consecutive displayed lines: (1) -> (2) -> (3) -> (4), (4) -> (5) -> (6) (each equality
+# of (6)), (8) -> (9) -> (10) -> (11) -> (12), (11) -> (13).  General-dimension proofs use
+# the matrix-word calculus of derivations.stationary.derive (free algebra of matrix
+# symbols of symbolic size q, traces up to cyclic rotation).
+# =====================================================================================
+def _ms(name: str, cols=None):
+    q = D.q_dim
+    return sp.MatrixSymbol(name, q, q if cols is None else cols)
+
+
+CORRECTED_EQ2_SIGN = sp.Integer(-1)  # theta_{k+1} = theta_k - delta g - delta (g^(m) - g)
+
+
+@CLAIMS.claim(
+    "stationary.proof.sec2.step1", where="Section 2, (1) -> (2)",
+    statement=r"(1) $\theta_{k+1} = \theta_k - \delta g^{(m)}(\theta_k)$ 'can be rewritten as' (2) "
+              r"$\theta_{k+1} = \theta_k - \delta g(\theta_k) + \delta(g^{(m)}(\theta_k) - g(\theta_k))$",
+    assumptions=("g^(m), g vectors of any dimension q",),
+    erratum=Erratum(
+        printed=r"θ_{k+1} = θ_k − δ g(θ_k) + δ(g^{(m)}(θ_k) − g(θ_k))",
+        corrected=r"θ_{k+1} = θ_k − δ g(θ_k) − δ(g^{(m)}(θ_k) − g(θ_k)) = θ_k − δ g(θ_k) + δ(g(θ_k) − g^{(m)}(θ_k))",
+        explanation="(2) minus (1) is 2δ(g^(m) − g), not 0: the sign of the noise term is flipped (Jastrzębski "
+                    "et al. write δ(g − g^(m))). In law the printed form is harmless once the noise is modelled "
+                    "as centred Gaussian (symmetric), which is how (3) uses it; as the printed rewriting it is false."),
+    title="(1) -> (2): the sign of the noise term")
+def _check_sec2_step1() -> Outcome:
+    sign = under_test(CORRECTED_EQ2_SIGN, role="corrected")
+    th, g, gm = _ms("theta", 1), _ms("g", 1), _ms("g_m", 1)
+    eq1 = th - D.delta * gm
+
+    def eq2(c):
+        return th - D.delta * g + c * D.delta * (gm - g)
+
+    diff_printed = D.matrix_words(eq1 - eq2(P.eq2_noise_sign))
+    # exact counterexample, q = 1: theta = 0, delta = 1, g = 0, g^(m) = 1
+    vals = {"theta": 0, "delta": 1, "g": 0, "g_m": 1}
+    th1, g1, gm1 = sp.symbols("theta g g_m")
+    at = {th1: 0, D.delta: 1, g1: 0, gm1: 1}
+    v1 = (th1 - D.delta * gm1).subs(at)
+    v2 = (th1 - D.delta * g1 + P.eq2_noise_sign * D.delta * (gm1 - g1)).subs(at)
+    printed = not diff_printed
+    corrected = not D.matrix_words(eq1 - eq2(sign))
+    return Outcome(printed, [
+        Evidence("counterexample", f"q = 1, theta_k = 0, delta = 1, g = 0, g^(m) = 1: (1) gives theta_(k+1) = {v1}, "
+                 f"the printed (2) gives {v2}; in general (1) - (2) = -2 delta (g^(m) - g)", v1 != v2 and not printed,
+                 {"values": vals, "eq1": str(v1), "eq2_printed": str(v2),
+                  "eq1_minus_eq2_words": {str(k): str(c) for k, c in diff_printed.items()}}),
+        Evidence("proof", "corrected, any dimension (matrix symbols): theta - delta g^(m) - [theta - delta g - "
+                 "delta (g^(m) - g)] is 0 in the free algebra", corrected, about="corrected"),
+    ], corrected)
+
+
+@CLAIMS.claim(
+    "stationary.proof.sec2.step2", where="Section 2, (2) -> (3)",
+    statement=r"With $g^{(m)} - g$ zero-mean Gaussian of covariance $\Sigma = \frac1m C$, (2) 'can be rewritten as' "
+              r"(3) $\theta_{k+1} = \theta_k - \delta g(\theta_k) + \frac{\delta}{\sqrt m}\epsilon$, "
+              r"$\epsilon \sim N(0, C)$",
+    assumptions=("the Gaussian model of the mini-batch noise (Section 2)", "equality in law of one step"),
+    title="(2) -> (3): the noise scale delta/sqrt(m)")
+def _check_sec2_step2() -> Outcome:
+    scale = under_test(P.eq3_noise_scale)
+    C = _ms("C")
+    # cov of delta (g^(m) - g) = delta^2 Sigma = delta^2 C/m (printed Sigma); cov of scale * eps = scale^2 C
+    sigma_printed = P.eq2_cov.subs(P.C, 1)  # the printed factor 1/m of Sigma = (1/m) C
+    cov2 = D.delta**2 * sigma_printed * C
+    cov3 = scale**2 * C
+    ok = not D.matrix_words(cov2 - cov3)
+    return Outcome(ok, [Evidence(
+        "proof", "any dimension: both noise terms are centred Gaussian; Cov[delta (g^(m) - g)] = delta^2 (1/m) C and "
+        "Cov[(delta/sqrt m) eps] = (delta^2/m) C agree as matrices (free algebra), and a centred Gaussian law is "
+        "fixed by its covariance, so (2) and (3) give the same law of theta_(k+1) given theta_k", ok,
+        {"cov_2": str(cov2), "cov_3": str(cov3)})])
+
+
+@CLAIMS.claim(
+    "stationary.proof.sec2.R_factor", where="Section 2, after (4)",
+    statement=r"$R(\theta)R(\theta)^T = C(\theta)$ with $R = U D^{1/2}$ and $C = U\Lambda U^T$ ($D$ read as $\Lambda$)",
+    assumptions=("D is not defined in the text; read as Lambda, the diagonal matrix of eigenvalues of C",
+                 "C positive semidefinite, U orthonormal"),
+    title="the noise factor R = U Lambda^{1/2}")
+def _check_R_factor() -> Outcome:
+    a = under_test(P.R_exponent)
+    lam = sp.Symbol("lam", positive=True)
+    # R R^T = U Lambda^a (Lambda^a)^T U^T = U Lambda^{2a} U^T (diagonal Lambda^a is symmetric); = U Lambda U^T
+    # iff every diagonal entry lam^{2a} = lam
+    entry_ok = bool(a > 0) and _zero((lam**a) ** 2 - lam)  # lam = 0: 0^{2a} = 0 for a > 0
+    U, L, Lh = _ms("U"), _ms("Lambda"), _ms("Lambda_a")
+    red = {}
+    for w, c in D.matrix_words(U * Lh * Lh.T * U.T).items():  # Lambda_a Lambda_a^T -> Lambda (entry identity)
+        w2: list = []
+        for f in w:
+            if w2 and (w2[-1], f) == (Lh, Lh.T):
+                w2[-1] = L
+            else:
+                w2.append(f)
+        red[tuple(w2)] = red.get(tuple(w2), 0) + c
+    word_ok = D.words_equal(red, D.matrix_words(U * L * U.T))
+    ok = bool(entry_ok) and word_ok
+    return Outcome(ok, [Evidence(
+        "proof", "any dimension: Lambda^a is diagonal, so R R^T = U Lambda^a Lambda^a U^T; with the entry identity "
+        "(lam^a)^2 = lam for every eigenvalue lam >= 0 (a = 1/2) the middle factor is Lambda and R R^T = U Lambda U^T "
+        "= C (free algebra); for a != 1/2 the entry identity fails at any lam not in {0, 1}", ok,
+        {"exponent": str(a)})])
+
+
+@CLAIMS.claim(
+    "stationary.proof.sde.eq8_eq9", where="Section 3, (8) -> (9)",
+    statement=r"The SDE (9) $dX = -\nabla f\,dt - (\delta/m)^{1/2}\sigma\,dB$ approximates the SGD scheme (8): one "
+              r"step of (8) and one Euler-Maruyama step of (9) (dt = delta) have the same mean and covariance",
+    assumptions=("U*_1k, ..., U*_mk i.i.d. with law Q", "E grad l = grad f, Var grad l = sigma^2 = sigma sigma^T"),
+    title="(8) -> (9): the noise scale (delta/m)^{1/2}")
+def _check_eq8_eq9() -> Outcome:
+    scale = under_test(P.eq9_noise_scale)
+    k = sp.Symbol("k", positive=True, integer=True)
+    s2 = sp.Symbol("sigma2", positive=True)
+    # Var of (1/m) sum_{k<=m} xi_k, xi_k i.i.d. with variance s2 (cross covariances vanish): sum_k s2/m^2
+    var_mean = sp.Sum(s2 / D.m**2, (k, 1, D.m)).doit()
+    var_ok = _zero(var_mean - s2 / D.m)
+    sig, x, gf = _ms("sigma"), _ms("x", 1), _ms("gradf", 1)
+    cov_sgd = D.delta**2 * (1 / D.m) * sig * sig.T  # Cov[delta grad L^m] = delta^2 sigma^2/m
+    cov_em = (scale * sig) * (scale * sig).T * D.delta  # Euler-Maruyama: (scale sigma)(scale sigma)^T dt
+    mean_ok = not D.matrix_words((x - D.delta * gf) - (x - gf * D.delta))
+    cov_ok = not D.matrix_words(cov_sgd - cov_em)
+    ok = var_ok and mean_ok and cov_ok
+    return Outcome(ok, [Evidence(
+        "proof", "symbolic m, any dimension: the mean of m i.i.d. per-example gradients has covariance "
+        "sum_(k<=m) sigma^2/m^2 = sigma^2/m, so one step of (8) has mean x - delta grad f and covariance "
+        "delta^2 sigma^2/m; the Euler-Maruyama step of (9) with dt = delta has mean x - delta grad f and covariance "
+        "(delta/m)^{1/2} sigma [(delta/m)^{1/2} sigma]^T delta = delta^2 sigma sigma^T/m", ok,
+        {"var_of_mean": str(var_mean)})])
+
+
+@CLAIMS.claim(
+    "stationary.proof.eq12.step1", where="Section 3, (9) -> (10) (Result 3.1)",
+    statement=r"$V = (m/\delta)^{1/2}[X^m_\delta - X]$ with $X^m_\delta$ from (9) and X from (7) satisfies, as "
+              r"$\delta/m \to 0$, (10) $dV = -\mathbb H f(X)V\,dt - \sigma(X)\,dB$, $V(0) = 0$",
+    assumptions=("f smooth (C^2 gradient)", "sigma continuous", "X^m_delta(0) = X(0) = x_0"),
+    no_proof="the drift's limit is the derivative of grad f along V (the Hessian times V) for every f and p; "
+             "it is computed exactly for a generic cubic f in p = 1, 2, 3 variables (3 instances); the weak "
+             "convergence of Result 3.1 itself is quoted from Wang (2019), not proved in the paper",
+    title="(9) -> (10): the fluctuation process")
+def _check_eq12_step1() -> Outcome:
+    s = under_test(P.eq10_scale)
+    # noise: dV = s (dX^m - dX) carries s * (delta/m)^{1/2} sigma(X^m) dB -> sigma(X) dB (any dimension)
+    sig = _ms("sigma")
+    noise_ok = not D.matrix_words(s * P.eq9_noise_scale * sig - sig)
+    # V(0) = s (x_0 - x_0) = 0
+    v0_ok = _zero(s * (sp.Symbol("x0") - sp.Symbol("x0")))
+    # drift: s [-grad f(X + V/s) + grad f(X)] = -r(1/s), r(h) = [grad f(X + h V) - grad f(X)]/h -> H V
+    drift_ok, lim = True, {}
+    for p in (1, 2, 3):
+        r, Hv, h = D.gradient_linearisation(p)
+        lim[p] = all(sp.expand(e) == 0 for e in (r.subs(h, 0) - Hv))
+        drift_ok &= lim[p]
+    h_of_eps = sp.simplify(1 / s)  # X^m = X + V / s: the step h is 1/s -> 0 as delta/m -> 0
+    step_ok = sp.limit(h_of_eps.subs(D.delta, sp.Symbol("r", positive=True) * D.m), sp.Symbol("r", positive=True),
+                       0) == 0
+    ok = noise_ok and v0_ok and drift_ok and step_ok
+    return Outcome(ok, [
+        Evidence("lemma", "any dimension: with X^m = X + V/s (s the printed (m/delta)^{1/2}), the noise of "
+                 "dV = s (dX^m - dX) is s (delta/m)^{1/2} sigma dB = sigma dB exactly, V(0) = 0, and the step "
+                 "1/s = (delta/m)^{1/2} -> 0", noise_ok and v0_ok and step_ok, {"scale": str(s)}),
+        Evidence("exact", "generic cubic f in p = 1, 2, 3 variables: [grad f(X + hV) - grad f(X)]/h is a polynomial "
+                 "in h whose value at h = 0 is Hf(X) V, so the drift s[-grad f(X + V/s) + grad f(X)] -> -Hf(X) V",
+                 drift_ok, {"p": list(lim)}, instances=3),
+    ])
+
+
+@CLAIMS.claim(
+    "stationary.proof.eq12.step2", where="Section 3, (10) -> (11)",
+    statement=r"The covariance $\Gamma(t) = E[V(t)V(t)^T]$ of (10) obeys $\dot\Gamma = \sigma^2 - \mathbb H f\,\Gamma - "
+              r"\Gamma\,\mathbb H f$, so a stationary covariance satisfies (11) $\Gamma\mathbb H f + \mathbb H f\Gamma = "
+              r"\sigma^2$",
+    assumptions=("Ito calculus", "H symmetric", "sigma^2 = sigma sigma^T"),
+    title="(10) -> (11): Ito's product rule, any dimension")
+def _check_eq12_step2() -> Outcome:
+    lhs = under_test(P.eq11_lhs)
+    q = D.q_dim
+    H, sig, V, dB = _ms("H"), _ms("sigma"), _ms("V", 1), _ms("dB", 1)
+    Gam, S = sp.MatrixSymbol("Gamma", q, q), sp.MatrixSymbol("S", q, q)
+    drift = D.ito_second_moment_words(H, sig, V, dB)
+    ok = D.words_equal(drift, D.matrix_words(S - lhs(Gam, H)))
+    return Outcome(ok, [Evidence(
+        "proof", "any dimension q (matrix symbols): d(VV^T) = dV V^T + V dV^T + dV dV^T with dV = -HV dt - sigma dB, "
+        "Ito's table (dt^2 = dt dB = 0, dB dB^T = I dt) and E (a single dB is centred and independent of V(t)) give "
+        "dGamma/dt = sigma sigma^T - H Gamma - Gamma H; at stationarity (dGamma/dt = 0) this is the printed (11)",
+        ok, {"dGamma_dt": {"*".join(map(str, w)): str(c) for w, c in drift.items()}})])
+
+
+@CLAIMS.claim(
+    "stationary.result32.mean_zero", where="Result 3.2",
+    statement=r"$V(t)$ has a limiting stationary distribution with mean zero",
+    assumptions=("V(0) = 0", "Hf(X(oo)) positive definite"),
+    title="the limiting distribution of V is centred")
+def _check_mean_zero() -> Outcome:
+    mean = under_test(P.result32_mean)
+    # mu(t) = E V(t) solves d mu = -H(t) mu dt (the Ito integral is centred), mu(0) = V(0) = 0: mu = 0 solves it
+    # (H mu = 0 for mu = 0, any dimension) and is the only solution (linear ODE, continuous coefficients)
+    H = _ms("H")
+    Z = sp.ZeroMatrix(D.q_dim, 1)
+    zero_solves = (H * Z).doit() == Z or isinstance(sp.simplify((H * Z).doit()), sp.ZeroMatrix)
+    # with H frozen at X(oo): each eigen-mode mu_k(t) = e^{-lam_k t} mu_k(0) -> 0 whatever mu(0)
+    mu0 = sp.Symbol("mu0", real=True)
+    mode = sp.exp(-D.lam * D.t) * mu0
+    ode_ok = _zero(sp.diff(mode, D.t) + D.lam * mode)
+    lim = sp.limit(mode, D.t, sp.oo)
+    ok = bool(zero_solves) and ode_ok and _zero(lim - mean) and _zero(mode.subs(mu0, 0) - mean)
+    return Outcome(ok, [Evidence(
+        "proof", "the mean mu(t) = E V(t) of (10) solves mu' = -Hf(X(t)) mu, mu(0) = 0, whose unique solution is 0 "
+        "(any dimension); with H frozen at X(oo) each eigen-mode is e^{-lam t} mu_k(0) -> 0 for lam > 0, so the "
+        "limiting mean is 0, the printed value", ok, {"limit": str(lim), "printed_mean": str(mean)})])
+
+
+def _taylor_words(kind: str, s):
+    """Second-order terms of f(X + V/s) ('f') or |grad f(X + V/s)|^2 at a critical point ('grad'), and
+    their expectation as a trace: returns (coefficient, canonical trace expression)."""
+    H, V = _ms("H"), _ms("V", 1)
+    Gam = sp.MatrixSymbol("Gamma", D.q_dim, D.q_dim)
+    eps = 1 / s
+    if kind == "f":  # Taylor: f + eps grad^T V + eps^2/2 V^T H V; E V = 0 kills the first-order term
+        w = D.matrix_words(eps**2 / 2 * V.T * H * V)
+    else:  # grad f(X + eps V) = eps H V + O(eps^2) at grad f(X) = 0: |.|^2 = eps^2 V^T H^T H V
+        w = D.matrix_words((eps * H * V).T * (eps * H * V))
+        w = {tuple(H if f == H.T else f for f in k): c for k, c in w.items()}
+    tr = D.trace_canonical(w, {(V, V.T): Gam})
+    return tr
+
+
+@CLAIMS.claim(
+    "stationary.proof.eq12.step3", where="Section 3, Result 3.1 -> (12): second-order expansion",
+    statement=r"From $X^m_\delta(t) = X(t) + (\delta/m)^{1/2}V(t) + o$ and $E V = 0$: $E f(X^m_\delta(t)) = f(X(t)) + "
+              r"\frac{\delta}{2m}\operatorname{tr}[\mathbb H f(X(t))\,\Gamma(t)] + o(\delta/m)$",
+    assumptions=("f in C^2 (Taylor's theorem)", "E V(t) = 0 (stationary.result32.mean_zero)",
+                 "the remainder is o(delta/m) in expectation (Wang 2019's moment conditions)"),
+    title="the delta/(2m) tr(H Gamma) term of E f")
+def _check_eq12_step3() -> Outcome:
+    s = under_test(P.eq10_scale)
+    tr = _taylor_words("f", s)
+    target = D.delta / (2 * D.m) * sp.Symbol("tr[Gamma*H]")
+    ok_lemma = D.trace_cyclic_lemma()[2]
+    ok = ok_lemma and _zero(tr - target)
+    coeffs, f, x, Gm = D.expected_f_expansion(2, 4)
+    ok_q = coeffs[1] == 0 and _zero(coeffs[2] - sp.Rational(1, 2) * (sp.hessian(f, x) * Gm).trace())
+    return Outcome(ok and ok_q, [
+        Evidence("proof", "any dimension: Taylor's theorem gives f(X + eps V) = f + eps grad f^T V + (eps^2/2) V^T H V "
+                 "+ o(eps^2); E V = 0 removes the first-order term and E[V^T H V] = tr(H E[V V^T]) = tr(H Gamma) "
+                 "(cyclic trace, proved for symbolic sizes); with the printed eps = (delta/m)^{1/2} the term is "
+                 "(delta/2m) tr(H Gamma)", ok, {"expectation": str(tr)}),
+        Evidence("exact", "generic quartic f in p = 2 variables, V ~ N(0, Gamma): the eps^1 and eps^2 coefficients of "
+                 "E f(x + eps V) - f(x) are 0 and tr(Hess f Gamma)/2", ok_q, {}, instances=1),
+    ])
+
+
+@CLAIMS.claim(
+    "stationary.proof.eq12.step4", where="Section 3, (11) -> (12)",
+    statement=r"$\frac{\delta}{2m}\operatorname{tr}[\mathbb H f\,\Gamma(\infty)] = \frac{\delta}{4m}\operatorname{tr}"
+              r"[\sigma^2(X(\infty))]$ by the trace of (11)",
+    assumptions=("Gamma(oo) solves (11)",),
+    title="(11) -> (12): the trace of the Lyapunov equation")
+def _check_eq12_step4() -> Outcome:
+    printed12 = under_test(P.eq12)
+    H, Gam, S = _ms("H"), _ms("Gamma"), _ms("S")
+    lhs_tr = D.trace_canonical(D.matrix_words(P.eq11_lhs(Gam, H)))
+    rhs_tr = D.trace_canonical(D.matrix_words(S))
+    T = sp.Symbol("tr[Gamma*H]")
+    sol = sp.solve(sp.Eq(lhs_tr, rhs_tr), T)
+    ok_lemma = D.trace_cyclic_lemma()[2]
+    ok = ok_lemma and len(sol) == 1 and _zero(D.delta / (2 * D.m) * sol[0] - printed12.subs(D.tr_sigma2, rhs_tr))
+    return Outcome(ok, [Evidence(
+        "proof", "any dimension: the trace of (11) is tr(Gamma H) + tr(H Gamma) = 2 tr(H Gamma) = tr sigma^2 (cyclic "
+        "trace, proved for symbolic sizes), so (delta/2m) tr(H Gamma) = (delta/4m) tr sigma^2, the printed (12)",
+        ok, {"trace_of_11": f"{lhs_tr} = {rhs_tr}", "tr_H_Gamma": str(sol)})])
+
+
+@CLAIMS.claim(
+    "stationary.proof.eq13.step1", where="Section 3, Result 3.1 -> (13): second-order expansion at X(oo)",
+    statement=r"At the critical point $X(\infty)$: $E|\nabla f(X + (\delta/m)^{1/2}V)|^2 = |\nabla f(X)|^2 + "
+              r"\frac{\delta}{m}\operatorname{tr}[\mathbb H f^2\,\Gamma] + o(\delta/m)$",
+    assumptions=("f in C^3", "grad f(X(oo)) = 0", "remainder o(delta/m) in expectation"),
+    title="the (delta/m) tr(H^2 Gamma) term of E|grad f|^2")
+def _check_eq13_step1() -> Outcome:
+    s = under_test(P.eq10_scale)
+    tr = _taylor_words("grad", s)
+    target = D.delta / D.m * sp.Symbol("tr[Gamma*H*H]")
+    ok = D.trace_cyclic_lemma()[2] and _zero(tr - target)
+    return Outcome(ok, [Evidence(
+        "proof", "any dimension: grad f(X + eps V) = grad f(X) + eps H V + O(eps^2) and grad f(X(oo)) = 0, so "
+        "|grad f|^2 = eps^2 V^T H H V + O(eps^3) and E[V^T H^2 V] = tr(H^2 Gamma) (cyclic trace); eps^2 = delta/m "
+        "with the printed scale. (Away from a critical point an extra eps^2 grad f . D^3 f[Gamma] term appears: "
+        "stationary.eq13, stationary.eq12_13.finite_t.)", ok, {"expectation": str(tr)})])
+
+
+@CLAIMS.claim(
+    "stationary.proof.eq13.step2", where="Section 3, (11) -> (13)",
+    statement=r"$\frac{\delta}{m}\operatorname{tr}[\mathbb H f^2\,\Gamma(\infty)] = \frac{\delta}{2m}\operatorname{tr}"
+              r"[\sigma^2(X(\infty))\mathbb H f(X(\infty))]$ by (11) multiplied by $\mathbb H f$",
+    assumptions=("Gamma(oo) solves (11)",),
+    title="(11) -> (13): the trace of (11) times H")
+def _check_eq13_step2() -> Outcome:
+    printed13 = under_test(P.eq13)
+    H, Gam, S = _ms("H"), _ms("Gamma"), _ms("S")
+    lhs_tr = D.trace_canonical(D.matrix_words(P.eq11_lhs(Gam, H) * H))
+    rhs_tr = D.trace_canonical(D.matrix_words(S * H))
+    T = sp.Symbol("tr[Gamma*H*H]")
+    sol = sp.solve(sp.Eq(lhs_tr, rhs_tr), T)
+    ok = D.trace_cyclic_lemma()[2] and len(sol) == 1 and _zero(
+        D.delta / D.m * sol[0] - printed13.subs(D.tr_sigma2_H, rhs_tr))
+    return Outcome(ok, [Evidence(
+        "proof", "any dimension: (11) times H, traced: tr(Gamma H H) + tr(H Gamma H) = 2 tr(H^2 Gamma) = tr(sigma^2 H) "
+        "(both words are rotations of one another), so (delta/m) tr(H^2 Gamma) = (delta/2m) tr(sigma^2 H), the "
+        "printed (13)", ok, {"trace_of_11_H": f"{lhs_tr} = {rhs_tr}", "tr_H2_Gamma": str(sol)})])
+
+
+def _quadratic_form_words(factor):
+    """factor * x^T H x with x = V z, H = V Lam V^T, V^T V = I: the words after V^T V -> I."""
+    Vm, L, z = _ms("V"), _ms("Lambda"), _ms("z", 1)
+    x = Vm * z
+    w = D.matrix_words(factor * x.T * (Vm * L * Vm.T) * x)
+    out = {}
+    for word, c in w.items():
+        red = list(word)
+        changed = True
+        while changed:
+            changed = False
+            for k in range(len(red) - 1):
+                if red[k] == Vm.T and red[k + 1] == Vm:
+                    del red[k:k + 2]
+                    changed = True
+                    break
+        out[tuple(red)] = out.get(tuple(red), 0) + c
+    return out, L, z
+
+
+@CLAIMS.claim(
+    "stationary.proof.eq6.step1", where="Section 2, (6), first equality",
+    statement=r"With $L(\theta) \approx (\theta-\theta_*)^TH(\theta-\theta_*)$ and $z = V^T(\theta-\theta_*)$: "
+              r"$E(L) = \frac12\sum_i \lambda_i E(z_i^2)$",
+    assumptions=("H = V Lambda V^T, V orthonormal",),
+    erratum=Erratum(
+        printed=r"L ≈ (θ−θ*)ᵀH(θ−θ*) ⇒ E(L) = ½ Σ λ_i E(z_i²)",
+        corrected=r"L ≈ ½ (θ−θ*)ᵀH(θ−θ*) ⇒ E(L) = ½ Σ λ_i E(z_i²) (the stated model gives Σ λ_i E(z_i²))",
+        explanation="(θ−θ*)ᵀH(θ−θ*) = zᵀΛz = Σ λ_i z_i², so the stated model gives E(L) = Σ λ_i E(z_i²); the ½ "
+                    "belongs to the model ½(θ−θ*)ᵀH(θ−θ*) whose Hessian is H (the same slip as stationary.eq5)."),
+    title="(6), first equality: the factor 1/2")
+def _check_eq6_step1() -> Outcome:
+    factor = under_test(CORRECTED_MODEL_FACTOR, role="corrected")
+    # printed, exact counterexample: one mode lam = 1, E z^2 = 1
+    EL_stated = P.jastrzebski_model_factor * 1 * 1
+    printed_val = P.eq6_half * 1 * 1
+    printed = EL_stated == printed_val
+    # corrected, any dimension: factor x^T H x = factor z^T Lam z; for diagonal Lam, E z^T Lam z = sum lam_k E z_k^2
+    w, L, z = _quadratic_form_words(factor)
+    form_ok = D.words_equal(w, D.matrix_words(P.eq6_half * z.T * L * z))
+    k = D.k_idx
+    Ez2 = sp.IndexedBase("Ez2")
+    diag_sum = sp.Sum(D.lam_k[k] * Ez2[k], (k, 1, D.p_dim))  # E z^T Lam z for diagonal Lam
+    corrected = form_ok and _zero(P.eq6_half * diag_sum - factor * diag_sum)
+    return Outcome(printed, [
+        Evidence("counterexample", "one mode, lam = 1, E z^2 = 1: the stated model gives E(L) = lam E z^2 = "
+                 f"{EL_stated}, the printed first equality {printed_val}", not printed,
+                 {"E_L_stated_model": str(EL_stated), "printed": str(printed_val)}),
+        Evidence("proof", "corrected, any dimension (free algebra, V^T V = I): (1/2)(theta-theta*)^T H (theta-theta*) "
+                 "= (1/2) z^T Lam z, and for diagonal Lam E z^T Lam z = sum_k lam_k E z_k^2 (symbolic sum): "
+                 "E(L) = (1/2) sum lam_k E z_k^2", corrected, about="corrected"),
+    ], corrected)
+
+
+@CLAIMS.claim(
+    "stationary.proof.eq6.step2", where="Section 2, (6), second equality",
+    statement=r"$\frac12\sum_i\lambda_iE(z_i^2) = \frac{\delta}{4m}\operatorname{Tr}(\Lambda)$ 'from the expression "
+              r"for the OU covariance' $E(zz^T) = \frac{\delta}{2m}I$",
+    assumptions=("cov(z) = delta/(2m) I (stationary.eq5_cov)",),
+    title="(6), second equality")
+def _check_eq6_step2() -> Outcome:
+    coeff = under_test(P.eq6_mid_coeff)
+    k = D.k_idx
+    half_sum = P.eq6_half * sp.Sum(D.lam_k[k] * P.eq5_cov, (k, 1, D.p_dim))
+    ok = _zero(half_sum.doit() - coeff * sp.Sum(D.lam_k[k], (k, 1, D.p_dim)).doit())
+    return Outcome(ok, [Evidence(
+        "proof", "any number of modes (symbolic sum): (1/2) sum_k lam_k delta/(2m) = (delta/4m) sum_k lam_k = "
+        "(delta/4m) Tr Lambda", ok, {"half_sum": str(sp.simplify(half_sum.doit()))})])
+
+
+@CLAIMS.claim(
+    "stationary.proof.eq6.step3", where="Section 2, (6), third equality",
+    statement=r"$\frac{\delta}{4m}\operatorname{Tr}(\Lambda) = \frac{\delta}{4m}\operatorname{Tr}(H)$",
+    assumptions=("H = V Lambda V^T, V^T V = I",),
+    title="(6), third equality: Tr Lambda = Tr H")
+def _check_eq6_step3() -> Outcome:
+    printed6 = under_test(P.eq6)
+    Vm, L = _ms("V"), _ms("Lambda")
+    trH = D.trace_canonical(D.matrix_words(Vm * L * Vm.T))  # tr(V Lam V^T) as its cyclic class
+    # the class contains Lam V^T V, and V^T V = I: tr H = tr Lam
+    cls = D.trace_canonical({(L, Vm.T, Vm): 1})
+    trL = sp.Symbol("tr[Lambda]")
+    trH_is_trL = trH == cls
+    ok = bool(trH_is_trL) and D.trace_cyclic_lemma()[2] and _zero(printed6.subs(D.tr_H, trL) - P.eq6_mid_coeff * trL)
+    return Outcome(ok, [Evidence(
+        "proof", "any dimension: tr H = tr(V Lambda V^T) is, by the cyclic trace (proved for symbolic sizes), "
+        "tr(Lambda V^T V) = tr Lambda (V^T V = I); so the printed (delta/4m) Tr H equals (delta/4m) Tr Lambda", ok,
+        {"tr_H": str(trH)})])
+
+
+@CLAIMS.claim(
+    "stationary.eq6_ratio", where="Section 2, after (6)",
+    statement=r"$\frac{E(L)}{\operatorname{Tr}(H)} \propto \frac{\delta}{m}$",
+    assumptions=("(6)",), title="E(L)/Tr(H) is proportional to delta/m")
+def _check_eq6_ratio() -> Outcome:
+    power = under_test(P.eq6_prop_power)
+    c = sp.simplify(P.eq6 / D.tr_H / (D.delta / D.m) ** power)
+    ok = not (c.free_symbols & {D.delta, D.m, D.tr_H}) and c != 0
+    return Outcome(ok, [Evidence(
+        "proof", "(6) divided by Tr H and by (delta/m)^1 is the constant " + str(c) + ": the ratio is proportional "
+        "to delta/m (and to no other power)", ok, {"constant": str(c), "power": power})])
+
+
+@CLAIMS.claim(
+    "stationary.sec3.eq7", where="Section 3, (7)",
+    statement=r"As $\delta \to 0$ the step function $x_\delta(t) = x_k$ ($k\delta \le t < (k+1)\delta$) of gradient "
+              r"descent approaches X(t) with $\dot X + \nabla f(X) = 0$, $X(0) = x_0$",
+    assumptions=("grad f L-Lipschitz",),
+    no_proof="the convergence of Euler's method for a Lipschitz vector field is a standard theorem the paper "
+             "quotes; it is derived exactly here for every quadratic f (any dimension, one symbolic family) and "
+             "measured for a non-quadratic f",
+    title="(7): gradient descent tends to the gradient flow")
+def _check_eq7() -> Outcome:
+    c = under_test(P.eq7_grad_coeff)
+    # quadratic f, eigen-mode lam: x_k = (1 - delta lam)^k x_0 at k = t/delta; (7) gives X = e^{-c lam t} x_0
+    x0 = sp.Symbol("x_0", real=True)
+    gd = sp.limit((1 - D.delta * D.lam) ** (D.t / D.delta), D.delta, 0) * x0
+    flow = sp.dsolve(sp.Eq(sp.Function("X")(D.t).diff(D.t) + c * D.lam * sp.Function("X")(D.t), 0),
+                     ics={sp.Function("X")(0): x0}).rhs
+    exact_ok = _zero(gd - flow)
+    # non-quadratic: f(x) = log cosh(x) + x^2/4 (grad Lipschitz), x_0 = 2, t = 1: error of GD vs (7) is O(delta)
+    from scipy.integrate import solve_ivp
+
+    cf = float(c)
+    gradf = lambda x: np.tanh(x) + x / 2
+    X1 = solve_ivp(lambda t_, x: -cf * gradf(x), (0, 1), [2.0], rtol=1e-12, atol=1e-14).y[0, -1]
+    errs = {}
+    for d in (1e-2, 1e-3, 1e-4):
+        x = 2.0
+        for _ in range(round(1 / d)):
+            x -= d * gradf(x)
+        errs[d] = abs(x - X1)
+    rates = [errs[1e-2] / errs[1e-3], errs[1e-3] / errs[1e-4]]
+    num_ok = errs[1e-4] < 1e-4 and all(8 < r_ < 12 for r_ in rates)
+    return Outcome(exact_ok and num_ok, [
+        Evidence("exact", "every quadratic f (any dimension: eigen-modes decouple): x_k = (1 - delta lam)^k x_0 at "
+                 "k = t/delta tends to e^{-lam t} x_0 as delta -> 0, the solution of the printed (7)", exact_ok,
+                 {"gd_limit": str(gd), "flow": str(flow)}, instances=1),
+        Evidence("numeric", "f(x) = log cosh x + x^2/4, x_0 = 2, t = 1: |x_delta(1) - X(1)| for delta = 1e-2, 1e-3, "
+                 "1e-4 falls ~10x per decade (first order) and is below 1e-4 at delta = 1e-4 (X(1) from an ODE "
+                 "solve at rtol 1e-12)", num_ok, {"errors": {str(k): v for k, v in errs.items()}, "rates": rates}),
+    ])
+
+
+@CLAIMS.claim(
+    "stationary.sec3.clt_identity", where="Section 3, before Result 3.1",
+    statement=r"$\sqrt n[\nabla\mathbb L^n(\theta;\mathbf U_n) - \nabla f(\theta)] = \frac1{\sqrt n}\sum_{i=1}^n"
+              r"[\nabla\ell(\theta;U_i) - \nabla f(\theta)]$",
+    assumptions=("L^n = (1/n) sum_i l(theta; U_i)",),
+    title="the centred, scaled empirical gradient")
+def _check_clt_identity() -> Outcome:
+    a_l, a_r = under_test((P.clt_lhs_scale, P.clt_rhs_scale))
+    i = sp.Symbol("i", positive=True, integer=True)
+    g = sp.IndexedBase("gl")
+    gf = sp.Symbol("gradf")
+    n = D.n_data
+    lhs = a_l * (sp.Sum(g[i], (i, 1, n)) / n - gf)
+    rhs = a_r * sp.Sum(g[i] - gf, (i, 1, n))
+    ok = _zero(sp.expand(lhs - rhs.doit()))
+    return Outcome(ok, [Evidence(
+        "proof", "symbolic n: sum_(i<=n) (g_i - grad f) = sum_i g_i - n grad f, so (1/sqrt n) of it equals "
+        "sqrt(n) [(1/n) sum_i g_i - grad f] (coordinate-wise, any dimension)", ok, {})])
+
+
+# --- Section 5.3: the trends read off Table 1 --------------------------------------------
+def _groups(key: int, other: int):
+    """Table 1 rows grouped by column ``key`` (2 = BS, 3 = LR), each sorted by column ``other``."""
+    out: dict = {}
+    for r in P.TABLE1:
+        out.setdefault(r[key], []).append(r)
+    return {k: sorted(v, key=lambda r: r[other]) for k, v in sorted(out.items())}
+
+
+def _monotone(vals, direction) -> bool:
+    return all((b - a) * direction > 0 and abs(direction) == 1 for a, b in itertools.pairwise(vals))
+
+
+CORRECTED_LR_TREND_BS = (100, 200)  # the batch sizes at which the LR trend of Section 5.3 holds
+CORRECTED_BS_TREND_LR = (Fraction("0.08"),)  # the learning rates at which Tr(H) increases with BS
+
+
+@CLAIMS.claim(
+    "stationary.sec53.lr_trend", where="Section 5.3, second paragraph, first sentence",
+    statement=r"'Generally, it seems that if batch size is held constant, a higher learning rate causes "
+              r"$\operatorname{Tr}(H)$ to increase, while $tr[\sigma^2(X(\infty))]$ decreases'",
+    assumptions=("Table 1 as printed", "read per batch size over LR = 0.08 < 0.2 < 0.5, strictly"),
+    erratum=Erratum(
+        printed="at fixed BS, a higher LR increases Tr(H) and decreases tr σ²",
+        corrected="at BS = 100 and BS = 200 a higher LR increases Tr(H) and decreases tr σ²; at BS = 500 neither "
+                  "column is monotone in LR (Tr(H) 63.3M, 35.3M, 54.2M; tr σ² 9.53M, 4.26M, 5.38M)",
+        explanation="The sentence is hedged ('generally, it seems'), but the table's own BS = 500 group contradicts "
+                    "both halves; recorded so that the reader sees which rows carry the trend."),
+    no_proof="a statement about nine printed rows, decided exactly on each batch-size group",
+    title="Section 5.3: LR trend at fixed BS")
+def _check_lr_trend() -> Outcome:
+    bs_ok = under_test(CORRECTED_LR_TREND_BS, role="corrected")
+    d_h, d_s = P.sec53_lr_trend
+    per = {}
+    for bs, rows in _groups(2, 3).items():
+        per[bs] = _monotone([r[4] for r in rows], d_h) and _monotone([r[5] for r in rows], d_s)
+    printed = all(per.values())
+    corrected = tuple(bs for bs, ok in per.items() if ok) == tuple(bs_ok)
+    return Outcome(printed, [
+        Evidence("counterexample", "BS = 500: Tr(H) = 63,343,355 at LR 0.08 > 35,252,033 at LR 0.2, and tr sigma^2 = "
+                 "4,261,116 at LR 0.2 < 5,380,719 at LR 0.5", not printed and not per[500],
+                 {"trend_holds_by_bs": {str(k): v for k, v in per.items()}}),
+        Evidence("exhaustive", "corrected: over the three batch-size groups the trend holds exactly at the recorded "
+                 "batch sizes", corrected, {"holds_at": [k for k, v in per.items() if v]}, about="corrected",
+                 instances=len(per)),
+    ], corrected)
+
+
+@CLAIMS.claim(
+    "stationary.sec53.bs_trend", where="Section 5.3, second paragraph, second sentence",
+    statement=r"'If learning rate is held constant, as batch size increases, $tr[\sigma^2(X(\infty))]$ seems to "
+              r"hold constant, while $\operatorname{Tr}(H)$ increases' (the $\operatorname{Tr}(H)$ part)",
+    assumptions=("Table 1 as printed", "read per learning rate over BS = 100 < 200 < 500, strictly",
+                 "'seems to hold constant' has no stated tolerance and is not decided"),
+    erratum=Erratum(
+        printed="at fixed LR, Tr(H) increases with BS",
+        corrected="Tr(H) increases with BS only at LR = 0.08; at LR = 0.2 (44.4M, 33.9M, 35.3M) and LR = 0.5 "
+                  "(45.6M, 41.1M, 54.2M) it first falls",
+        explanation="Two of the three learning-rate groups of Table 1 contradict the stated increase."),
+    no_proof="a statement about nine printed rows, decided exactly on each learning-rate group",
+    title="Section 5.3: Tr(H) against BS at fixed LR")
+def _check_bs_trend() -> Outcome:
+    lr_ok = under_test(CORRECTED_BS_TREND_LR, role="corrected")
+    per = {lr: _monotone([r[4] for r in rows], P.sec53_bs_trend_trH) for lr, rows in _groups(3, 2).items()}
+    printed = all(per.values())
+    corrected = tuple(lr for lr, ok in per.items() if ok) == tuple(lr_ok)
+    return Outcome(printed, [
+        Evidence("counterexample", "LR = 0.2: Tr(H) = 44,428,697 at BS 100 > 33,932,327 at BS 200 (and LR = 0.5: "
+                 "45,588,319 > 41,058,846)", not printed and not per[Fraction("0.2")],
+                 {"increases_by_lr": {str(k): v for k, v in per.items()}}),
+        Evidence("exhaustive", "corrected: over the three learning-rate groups Tr(H) increases with BS exactly at "
+                 "the recorded learning rate", corrected, {"holds_at": [str(k) for k, v in per.items() if v]},
+                 about="corrected", instances=len(per)),
+    ], corrected)
+
+
+@CLAIMS.claim(
+    "stationary.sec53.md_lr", where="Section 5.3, second paragraph, fourth sentence",
+    statement=r"'holding batch size constant while increasing the learning rate leads to larger magnitude "
+              r"differences'",
+    assumptions=("Table 1 as printed; Magnitude Difference = Tr(H)/tr[sigma^2] (caption)",),
+    no_proof="a statement about nine printed rows, decided exactly on each batch-size group",
+    title="Section 5.3: Magnitude Difference grows with LR at fixed BS")
+def _check_md_lr() -> Outcome:
+    d = under_test(P.sec53_md_lr_trend)
+    per = {}
+    for bs, rows in _groups(2, 3).items():
+        exact = [magnitude_difference(r[4], r[5]) for r in rows]
+        per[bs] = _monotone(exact, d) and _monotone([r[6] for r in rows], d)
+    ok = all(per.values())
+    return Outcome(ok, [Evidence(
+        "exhaustive", "each batch size (100, 200, 500): the exact ratios Tr(H)/tr sigma^2 and the printed column "
+        "both increase strictly over LR = 0.08, 0.2, 0.5", ok, {"by_bs": {str(k): v for k, v in per.items()}},
+        instances=len(per))])
