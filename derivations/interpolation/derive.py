@@ -33,7 +33,8 @@ __all__ = [
     "second_moment_noncommutative", "sandwich_moment_noncommutative", "enumerate_second_moment",
     "g_lambda", "eta_1", "eta_0", "eta_stationary", "case1_condition", "hat_condition",
     "m_threshold", "eta_star", "g_star", "eta_hat", "g_hat_exact", "g_hat_bound",
-    "s_speedup", "s_limit", "g1", "g2", "lemma4_certificate", "exports",
+    "s_speedup", "s_limit", "g1", "g2", "lemma4_certificate", "tight_family_moments",
+    "theorem1_step", "exports",
 ]
 
 # ---------------------------------------------------------------- symbols
@@ -316,6 +317,42 @@ def lemma4_certificate():
     positive = sp.factor(sp.cancel(diff / base**2))
     assert sp.simplify(positive * base**2 - diff) == 0
     return positive, base
+
+
+@lru_cache(maxsize=None)
+def tight_family_moments():
+    r"""Theorem 3's tight family for a *symbolic* number of points n: :math:`x_i = \sqrt\beta\,e_i`
+    (orthogonal, on the sphere :math:`\|x_i\|^2 = \beta`), d = n.
+
+    Entry (j, k) of :math:`H = \frac1n\sum_i x_ix_i^\top` and of
+    :math:`Q = E[H_1^2] = \frac1n\sum_i \|x_i\|^2 x_ix_i^\top` are summed symbolically over
+    i = 1..n with Kronecker deltas (j, k <= n).  Returns ``(H_jk, Q_jk, delta_jk)``: the result is
+    :math:`H = (\beta/n) I` and :math:`Q = \beta H`.
+    """
+    i, j, k = sp.symbols("i j k", integer=True, positive=True)
+    xij = sp.sqrt(beta) * sp.KroneckerDelta(i, j)  # coordinate j of x_i
+    xik = sp.sqrt(beta) * sp.KroneckerDelta(i, k)
+    norm2 = beta  # ||x_i||^2 = sum_j beta delta_ij^2 = beta
+    refine = sp.Q.le(j, n) & sp.Q.le(k, n)
+    H = sp.refine(sp.summation(xij * xik, (i, 1, n)), refine) / n
+    Q = sp.refine(sp.summation(norm2 * xij * xik, (i, 1, n)), refine) / n
+    return sp.simplify(H), sp.simplify(Q), sp.KroneckerDelta(j, k)
+
+
+@lru_cache(maxsize=None)
+def theorem1_step():
+    r"""The step size that Appendix A's argument allows, and the rate it gives.
+
+    For SGD :math:`w' = w - \eta\nabla\ell_i(w)` the proof's expansion (15) with strong convexity
+    (16) gives :math:`E\|e'\|^2 \le (1-\alpha\eta)\|e\|^2 - 2\eta\,E[\ell_i - \frac\eta2\|\nabla\ell_i\|^2]`,
+    and a non-negative β-smooth :math:`\ell_i` has :math:`\ell_i \ge \|\nabla\ell_i\|^2/(2\beta)`
+    (equality possible).  The last term is <= 0 for every such :math:`\ell_i` iff
+    :math:`\eta/2 \le 1/(2\beta)`; the rate :math:`1 - \alpha\eta` is smallest at the largest
+    such η.  Returns ``(eta_max, rate)``.
+    """
+    (eta_max,) = sp.solve(sp.Eq(eta / 2, 1 / (2 * beta)), eta)
+    alpha = sp.Symbol("alpha", positive=True)
+    return eta_max, 1 - alpha * eta_max
 
 
 def enumerate_second_moment(xs, mm: int):

@@ -92,3 +92,46 @@ outline_case1_hypothesis = sp.Le(beta / lamn, 1 / n)
 intro_m_star = trH / lam1
 # Section 4.4.2 and Introduction 2(b): t(m*)/lim t(m) < 4
 less_than = 4
+
+# ---------------------------------------------------------------- round 2: Section 3.1, remarks, proof steps
+# Section 3.1, table (step size; #iterations to reach a given error), κ-notation: β/α
+table_sgd_step = 1 / beta
+table_sgd_iters = beta / alpha
+# the other rows, as printed (quoted from [RSB12], [JZ13], [DBLJ14], [AZ16])
+table_steps = {"SAG": 1 / (2 * n * beta), "SVRG": 1 / (10 * beta), "SAGA": 1 / (3 * beta)}
+table_iters = {"SAG": n * beta / alpha, "SVRG": n + beta / alpha, "SAGA": n + beta / alpha,
+               "Katyusha": n + sp.sqrt(n * beta / alpha)}
+# Remark after Theorem 5: η̂ is "at most factor O(1 + 1/n) slower" than η*(m) (m a constant)
+remark_slowdown = 1 + 1 / n
+# large-n forms printed after Theorem 5: η̂(m) ≈ m/β (m ≲ β/λ1), ≈ 2m/(β + (m − 1)λ1) (m ≳ β/λ1)
+eta_hat_large_n = (m / beta, 2 * m / (beta + (m - 1) * lam1))
+threshold_large_n = beta / lam1
+
+
+def theorem2_operator(H, EHm2):
+    """Proof of Theorem 2: E||w_(t+1) − w*||² = E[eᵀ(I − 2ηH + η²E[H_m²])e] -- the operator."""
+    return 1 - 2 * eta * H + eta**2 * EHm2
+
+
+def theorem2_G(H):
+    """Proof of Theorem 2: G_{m,η} ≜ I − 2ηH + η²(β/m H + (m − 1)/m H²)."""
+    return 1 - 2 * eta * H + eta**2 * (beta / m * H + (m - 1) / m * H * H)
+
+
+# Lemma 2, proof: η^I(m) = min(η0(m), m/(β + (m − 1)λn)), displayed by cases, and g^I(m, η^I(m))
+eta_I = (m / (beta + (m - 1) * lamn), 2 * m / (beta + (m - 1) * (lam1 + lamn)))
+g_I = (1 - m * lamn / (beta + (m - 1) * lamn),
+       1 - 4 * m * (m - 1) * lam1 * lamn / (beta + (m - 1) * (lam1 + lamn)) ** 2)
+# Lemma 2, proof: g^II(m, η^II(m)) = 1 − 4m(m−1)λ1λn/(β + (m−1)(λ1+λn))² for all m >= 1
+g_II = 1 - 4 * m * (m - 1) * lam1 * lamn / (beta + (m - 1) * (lam1 + lamn)) ** 2
+# Theorem 3, proof: "only two places ... where the upper bound may not be tight"
+theorem3_places = 2
+# Theorem 3, proof: "since L is λ1-strongly convex, we have L(w) >= λ1 ||w − w*||²"
+theorem3_strong_convexity = lam1
+# (14): m* = β/(λ1 − λn) + 1 ≈ β/(λ1 − β/n) + 1 ≈ β/λ1 + 1
+eq14_approx = (beta / (lam1 - beta / n) + 1, beta / lam1 + 1)
+# Figure 5 captions (β = 1, n = 10^4): (λ1, m* ≈ ...) for MNIST, HINT-S, TIMIT
+fig5 = {"MNIST": (sp.Rational(15, 100), 8), "HINT-S": (sp.Rational(3, 10), 4),
+        "TIMIT": (sp.Rational(54, 1000), 20)}
+# Section 4.4.2, linear scaling regime: s(m) ≈ m and η*(m) ~ m when λn ≪ λ1
+linear_scaling_s = m
