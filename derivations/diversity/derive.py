@@ -257,29 +257,71 @@ def linear_recursion_solution() -> tuple[sp.Expr, sp.Expr]:
     return sp.simplify(sol), a**k * e0 + c / (1 - a)
 
 
+def capped_second_moment() -> tuple[sp.Expr, sp.Expr]:
+    """``E||sum_l g_{s_l}||^2 = B M2 + B(B-1) G`` (Lemma 1) and its cap ``B (1+delta) M2``, valid
+    when ``B <= delta B_S + 1`` (``B_S = M2/G``, so ``(B-1) G <= delta M2``) and ``M2(w) <= M2``.
+    Returned with the slack ``cap - moment = B (delta M2 - (B-1) G)`` that a check shows is ``>= 0``."""
+    cap = B * (1 + delta) * M2
+    return cap, sp.expand(cap - minibatch_second_moment_general())
+
+
+def one_step_bounds() -> dict[str, sp.Expr]:
+    """The one-iteration inequalities of Appendix B, derived (each right-hand side is an upper bound):
+
+    * ``lemma1``: Lemma 1's exact expectation with the second moment capped (:func:`capped_second_moment`):
+      ``E||w+ - w*||^2 <= dist2 - 2 gamma B inner + gamma^2 B (1+delta) M2``;
+    * ``strongly_convex`` (16): ``inner >= lam dist2`` substituted (the coefficient of ``inner`` is
+      ``-2 gamma B < 0``);
+    * ``convex`` (17): ``lemma1`` solved for ``inner`` with ``next = E||w+ - w*||^2`` (symbol ``Dn``);
+    * ``descent`` (20): ``E F(w+) <= F - gamma <grad F, B grad F> + beta gamma^2/2 E||sum g||^2``
+      (Definition 1 with ``w+ - w = -gamma sum g``, ``E g_s = grad F``), i.e. ``F - gamma B G + ...``;
+    * ``smooth`` (18): ``descent`` with the moment capped, solved for ``gamma B G``;
+    * ``pl`` (21): ``descent`` capped, ``G >= 2 mu (F - F*)`` (coefficient ``-gamma B < 0``), in
+      ``Fgap = F - F*``."""
+    cap, _ = capped_second_moment()
+    lem = dist2 - 2 * gamma * B * inner + gamma**2 * cap
+    Dn, Fv, Fn, Fgap = sp.symbols("Dn F Fn Fgap", real=True)
+    descent = Fv - gamma * B * G + beta * gamma**2 / 2 * minibatch_second_moment_general()
+    descent_cap = Fv - gamma * B * G + beta * gamma**2 / 2 * cap
+    inner_sol = sp.solve(sp.Eq(Dn, lem), inner)[0]
+    G_sol = sp.solve(sp.Eq(Fn, descent_cap), G)[0]
+    pl = sp.expand((descent_cap - Fv).subs(G, 2 * mu * Fgap) + Fgap)
+    return {"lemma1": sp.expand(lem), "strongly_convex": sp.expand(lem.subs(inner, lam * dist2)),
+            "convex": sp.expand(inner_sol), "descent": sp.expand(descent), "smooth": sp.expand(G_sol * gamma * B),
+            "pl": pl, "Dn": Dn, "F": Fv, "Fn": Fn, "Fgap": Fgap}
+
+
 def theorem_bounds(step: dict[str, sp.Expr] | None = None) -> dict[str, sp.Expr]:
-    """The bounds after ``T`` gradient updates that the proofs of Theorems 4-7 derive
-    (B.3-B.6), as functions of the step ``gamma``:
+    """The bounds after ``T`` gradient updates (``K = T/B`` iterations) that the proofs of
+    Theorems 4-7 derive (B.3-B.6), built from :func:`one_step_bounds`:
 
-    * strongly convex (B.3): contraction ``1 - 2 gamma lam B`` per iteration and noise
-      ``(1+delta) gamma^2 B M2``, unrolled and with ``(1-x)^{T/B} <= exp(-xT/B)``;
-    * convex (B.4): telescoped ``D0/(2 gamma T) + (1+delta) gamma M2/2``;
-    * smooth (B.5): ``F0/(gamma T) + beta gamma (1+delta) M2/2``;
-    * PL (B.6): ``exp(-2 gamma mu T) F0 + (1+delta) beta gamma M2/(4 mu)``.
+    * strongly convex / PL: the one-step bound is affine, ``e+ <= a e + c``; unrolled
+      (:func:`linear_recursion_solution`, ``0 <= a < 1``) to ``a^K e0 + c/(1-a)``, then
+      ``a^K <= exp(-(1-a) K)`` (``1 - x <= e^{-x}``);
+    * convex: (17) summed over ``k < K`` telescopes (``sum (D_k - D_{k+1}) = D_0 - D_K <= D_0``),
+      divided by ``K`` (Jensen and convexity, ``F(w) - F* <= inner``);
+    * smooth: (18) summed telescopes to ``F_0 - F_K <= F(w_0) - F*``; the minimum is at most the
+      mean, divided by ``gamma B``.
 
-    ``step`` optionally substitutes a step-size per class (keys as below).
-    """
-    a_sc = 1 - 2 * gamma * lam * B
-    c_sc = (1 + delta) * gamma**2 * B * M2
-    a_pl = 1 - 2 * gamma * mu * B
-    c_pl = (1 + delta) * beta * B * gamma**2 * M2 / 2
-    out = {
-        "strongly_convex": sp.exp(-(1 - a_sc) * Tn / B) * D0 + c_sc / (1 - a_sc),
-        "convex": D0 / (2 * gamma * Tn) + (1 + delta) * gamma * M2 / 2,
-        "smooth": F0 / (gamma * Tn) + beta * gamma * (1 + delta) * M2 / 2,
-        "pl": sp.exp(-(1 - a_pl) * Tn / B) * F0 + c_pl / (1 - a_pl),
-    }
-    out = {k: sp.simplify(v_) for k, v_ in out.items()}
+    ``step`` optionally substitutes a step-size per class (keys as below)."""
+    ob = one_step_bounds()
+    kk = sp.Symbol("k", integer=True, nonnegative=True)
+    K = Tn / B
+    out = {}
+    for key, var, e0 in (("strongly_convex", dist2, D0), ("pl", ob["Fgap"], F0)):
+        poly = sp.Poly(ob[key], var)
+        a, c = poly.coeff_monomial(var), poly.coeff_monomial(1)
+        out[key] = sp.exp(-(1 - a) * K) * e0 + c / (1 - a)
+    Dk = sp.Function("Dk")
+    conv = ob["convex"].subs({dist2: Dk(kk), ob["Dn"]: Dk(kk + 1)})
+    summed = sp.Sum(conv, (kk, 0, K - 1)).doit()
+    summed = sp.expand(summed).subs({Dk(0): D0, Dk(K): 0})  # D_K >= 0 dropped, D_0 = ||w0 - w*||^2
+    out["convex"] = summed / K
+    Fk = sp.Function("Fk")
+    sm = ob["smooth"].subs({ob["F"]: Fk(kk), ob["Fn"]: Fk(kk + 1)})
+    ssum = sp.expand(sp.Sum(sm, (kk, 0, K - 1)).doit()).subs({Fk(0): F0, Fk(K): 0})  # F_0 - F* ; F_K - F* >= 0
+    out["smooth"] = ssum / (K * gamma * B)
+    out = {k: sp.simplify(out[k]) for k in ("strongly_convex", "convex", "smooth", "pl")}
     if step:
         out = {k: sp.simplify(v_.subs(gamma, step[k])) for k, v_ in out.items()}
     return out

@@ -115,3 +115,130 @@ bridge_B_S = 1 + _Bsimple
 # Section 6.1: with r-replication "gradient diversity gets smaller as r increases":
 # the printed direction of Delta_S in r (-1: decreasing)
 replication_direction = -1
+
+# =====================================================================================
+# Round 2: the printed proof steps (Appendices A-E) and the remaining printed results
+# =====================================================================================
+_x = sp.Symbol("x", nonnegative=True)
+C1p, C2p, C3p, C4p, C5p = sp.symbols("C1 C2 C3 C4 C5", positive=True)
+c1p, c2p, c3p = sp.symbols("c1 c2 c3", positive=True)
+Lp, Tp = sp.symbols("L T", positive=True)  # Lipschitz constant, number of updates
+hp = sp.Symbol("h", integer=True, nonnegative=True)  # H_{k+1} = h
+Mb2, Gb, Bb = sp.symbols("Mbar2 Gbar Bbar_S", positive=True)  # Mbar^2, Gbar, inf Bbar at (w_kB, w~_kB)
+r2b = sp.Symbol("r2", nonnegative=True)  # ||w_kB - w~_kB||^2
+
+# A.2, (14) first display: P{||x_i||^2 >= C4 sigma^2 d} >= 1 - e^{-C5 d}  (threshold, probability bound)
+step14_threshold = C4p * sigma**2 * d
+step14_prob = 1 - sp.exp(-C5p * d)
+# A.2, final display: n min||x||^2 / sigma_max^2 >= (C4/C1) d with probability >= 1 - C2 e^{-C3 n} - n e^{-C5 d}
+cor1_ratio = C4p / C1p * d
+cor1_fail = C2p * sp.exp(-C3p * n) + n * sp.exp(-C5p * d)
+# Corollary 1's form of the failure probability: c2 n e^{-c3 d}
+cor1_fail_form = c2p * n * sp.exp(-c3p * d)
+# Corollary 2 / A.2: ||x_i||_2^2 = d for Rademacher entries
+rademacher_norm2 = d
+
+# Theorem 3 (informal): serial eps  ->  mini-batch (1 + delta/2) eps, same step-size, same number of updates
+theorem3_target = (1 + delta / 2) * eps
+
+# Appendix A.1, the chain: n sum a_i^2 ||x_i||^2 / ||X^T a||^2 >= n min||x||^2 sum a^2 / (sigma_max^2 ||a||^2)
+# (written with the symbols of the step: num = sum a_i^2 ||x_i||^2, den = ||X^T a||^2, a2 = ||a||^2)
+# Appendix A.3, third line: <g_i, g_j> replaced by (1/2)||g_i||^2 + (1/2)||g_j||^2 (per ordered edge)
+pair_bound = (sp.Symbol("Ki", nonnegative=True) + sp.Symbol("Kj", nonnegative=True)) / 2
+# A.3: sum over (ordered) edges of (1/2)||g_i||^2 + (1/2)||g_j||^2 <= rho * sum_i ||g_i||^2: the multiplier rho
+edge_sum_multiplier = rho
+
+# B.2, (15): the three right-hand sides after the expansion (dist2 = ||w - w*||^2, inner = <w - w*, grad F>)
+BS_ = sp.Symbol("B_S", positive=True)
+eq15_lines = (dist2 - 2 * gamma * B * inner + gamma**2 * (B * M2 + B * (B - 1) * G),
+              dist2 - 2 * gamma * B * inner + gamma**2 * B * (1 + (B - 1) / BS_) * M2,
+              dist2 - 2 * gamma * B * inner + gamma**2 * B * (1 + delta) * M2)
+# B.3, (16) right-hand side and the two unrolled bounds
+eq16_rhs = (1 - 2 * gamma * lam * B) * dist2 + (1 + delta) * gamma**2 * B * M2
+thm4_unrolled = (1 - 2 * gamma * lam * B) ** (Tp / B) * D0 + (1 + delta) * gamma * M2 / (2 * lam)
+thm4_exp = sp.exp(-2 * gamma * lam * Tp) * D0 + (1 + delta) * gamma * M2 / (2 * lam)
+# B.4, (17): E<grad F, w - w*> <= (D_kB - D_(k+1)B)/(2 gamma B) + (1+delta) gamma M^2/2 ; final bound
+Dk_, Dk1_ = sp.symbols("D_kB D_k1B", nonnegative=True)
+eq17_rhs = (Dk_ - Dk1_) / (2 * gamma * B) + (1 + delta) * gamma / 2 * M2
+thm5_final = D0 / (2 * gamma * Tp) + (1 + delta) * gamma * M2 / 2
+# B.5, (18) right-hand side (E F_kB = Fk, E F_(k+1)B = Fk1), the sum, the minimum
+Fk_, Fk1_ = sp.symbols("F_kB F_k1B", real=True)
+eq18_rhs = Fk_ - Fk1_ + beta / 2 * gamma**2 * B * (1 + delta) * M2
+thm6_sum_rhs = F0 + beta / 2 * gamma**2 * Tp * (1 + delta) * M2
+thm6_final = F0 / (gamma * Tp) + beta / 2 * gamma * (1 + delta) * M2
+# B.6, (20), (21) right-hand sides (Fv = F(w_kB), Fgap = F(w_kB) - F*) and the unrolled bound
+Fv_, Fgap_ = sp.symbols("F Fgap", real=True)
+eq20_rhs = Fv_ - gamma * B * G + beta * gamma**2 / 2 * (B * M2 + B * (B - 1) * G)
+eq21_rhs = (1 - 2 * gamma * mu * B) * Fgap_ + (1 + delta) * beta * B * gamma**2 * M2 / 2
+thm7_unrolled = (1 - 2 * gamma * mu * B) ** (Tp / B) * F0 + (1 + delta) * beta * gamma * M2 / (4 * mu)
+
+# C.1: the conditional lower bound (M^2 := sup_W M^2(w) = 2 lam^2, so M^2(w) >= M^2/2) and the alpha form
+thm8_cond_lower = (1 - 2 * gamma * lam * B) * dist2 + sp.Rational(1, 2) * gamma**2 * M2 * B * (1 + (B - 1) / BS_)
+alpha_k = sp.Symbol("alpha_k", nonnegative=True)
+thm8_alpha_term = sp.Rational(1, 4) * (1 + delta) * gamma * M2 / lam * alpha_k  # = (1/2)(1+delta) gamma^2 M^2 B_k
+# C.1 last display: J >= 1 - [mean(1 - alpha)]^K >= 1 - (1 - 2c/K)^K
+Kp = sp.Symbol("K", integer=True, positive=True)
+thm8_J_lower = 1 - (1 - 2 * c_const / Kp) ** Kp
+
+# C.2, Theorem 14: B > 2/(gamma lam) => E||w+ - w*|| > ||w - w*||; the printed threshold
+theorem14_threshold = 2 / (gamma * lam)
+
+# E.2 (25) / E.3 (39): the two forms of Gamma; (10)/(12) take the second form
+def gamma_event_forms(kappa: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """(25) with kappa = beta, (39) with kappa = beta + lam: (first form's bound on gamma, second
+    form's threshold on Bbar_S)."""
+    first = 2 / (kappa * (1 + 1 / (n - 1) + (B - 1) / Bb))
+    second = (B - 1) / (2 / (gamma * kappa) - 1 - 1 / (n - 1))
+    return first, second
+
+
+# E.2 (28), first equality as printed: the inner-product term reads grad f(w~) - grad f(w~)
+# (1-d form with g = grad f_{s_t}(w_kB), gt = grad f_{s_t}(w~_kB), u = w_kB - w~_kB, m = B - h terms)
+def eq28_first_line(u, g, gt, gam):
+    return u**2 - 2 * u * gam * sum(b - b for a, b in zip(g, gt)) + gam**2 * sum(a - b for a, b in zip(g, gt)) ** 2
+
+
+# E.2 (30), first inequality: (B-h)(B-h-1)[Mb2/(n-1)^2 + n(n-2)/(n-1)^2 Gb] <= (B-h)[Mb2/(n-1) + (B-1) Mb2/Bbar]
+eq30_lhs = (B - hp) * (B - hp - 1) * (Mb2 / (n - 1) ** 2 + n * (n - 2) / (n - 1) ** 2 * Gb)
+eq30_rhs = (B - hp) * (Mb2 / (n - 1) + (B - 1) * Gb)  # (B-1) Mbar^2 / Bbar(w, w~) = (B-1) Gbar
+# (31): the coefficient of -(B-h) Mbar^2
+eq31_coeff = 2 * gamma / beta - gamma**2 * (1 + 1 / (n - 1) + (B - 1) / Bb)
+# (35)-(36): per-iteration increment 2 gamma L B/n, total 2 gamma L T/n
+thm12_increment = 2 * gamma * Lp * B / n
+thm12_total = 2 * gamma * Lp * Tp / n
+# (38): off Gamma, E||w_T - w~_T|| <= 2 gamma L T
+thm12_crude = 2 * gamma * Lp * Tp
+
+# E.3 (42)-(43), (46): contraction factors and the final bound (cc = beta lam/(beta + lam))
+cc = beta * lam / (beta + lam)
+eq42_factor = 1 - 2 * gamma * B * cc
+eq43_factor = 1 - gamma * B * cc
+thm13_total = 4 * Lp / (lam * n)
+
+# E.4: p3(u, u) = (1/n) sum_{l = u} P{s_i = u, s_j = u | I = l} (the middle expression): the index set
+# of the sum as printed, as a predicate on (l, u): "l == u"
+def lemma3_p3diag_index(l_: int, u_: int) -> bool:
+    return l_ == u_
+
+
+p3_diag = 1 / (n * (n - 1))
+p3_off = (n - 2) / (n * (n - 1) ** 2)
+
+# Corollaries 3-4: eps_gen <= A (1 - eta) + 2 gamma L^2 T eta, A = 2 gamma L^2 T/n (Cor. 3), 4 L^2/(lam n) (Cor. 4)
+eta_p = sp.Symbol("eta", nonnegative=True)
+cor3_bound = 2 * gamma * Lp**2 * Tp / n * (1 - eta_p) + 2 * gamma * Lp**2 * Tp * eta_p
+cor4_bound = 4 * Lp**2 / (lam * n) * (1 - eta_p) + 2 * gamma * Lp**2 * Tp * eta_p
+# Corollaries 5-6: step-size condition and bound (sub-Gaussian case)
+cor5_step = 2 / (beta * (1 + 1 / (n - 1) + c1p * (B - 1) / d))
+cor5_bound = 2 * gamma * Lp**2 * Tp / n + c2p * gamma * Lp**2 * Tp * n * sp.exp(-c3p * d)
+
+# E.5 (generalised linear): Bbar_S(w, w') >= min_i ||x_i||^2 / sigma_max^2(X)   (as printed: no factor n)
+e5_glm_bound = minrow2 / smax2
+# E.5 (sparse conflicts): Bbar_S >= n/(rho + 1)
+e5_sparse_bound = n / (rho + 1)
+
+# C.2, Theorem 14 proof chain: gamma B ||grad F(w)||  >=  gamma B lam ||w - w*||  (gnorm, dnorm)
+theorem14_chain = (gamma * B * sp.Symbol("gnorm", nonnegative=True),
+                   gamma * B * lam * sp.Symbol("dnorm", nonnegative=True))
+# A.1, third expression of the chain: n min||x||^2 sum a_i^2 / (sigma_max^2 ||a||^2)
+thm1_step3 = n * minrow2 * sp.Symbol("sum_a2", positive=True) / (smax2 * sp.Symbol("norm_a2", positive=True))

@@ -612,7 +612,7 @@ def updates_convex_table1(M2, eps, D0, delta):
 def bound_smooth(T, gamma, beta, F0, M2, delta):
     """Derived bound after T gradient updates (smooth; Appendix B), step gamma on the SUM of B gradients; delta from B <= delta B_S + 1.
 
-    Expression (SymPy): ``(F0 + M2*T*beta*gamma**2*(delta + 1)/2)/(T*gamma)``
+    Expression (SymPy): ``F0/(T*gamma) + M2*beta*delta*gamma/2 + M2*beta*gamma/2``
 
     Assumptions (checked; ValueError if violated):
         T > 0
@@ -638,7 +638,7 @@ def bound_smooth(T, gamma, beta, F0, M2, delta):
         _require(numpy.greater(F0, 0), 'bound_smooth', 'F0 > 0')
         _require(numpy.greater(M2, 0), 'bound_smooth', 'M2 > 0')
         _require(numpy.greater_equal(delta, 0), 'bound_smooth', 'delta >= 0')
-        return _out((F0 + (1/2)*M2*T*beta*gamma**2*(delta + 1))/(T*gamma), 'bound_smooth')
+        return _out(F0/(T*gamma) + (1/2)*M2*beta*delta*gamma + (1/2)*M2*beta*gamma, 'bound_smooth')
 
 
 def updates_smooth_theorem(M2, beta, eps, F0, delta):
