@@ -363,8 +363,9 @@ def _rate_evidence(r: float, rate_sup, rate_sub, facs, times, sup_t: float = 80.
     """Super- and subcritical decay exponents of the exact constant-stepsize solution on a 160-node
     quadrature of Marchenko--Pastur with ratio ``r`` (for ``r > 1`` the nonzero part; the atom at 0
     carries no gradient and no noise), against the printed exponents ``rate_sup(gamma, lambda*)``
-    and ``rate_sub(gamma, lam_min)``; supercritical stepsizes ``gamma_* + f (2/r - gamma_*)`` for ``f`` in
-    ``facs`` when ``f < 1`` ... see the callers; subcritical exponents at ``times``."""
+    and ``rate_sub(gamma, lam_min)``.  Supercritical stepsizes: ``f gamma_*`` for each ``f > 1`` in ``facs``,
+    ``gamma_* + f (2/r - gamma_*)`` for each ``f < 1``; exponent measured at ``t = sup_t``.  Subcritical
+    (``0.6 gamma_*``): the local exponent at each of ``times``."""
     ev = []
     a = float(G.mp_edge_low(r))
     gs = float(G.gamma_star_mp(r))
