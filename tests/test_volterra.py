@@ -23,13 +23,14 @@ def _reset_mp():
     mp.mp.dps = old
 
 
-r_st = st.floats(0.02, 0.95)
+r_st = st.one_of(st.floats(0.02, 0.95), st.floats(1.05, 6.0))  # both sides of r = d/n = 1
 
 
 @settings(deadline=None, derandomize=True, max_examples=40)
 @given(r=r_st, frac=st.floats(0.001, 0.999))
 @example(r=0.02, frac=0.001)
 @example(r=0.95, frac=0.999)
+@example(r=4.0, frac=0.5)
 def test_lambda_star_solves_pole_equation(r, frac):
     """lambda*(gamma) in (0, lam_min) solves (gamma r/2) int x^2/(x - lambda*) d mu_MP = 1 (mpmath, 30 digits)."""
     gs, thr = G.gamma_star_mp(r), G.gamma_threshold_mp(r)
@@ -62,7 +63,7 @@ def test_numpy_matches_mpmath_twin(g, zeta, Dl, lam, n):
 
 
 @pytest.mark.parametrize("fn,args,msg", [
-    (G.gamma_star_mp, (1.2,), "r < 1"),
+    (G.gamma_star_mp, (-1.2,), "r must be > 0"),
     (G.lambda_star_mp, (1.0, 0.25), "supercritical"),
     (G.lambda_star_mp, (9.0, 0.25), "convergent"),
     (G.volterra_kernel_term, (1.0, -1.0, 0.0, 1.0, 10), "lam must be >= 0"),
@@ -159,7 +160,9 @@ def test_engine_bad_input():
     with pytest.raises(ValueError):
         E.sgdm_exact_expected_loss(np.ones((3, 2)), np.ones(3), np.zeros(2), 0.1, 1.5, 0.5, 3)
     with pytest.raises(ValueError):
-        E.mp_quadrature(1.5, 10)
+        E.mp_quadrature(-1.5, 10)  # r > 1 is allowed since issue 16 (continuous part of the law)
+    with pytest.raises(ValueError):
+        E.sgdm_single_exact_expected_loss(np.ones((3, 2)), np.ones(3), np.zeros(2), 0.1, 0.0, 3)
 
 
 def _mc_sgd(A, b, x0, gamma, steps, R, seed):
@@ -220,3 +223,62 @@ def test_harness_quick(tmp_path):
     rep = run_topic("volterra", HarnessConfig(device="cpu", quick=True), out_dir=tmp_path)
     assert (Path(tmp_path) / "harness_volterra.json").exists()
     assert rep["decision"]["passed"], rep["decision"]
+
+
+# ----------------------------------------------------------------- issue 16: new engines
+def test_sgdm_single_reduces_to_sgd_without_momentum():
+    """theta = 1 (no momentum): single-sample SGD+M is SGD with the same step."""
+    A, b, x0 = E.make_problem(12, 4, 2)
+    x0 = np.ones(4)
+    m = E.sgdm_single_exact_expected_loss(A, b, x0, 0.3, 1.0, 24, record_every=3)
+    s = E.sgd_exact_expected_loss(A, b, x0, 0.0, 0.3, 24, record_every=3)
+    assert np.allclose(m, s, rtol=1e-12, atol=0)
+
+
+def test_sgdm_single_matches_enumeration():
+    """Exact moments vs brute force over all n^k index sequences (n = 3, k = 4, momentum 1 - theta = 0.6)."""
+    from itertools import product
+
+    A, b, x0 = E.make_problem(3, 2, 5)
+    x0 = np.array([1.0, -0.5])
+    step, theta, k = 0.4, 0.4, 4
+    ex = E.sgdm_single_exact_expected_loss(A, b, x0, step, theta, k)
+    for j in range(k + 1):
+        tot = 0.0
+        for seq in product(range(3), repeat=j):
+            x, y = x0.copy(), np.zeros(2)
+            for i in seq:
+                y = (1 - theta) * y + step * A[i] * (A[i] @ x - b[i])
+                x = x - y
+            tot += 0.5 * float((A @ x - b) @ (A @ x - b))
+        assert abs(tot / 3**j - ex[j]) <= 1e-12 * abs(ex[j])
+
+
+def test_homogenized_quadratic_means_loss_is_psi():
+    A, b, x0 = E.make_problem(40, 20, 4)
+    S = E.spectral(A, b, x0, 0.1)
+    tg = np.linspace(0.0, 2.0, 5)
+    out = E.homogenized_quadratic_means(A, b, x0, 0.1, 1.0, tg, {"L": (A.T @ A, -A.T @ b, 0.5 * float(b @ b))})
+    assert np.allclose(out["L"], out["psi"], rtol=1e-12)
+    assert np.allclose(out["psi"], E.volterra_ode(S, 1.0, tg), rtol=1e-8)
+
+
+def test_sgd_simulate_is_seeded():
+    A, b, x0 = E.make_problem(20, 5, 1)
+    X1 = E.sgd_simulate(A, b, x0, 0.0, 0.5, 40, 8, seed=3)
+    X2 = E.sgd_simulate(A, b, x0, 0.0, 0.5, 40, 8, seed=3)
+    assert X1.shape == (8, 5) and np.array_equal(X1, X2)
+
+
+@pytest.mark.parametrize("r", [1.5, 2.0, 4.0])
+def test_mp_quadrature_above_one_has_mass_one_over_r(r):
+    """r > 1: the nodes cover the continuous part of the law, mass 1/r, mean 1 (the atom at 0 adds nothing)."""
+    x, w = E.mp_quadrature(r, 200)
+    assert abs(w.sum() - 1 / r) < 1e-4  # Gauss-Chebyshev on a non-polynomial integrand (no factor x)
+    assert abs((w * x).sum() - 1) < 1e-12  # exact: x * polynomial
+
+
+def test_singular_hessian_T2_is_trace_over_n():
+    A, b, x0 = E.make_problem(10, 20, 1)
+    S = E.spectral(A, b, x0, 0.0)
+    assert np.isfinite(S.T2) and abs(S.T2 - np.trace(A.T @ A) / 10) < 1e-12

@@ -16,8 +16,13 @@ claims' assumptions):
   ``r = d/n`` and mean eigenvalue 1 (edges ``(1 -+ sqrt r)^2``).
 * **Homogenized SGD** (corrected, see the erratum ``volterra.homogenized_sde``):
   ``dX = -gamma(t) grad f(X) dt + gamma(t) sqrt((2/n) L(X) grad^2 L(X)) dB``.
-* **Critical stepsize** (``gamma_*``): constant stepsize, ``delta = 0``, ``r < 1``, ``mu``
+* **Critical stepsize** (``gamma_*``): constant stepsize, ``delta = 0``, any ``r = d/n > 0``, ``mu``
   the limiting spectral distribution of ``H`` (the *d x d* Hessian, mean 1).
+  (for ``r > 1``: an atom ``1 - 1/r`` at 0 and ``lam_min`` the lower edge ``(sqrt r - 1)^2`` of the
+  nonzero part -- the zero modes feel neither gradient nor noise).
+* **Single-sample SGD+M** (the vanishing-batch slides): ``y_k = (1 - theta) y_{k-1} + Gamma_1
+  grad f_{i_k}(x_k)``, ``x_{k+1} = x_k - y_k``, ``y_{-1} = 0``, ``i_k`` uniform with replacement,
+  ``delta = 0``; "SGD+M(gamma, theta)" has ``Gamma_1 = gamma``.
 * **Batched SGD+M** (the batching slides, ``delta = 0``): each sample is in the batch
   ``B_k`` independently with probability ``zeta`` (Bernoulli batches, so the batch
   fraction is ``zeta`` in mean and the noise factor is exactly ``zeta(1-zeta)``), and
@@ -69,6 +74,15 @@ __all__ = [
     "threshold_mp",
     "volterra_kernel_term",
     "volterra_ode_identity",
+    "sgd_step_moments",
+    "sgd_mean_pass_limit",
+    "sgdm_mean_root",
+    "sgdm_mean_pass_limit",
+    "sgdm_sde_mean_rates",
+    "sgdm_sde_moment_system",
+    "risk_kernel_term",
+    "tuning_delta_corrected",
+    "mode_variance_source",
 ]
 
 # ----------------------------------------------------------------------------- symbols
@@ -287,7 +301,10 @@ def mp_edges() -> tuple[sp.Expr, sp.Expr]:
 
 def mp_density() -> sp.Expr:
     """Marchenko--Pastur density of the spectrum of ``H = A^T A`` (``d x d``), ``A_ij ~ N(0, 1/n)``,
-    ratio ``r = d/n < 1``: ``sqrt((b - x)(x - a)) / (2 pi r x)`` on ``[a, b]``."""
+    ratio ``r = d/n``: ``sqrt((b - x)(x - a)) / (2 pi r x)`` on ``[a, b]``.  For ``r > 1`` this
+    continuous part has mass ``1/r``; the remaining ``1 - 1/r`` is an atom at 0 (``H`` has rank
+    ``n``).  The atom adds nothing to ``int x^k d mu`` (``k >= 1``) nor to ``int x^2/(x - z) d mu``,
+    so every integral below is the same expression in ``r`` on both sides of ``r = 1``."""
     a, b = mp_edges()
     return sp.sqrt((b - x) * (x - a)) / (2 * sp.pi * r * x)
 
@@ -462,6 +479,125 @@ def heavy_ball_discriminant(step_eff: sp.Expr, momentum: sp.Expr = Delta) -> sp.
     return sp.expand(a**2 - 4 * momentum)
 
 
+# ------------------------------------------------------- proof steps: SGD -> homogenized SGD
+theta = sp.Symbol("theta", positive=True)  # 1 - momentum (single-sample SGD+M)
+c0 = sp.Symbol("c0", positive=True)  # theta = c0 / n
+eps = sp.Symbol("epsilon", positive=True)  # 1/n
+mu_ = sp.Symbol("mu")  # a rate (root of a characteristic polynomial)
+SYM.update({"theta": theta, "c0": c0, "epsilon": eps})
+
+
+def sgd_step_moments(A: sp.Matrix, b: sp.Matrix, x: sp.Matrix, step: sp.Expr, dlt: sp.Expr = 0):
+    r"""Mean and covariance of one SGD step ``-step grad f_i(x)``, ``i`` uniform on ``{1..n}``, for
+    explicit SymPy matrices (``f_i = 1/2 (a_i x - b_i)^2 + dlt/(2n) ||x||^2``).  Returns
+    ``(mean, cov)`` computed by averaging over the ``n`` indices -- the definition, nothing more."""
+    n_ = A.rows
+    grads = [A[i, :].T * (A[i, :] * x - b[i, :])[0, 0] + dlt / n_ * x for i in range(n_)]
+    mean = -step * sum(grads, sp.zeros(A.cols, 1)) / n_
+    cov = sum(((-step * g_ - mean) * (-step * g_ - mean).T for g_ in grads), sp.zeros(A.cols, A.cols)) / n_
+    return sp.simplify(mean), sp.simplify(cov)
+
+
+def sgd_mean_pass_limit() -> sp.Expr:
+    r"""``lim_{n->oo} n log(1 - gamma (lam + delta)/n)``: the per-pass log-rate of SGD's mean on one
+    eigen-coordinate (``E e_{k+1} = (1 - gamma (lam + delta)/n) E e_k``, ``nt`` steps per ``t`` passes).
+    The drift of an SDE in pass-time must equal it."""
+    return sp.limit(sp.log(1 - gamma * (lam + delta) * eps) / eps, eps, 0, "+")
+
+
+def sgdm_mean_root(step: sp.Expr, mom: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    r"""Roots ``(z_+, z_-)`` of ``z^2 - (1 + mom - step lam / n) z + mom`` (``n = 1/epsilon``): the mean
+    of single-sample SGD+M on one eigen-coordinate, ``m_{k+1} = (1 + mom) m_k - mom m_{k-1} - (step/n)
+    lam m_k`` (``E grad f_i = grad f / n`` for the sum-scaled loss)."""
+    a = 1 + mom - step * lam * eps
+    disc = sp.sqrt(a**2 - 4 * mom)
+    return (a + disc) / 2, (a - disc) / 2
+
+
+def sgdm_mean_pass_limit(step: sp.Expr, mom: sp.Expr, order: int = 2) -> dict[str, sp.Expr]:
+    r"""Large-n limit of SGD+M's mean per pass for ``step`` and momentum ``mom`` given in terms of
+    ``epsilon = 1/n``.  With ``z_pm = 1 + mu_pm epsilon + o(epsilon)`` the mean after ``t/epsilon``
+    steps is ``sum alpha_pm z_pm^{t/epsilon} -> sum alpha_pm e^{mu_pm t}``; returns the characteristic
+    polynomial ``P(mu)`` that the limiting ``mu`` solve (the ``epsilon^order`` coefficient of the root
+    equation at ``z = 1 + mu epsilon``, lower orders vanishing) and, when ``mom`` has a limit < 1
+    (fixed ``theta``), the slow root's limit ``lim n log z_+`` and the fast root at ``n = oo``."""
+    zz = 1 + mu_ * eps
+    eq = sp.expand(zz**2 - (1 + mom - step * lam * eps) * zz + mom)
+    ser = sp.expand(sp.series(eq, eps, 0, order + 1).removeO())
+    low = [sp.simplify(ser.coeff(eps, k)) for k in range(order)]
+    out = {"char_poly": sp.factor(ser.coeff(eps, order)), "lower_orders": low}
+    if sp.limit(mom, eps, 0) != 1:
+        zp, zm = sgdm_mean_root(step, mom)
+        out["slow_rate"] = sp.simplify(sp.limit(sp.log(zp) / eps, eps, 0, "+"))
+        out["fast_root_at_0"] = sp.simplify(zm.subs(eps, 0))
+    return out
+
+
+def sgdm_sde_mean_rates(velocity_factor: sp.Expr) -> sp.Expr:
+    r"""Characteristic polynomial of the mean of the momentum diffusion read as
+    ``dX/dt = -velocity_factor * Gamma_1 W``, ``W_t = int_0^t e^{-n theta (t-s)} dZ_s`` (so
+    ``dW = grad f dt - n theta W dt + noise``) on one eigen-coordinate (``grad f = lam X``):
+    ``mu^2 + n theta mu + velocity_factor Gamma_1 lam``, with ``Gamma_1`` written ``gamma`` and
+    ``n = 1/epsilon``."""
+    M = sp.Matrix([[0, -velocity_factor * gamma], [lam, -theta / eps]])
+    return sp.expand(M.charpoly(mu_).as_expr())
+
+
+def sgdm_sde_moment_system(velocity_factor: sp.Expr) -> dict[str, sp.Expr]:
+    r"""Second moments of one mode of the (corrected or printed) momentum diffusion,
+    ``dv = -k gamma w dt``, ``dw = (lam v - n theta w) dt + sigma dB`` with ``k = velocity_factor``,
+    ``sigma^2 = (2/n) psi lam`` (the noise of ``dZ`` on the mode), derived by Itô's formula on
+    ``(v^2, v w, w^2)``.  Returns the 3x3 matrix ``B`` of the linear ODE ``y' = B y + psi(t) c``
+    and the source vector ``c``; ``B`` and ``c`` free of ``t`` makes the expected loss a
+    *convolution* Volterra equation (variation of constants with ``e^{B (t - s)}``)."""
+    w = sp.Symbol("w", real=True)
+    drift = sp.Matrix([-velocity_factor * gamma * w, lam * v - theta / eps * w])
+    sig = sp.Matrix([0, sp.sqrt(2 * eps * psi * lam)])
+    X = [v, w]
+
+    def gen(g):
+        grad = sp.Matrix([sp.diff(g, z_) for z_ in X])
+        hess = sp.hessian(g, X)
+        return sp.expand((grad.T * drift)[0] + sp.Rational(1, 2) * (sig.T * hess * sig)[0])
+
+    mons = [v**2, v * w, w**2]
+    B = sp.zeros(3, 3)
+    c = sp.zeros(3, 1)
+    for i, g in enumerate(mons):
+        e = sp.Poly(gen(g), v, w)
+        for j, m_ in enumerate(mons):
+            B[i, j] = e.coeff_monomial(m_)
+        c[i] = sp.simplify(e.coeff_monomial(1) / psi)
+    return {"B": B, "c": c}
+
+
+def risk_kernel_term(q_ii: sp.Expr) -> sp.Expr:
+    r"""The expected-risk kernel's ``i``-th summand for homogenized SGD and a quadratic statistic with
+    Hessian ``Q`` (``q_ii = u_i^T Q u_i``, ``u_i`` the eigenvectors of ``H``).
+
+    ``E R(X_t) = R(E X_t) + 1/2 tr(Q Cov X_t)`` and ``Cov X_t`` is diagonal in ``H``'s eigenbasis
+    with ``Var v_i`` from :func:`mode_variance_solution` (it starts at 0 and its ODE never couples
+    modes), so the noise term is ``int_0^t sum_i 1/2 q_ii sigma_i^2(s) e^{-2 (lam_i + delta)(Gamma_t -
+    Gamma_s)} ds`` with ``sigma_i^2 = gamma(s)^2 (2/n) lam_i psi_s``.  Returns the summand divided by
+    ``psi_s`` (``gamma`` standing for ``gamma(s)``)."""
+    sig2 = sp.expand(homogenized_noise() ** 2)
+    return sp.simplify(sp.Rational(1, 2) * q_ii * sig2 / psi * sp.exp(-2 * (Gt - Gs) * (lam + delta)))
+
+
+def mode_variance_source() -> sp.Expr:
+    r"""``sigma_i^2 / psi`` of homogenized SGD: the source of ``Var v_i`` per unit loss, ``2 gamma^2 lam / n``."""
+    return sp.simplify(mode_variance_solution(homogenized_noise())["source"] / psi)
+
+
+def tuning_delta_corrected() -> sp.Expr:
+    r"""The momentum of the batched SGD+M tuning written through its square root,
+    ``Delta = (1 - min{zeta/((1-zeta) kappa_bar), 1/sqrt(kappa)})^2``: ``sqrt(Delta) = 1 - x`` with
+    ``x <= 1`` on both branches (the printed ``max`` of the squares agrees with it exactly when
+    ``x <= 2 - 1/sqrt(kappa)``)."""
+    x_small = zeta / ((1 - zeta) * kappa_bar)
+    return (1 - sp.Min(x_small, 1 / sp.sqrt(kappa))) ** 2
+
+
 # ------------------------------------------------------------------------------ exports
 def _domain_guards(args) -> tuple[Guard, ...]:
     """Domain guards built on assumption-free twins of the arguments.
@@ -492,7 +628,6 @@ def _exports() -> list[Export]:
     one = sp.Integer(1)
     zeta_lt1 = Guard(zeta < one, "zeta < 1")
     Delta_lt1 = Guard(Delta < one, "Delta < 1")
-    r_lt1 = Guard(r < one, "r < 1")
     a_ = sp.Symbol("a", real=True)
     q_ = sp.Symbol("q", nonnegative=True)
     lam0 = sp.Symbol("lam", nonnegative=True)  # engines see eigenvalues clipped at 0
@@ -517,6 +652,10 @@ def _exports() -> list[Export]:
             "Source coefficient of U_i in the Volterra ODE system: gamma(t)^2 lam^2 / n.",
         ),
         Export(
+            "mode_variance_source", (gamma, lam0, n), mode_variance_source().subs(lam, lam0),
+            "Source of Var(v_i) per unit expected loss in homogenized SGD: sigma_i^2 / psi = 2 gamma(t)^2 lam / n.",
+        ),
+        Export(
             "kernel_mass_term", (gamma, lam, delta, n),
             kernel_mass_sgd(),
             "One eigenvalue's share of the constant-stepsize kernel mass int_0^inf gamma^2 r h_2:\n"
@@ -536,29 +675,30 @@ def _exports() -> list[Export]:
         ),
         Export(
             "mp_density", (x, r), mp_density(),
-            "Marchenko--Pastur density of the spectrum of H = A^T A (A_ij ~ N(0, 1/n), r = d/n < 1, mean 1)\n"
-            "on [mp_edge_low(r), mp_edge_high(r)].",
-            (r_lt1, Guard(x > mp_edges()[0], "x > (1 - sqrt r)^2"), Guard(x < mp_edges()[1], "x < (1 + sqrt r)^2")),
+            "Marchenko--Pastur density of the spectrum of H = A^T A (A_ij ~ N(0, 1/n), r = d/n, mean 1)\n"
+            "on [mp_edge_low(r), mp_edge_high(r)]; for r > 1 this continuous part has mass 1/r and the law\n"
+            "has an atom of mass 1 - 1/r at 0 (rank n < d).",
+            (Guard(x > mp_edges()[0], "x > (1 - sqrt r)^2"), Guard(x < mp_edges()[1], "x < (1 + sqrt r)^2")),
         ),
-        Export("mp_edge_low", (r,), mp_edges()[0], "Lower Marchenko--Pastur edge (1 - sqrt r)^2 = lam_min.", (r_lt1,)),
-        Export("mp_edge_high", (r,), mp_edges()[1], "Upper Marchenko--Pastur edge (1 + sqrt r)^2 = lam_max.", (r_lt1,)),
+        Export("mp_edge_low", (r,), mp_edges()[0],
+               "Lower Marchenko--Pastur edge (1 - sqrt r)^2 = lam_min (for r > 1: the smallest *nonzero*\n"
+               "eigenvalue's limit, (sqrt r - 1)^2; the atom at 0 carries no gradient and no noise)."),
+        Export("mp_edge_high", (r,), mp_edges()[1], "Upper Marchenko--Pastur edge (1 + sqrt r)^2 = lam_max."),
         Export(
             "gamma_star_mp", (r,), gamma_star_mp(),
-            "Critical stepsize for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n), r = d/n < 1,\n"
-            "delta = 0), derived as the gamma at which the resolvent's pole reaches lam_min.",
-            (r_lt1,),
+            "Critical stepsize for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n), r = d/n, delta = 0),\n"
+            "derived as the gamma at which the resolvent's pole reaches lam_min (for r > 1 the lower edge\n"
+            "(sqrt r - 1)^2 of the nonzero part; at r = 1 it equals the threshold 2/r).",
         ),
         Export(
             "gamma_threshold_mp", (r,), threshold_mp(),
-            "Large-n convergence threshold 2 / ((1/n) tr H) for Marchenko--Pastur, delta = 0.",
-            (r_lt1,),
+            "Large-n convergence threshold 2 / ((1/n) tr H) for Marchenko--Pastur, delta = 0 (any r > 0).",
         ),
         Export(
             "lambda_star_mp", (gamma, r), lam_s,
             "Supercritical decay exponent: psi_t - psi_inf ~ exp(-2 gamma lam^* t) for\n"
             "gamma_*(r) < gamma < 2/r (Marchenko--Pastur, delta = 0).",
-            (r_lt1,
-             Guard(gamma > gamma_star_mp(), "gamma > gamma_*(r) (supercritical)"),
+            (Guard(gamma > gamma_star_mp(), "gamma > gamma_*(r) (supercritical)"),
              Guard(gamma < threshold_mp(), "gamma < 2/r (convergent)")),
         ),
         Export(

@@ -67,7 +67,26 @@ icr = kappa_bar / sp.sqrt(kappa)
 rate_large_batch = 1 / sp.sqrt(kappa)
 rate_small_batch = zeta / kappa_bar
 
-__all__ = ["I_crit", "Lambda_", "T2", "gamma_star", "gradient_flow_time", "icr", "inv_Xi", "kappa_bar_def",
+# --- slide 'Exact Dynamics Idea: Diffusion Approximation' (the drift of homogenized SGD):
+#     -gamma(t) grad f(X_t) dt; on one eigen-coordinate v_i of X - x_tilde the rate per unit pass-time:
+sde_drift_rate = -gamma * (lam + delta)
+
+# --- slide 'SGD+M vanishing batch size' (homogenized SGD+M):
+#     dX_t = -Gamma_1 int_0^t e^{-n theta (t - s)} dZ_t,  dZ = grad f dt + sqrt((2/n) L grad^2 L) dB.
+#     The factor in front of Gamma_1 W_t (W_t = int_0^t e^{-n theta (t-s)} dZ_s) in dX/dt as printed: 1.
+sgdm_sde_velocity_factor = sp.Integer(1)
+# --- slide 'Conclusions': for fixed theta, n large, SGD+M(gamma, theta) = SGD(gamma/theta); the SGD
+#     step that SGD+M(gamma, theta) is compared with (also for 'theta ~ 1/n barely faster than SGD'):
+theta = sp.Symbol("theta", positive=True)
+sgdm_equivalent_step = gamma / theta
+
+# --- Theorem (C.P.-Adlam-E. Paquette-Pennington), expected risk:
+#     Omega_t = R(X^gf_{Gamma(t)}) + int_0^t gamma^2(s) K(t, s, grad^2 R) psi_s ds; the printed prefactor
+#     of the (unprinted) kernel:
+risk_noise_prefactor = gamma**2
+
+__all__ = ["risk_noise_prefactor", "sde_drift_rate", "sgdm_equivalent_step", "sgdm_sde_velocity_factor", "theta",
+           "I_crit", "Lambda_", "T2", "gamma_star", "gradient_flow_time", "icr", "inv_Xi", "kappa_bar_def",
            "lam_star", "rate_large_batch", "rate_small_batch", "rate_subcritical", "rate_supercritical",
            "sde_noise", "sgdm_bound_lmax", "sgdm_bound_trace", "sgdm_delta_branches", "sgdm_gamma_tuned",
            "sgdm_noise_coefficient", "sgdm_rate", "sgdm_update_multiplier", "threshold", "volterra_kernel_term"]

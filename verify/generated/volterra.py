@@ -8,7 +8,7 @@ import numbers
 
 import numpy
 
-__all__ = ['volterra_kernel_term', 'mode_decay_rate', 'mode_noise_coefficient', 'kernel_mass_term', 'gamma_threshold', 'psi_limit', 'mp_density', 'mp_edge_low', 'mp_edge_high', 'gamma_star_mp', 'gamma_threshold_mp', 'lambda_star_mp', 'ar2_sq_genfun', 'sgdm_noise_coefficient', 'sgdm_kernel_mass_term']
+__all__ = ['volterra_kernel_term', 'mode_decay_rate', 'mode_noise_coefficient', 'mode_variance_source', 'kernel_mass_term', 'gamma_threshold', 'psi_limit', 'mp_density', 'mp_edge_low', 'mp_edge_high', 'gamma_star_mp', 'gamma_threshold_mp', 'lambda_star_mp', 'ar2_sq_genfun', 'sgdm_noise_coefficient', 'sgdm_kernel_mass_term']
 
 
 def _short(x):
@@ -136,6 +136,31 @@ def mode_noise_coefficient(gamma, lam, n):
         return _out(gamma**2*lam**2/n, 'mode_noise_coefficient')
 
 
+def mode_variance_source(gamma, lam, n):
+    """Source of Var(v_i) per unit expected loss in homogenized SGD: sigma_i^2 / psi = 2 gamma(t)^2 lam / n.
+
+    Expression (SymPy): ``2*gamma**2*lam/n``
+
+    Assumptions (checked; ValueError if violated):
+        gamma must be > 0
+        lam must be >= 0
+        n must be a whole number
+        n must be >= 1
+
+    numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
+    """
+    gamma = _as_float(gamma, 'gamma', 'mode_variance_source')
+    lam = _as_float(lam, 'lam', 'mode_variance_source')
+    n = _as_float(n, 'n', 'mode_variance_source')
+    _broadcast('mode_variance_source', gamma=gamma, lam=lam, n=n)
+    with numpy.errstate(all='ignore'):
+        _require(numpy.greater(gamma, 0), 'mode_variance_source', 'gamma must be > 0')
+        _require(numpy.greater_equal(lam, 0), 'mode_variance_source', 'lam must be >= 0')
+        _require(numpy.equal(n, numpy.floor(n)), 'mode_variance_source', 'n must be a whole number')
+        _require(numpy.greater_equal(n, 1), 'mode_variance_source', 'n must be >= 1')
+        return _out(2*gamma**2*lam/n, 'mode_variance_source')
+
+
 def kernel_mass_term(gamma, lam, delta, n):
     """One eigenvalue's share of the constant-stepsize kernel mass int_0^inf gamma^2 r h_2:
     gamma lam^2 / (2 n (lam + delta)).  Sum over the d eigenvalues of H = A^T A (sum scaling).
@@ -208,15 +233,15 @@ def psi_limit(gamma, T2, F_inf):
 
 
 def mp_density(x, r):
-    """Marchenko--Pastur density of the spectrum of H = A^T A (A_ij ~ N(0, 1/n), r = d/n < 1, mean 1)
-    on [mp_edge_low(r), mp_edge_high(r)].
+    """Marchenko--Pastur density of the spectrum of H = A^T A (A_ij ~ N(0, 1/n), r = d/n, mean 1)
+    on [mp_edge_low(r), mp_edge_high(r)]; for r > 1 this continuous part has mass 1/r and the law
+    has an atom of mass 1 - 1/r at 0 (rank n < d).
 
     Expression (SymPy): ``sqrt((-x + (sqrt(r) + 1)**2)*(x - (1 - sqrt(r))**2))/(2*pi*r*x)``
 
     Assumptions (checked; ValueError if violated):
         x must be > 0
         r must be > 0
-        r < 1
         x > (1 - sqrt r)^2
         x < (1 + sqrt r)^2
 
@@ -228,27 +253,25 @@ def mp_density(x, r):
     with numpy.errstate(all='ignore'):
         _require(numpy.greater(x, 0), 'mp_density', 'x must be > 0')
         _require(numpy.greater(r, 0), 'mp_density', 'r must be > 0')
-        _require(numpy.less(r, 1), 'mp_density', 'r < 1')
         _require(numpy.greater(x, (1 - numpy.sqrt(r))**2), 'mp_density', 'x > (1 - sqrt r)^2')
         _require(numpy.less(x, (numpy.sqrt(r) + 1)**2), 'mp_density', 'x < (1 + sqrt r)^2')
         return _out((1/2)*numpy.sqrt((-x + (numpy.sqrt(r) + 1)**2)*(x - (1 - numpy.sqrt(r))**2))/(numpy.pi*r*x), 'mp_density')
 
 
 def mp_edge_low(r):
-    """Lower Marchenko--Pastur edge (1 - sqrt r)^2 = lam_min.
+    """Lower Marchenko--Pastur edge (1 - sqrt r)^2 = lam_min (for r > 1: the smallest *nonzero*
+    eigenvalue's limit, (sqrt r - 1)^2; the atom at 0 carries no gradient and no noise).
 
     Expression (SymPy): ``(1 - sqrt(r))**2``
 
     Assumptions (checked; ValueError if violated):
         r must be > 0
-        r < 1
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
     r = _as_float(r, 'r', 'mp_edge_low')
     with numpy.errstate(all='ignore'):
         _require(numpy.greater(r, 0), 'mp_edge_low', 'r must be > 0')
-        _require(numpy.less(r, 1), 'mp_edge_low', 'r < 1')
         return _out((1 - numpy.sqrt(r))**2, 'mp_edge_low')
 
 
@@ -259,51 +282,46 @@ def mp_edge_high(r):
 
     Assumptions (checked; ValueError if violated):
         r must be > 0
-        r < 1
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
     r = _as_float(r, 'r', 'mp_edge_high')
     with numpy.errstate(all='ignore'):
         _require(numpy.greater(r, 0), 'mp_edge_high', 'r must be > 0')
-        _require(numpy.less(r, 1), 'mp_edge_high', 'r < 1')
         return _out((numpy.sqrt(r) + 1)**2, 'mp_edge_high')
 
 
 def gamma_star_mp(r):
-    """Critical stepsize for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n), r = d/n < 1,
-    delta = 0), derived as the gamma at which the resolvent's pole reaches lam_min.
+    """Critical stepsize for the Marchenko--Pastur spectrum (A_ij ~ N(0, 1/n), r = d/n, delta = 0),
+    derived as the gamma at which the resolvent's pole reaches lam_min (for r > 1 the lower edge
+    (sqrt r - 1)^2 of the nonzero part; at r = 1 it equals the threshold 2/r).
 
     Expression (SymPy): ``2/(r**(3/2) + sqrt(r) - r)``
 
     Assumptions (checked; ValueError if violated):
         r must be > 0
-        r < 1
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
     r = _as_float(r, 'r', 'gamma_star_mp')
     with numpy.errstate(all='ignore'):
         _require(numpy.greater(r, 0), 'gamma_star_mp', 'r must be > 0')
-        _require(numpy.less(r, 1), 'gamma_star_mp', 'r < 1')
         return _out(2/(r**(3/2) + numpy.sqrt(r) - r), 'gamma_star_mp')
 
 
 def gamma_threshold_mp(r):
-    """Large-n convergence threshold 2 / ((1/n) tr H) for Marchenko--Pastur, delta = 0.
+    """Large-n convergence threshold 2 / ((1/n) tr H) for Marchenko--Pastur, delta = 0 (any r > 0).
 
     Expression (SymPy): ``2/r``
 
     Assumptions (checked; ValueError if violated):
         r must be > 0
-        r < 1
 
     numpy: arguments broadcast; returns float64 (0-d inputs give a scalar).
     """
     r = _as_float(r, 'r', 'gamma_threshold_mp')
     with numpy.errstate(all='ignore'):
         _require(numpy.greater(r, 0), 'gamma_threshold_mp', 'r must be > 0')
-        _require(numpy.less(r, 1), 'gamma_threshold_mp', 'r < 1')
         return _out(2/r, 'gamma_threshold_mp')
 
 
@@ -316,7 +334,6 @@ def lambda_star_mp(gamma, r):
     Assumptions (checked; ValueError if violated):
         gamma must be > 0
         r must be > 0
-        r < 1
         gamma > gamma_*(r) (supercritical)
         gamma < 2/r (convergent)
 
@@ -328,7 +345,6 @@ def lambda_star_mp(gamma, r):
     with numpy.errstate(all='ignore'):
         _require(numpy.greater(gamma, 0), 'lambda_star_mp', 'gamma must be > 0')
         _require(numpy.greater(r, 0), 'lambda_star_mp', 'r must be > 0')
-        _require(numpy.less(r, 1), 'lambda_star_mp', 'r < 1')
         _require(numpy.greater(gamma, 2/(r**(3/2) + numpy.sqrt(r) - r)), 'lambda_star_mp', 'gamma > gamma_*(r) (supercritical)')
         _require(numpy.less(gamma, 2/r), 'lambda_star_mp', 'gamma < 2/r (convergent)')
         return _out((1/4)*(numpy.sqrt(gamma)*(r + 1) + numpy.sqrt(gamma*(r + 1)**2 - 8))*(-gamma*r + 2)/numpy.sqrt(gamma), 'lambda_star_mp')

@@ -40,6 +40,9 @@ __all__ = [
     "volterra_convolution",
     "volterra_ode",
     "volterra_tail_modes",
+    "sgdm_single_exact_expected_loss",
+    "homogenized_quadratic_means",
+    "sgd_simulate",
 ]
 
 
@@ -118,8 +121,10 @@ class Spectral:
 
     @property
     def T2(self) -> float:
-        """``(1/n) tr(H^2 (H + delta I)^{-1})``."""
-        return float(np.sum(self.lam**2 / (self.lam + self.delta)) / self.n)
+        """``(1/n) tr(H^2 (H + delta I)^{-1})`` (zero eigenvalues contribute 0: the ``delta -> 0`` limit
+        for singular ``H``, e.g. ``d > n``)."""
+        den = np.where(self.lam > 0, self.lam + self.delta, 1.0)
+        return float(np.sum(np.where(self.lam > 0, self.lam**2 / den, 0.0)) / self.n)
 
 
 def spectral(A, b, x0, delta: float = 0.0) -> Spectral:
@@ -267,10 +272,14 @@ def volterra_tail_modes(x_nodes, weights, r: float, gamma: float, Rinit: float =
 
 
 def mp_quadrature(r: float, N: int):
-    """Nodes and weights for ``int g d mu_MP`` (ratio ``r < 1``, mean 1): Gauss--Chebyshev of the
-    second kind in ``x = a + (b - a) u``; exact for ``g(x) = x * polynomial`` of degree < 2N."""
-    if not 0 < r < 1:
-        raise ValueError(f"r must be in (0, 1), got {r}")
+    """Nodes and weights for ``int g d mu_MP`` (ratio ``r = d/n``, mean 1): Gauss--Chebyshev of the
+    second kind in ``x = a + (b - a) u``; exact for ``g(x) = x * polynomial`` of degree < 2N.
+
+    For ``r > 1`` the nodes cover the continuous part only (total weight ``1/r``): the atom
+    ``1 - 1/r`` at 0 is left out, which is exact for every ``g`` with ``g(0) = 0`` (all the
+    integrals of the Volterra equation: kernel, forcing and pole condition carry a factor ``x``)."""
+    if not r > 0:
+        raise ValueError(f"r must be > 0, got {r}")
     a, b = float(G.mp_edge_low(r)), float(G.mp_edge_high(r))
     th = np.arange(1, N + 1) * np.pi / (N + 1)
     uu = (1 - np.cos(th)) / 2
@@ -552,3 +561,104 @@ def sgdm_enumerate_expected_loss(A, b, x0, step, zeta, Delta, iters: int):
                 nxt.append((p * pm, x + Delta * (x - xp) - step * grad, x))
         states = nxt
     return out
+
+
+# ------------------------------------------------------ single-sample SGD+M (vanishing batch)
+def sgdm_single_exact_expected_loss(A, b, x0, step, theta, iters: int, record_every: int = 1) -> np.ndarray:
+    """Exact ``E L(x_k)``, ``k = 0, r, 2r, ..``, for single-sample SGD+M (``delta = 0``):
+    ``y_k = (1 - theta) y_{k-1} + step * grad f_{i_k}(x_k)``, ``x_{k+1} = x_k - y_k``, ``y_{-1} = 0``,
+    ``i_k`` uniform on ``{1..n}`` with replacement, ``f_i = 1/2 (a_i x - b_i)^2`` (sum scaling:
+    ``E grad f_i = grad L / n``).
+
+    Moments of ``(e_k, e_{k-1})`` (``e = x - x_tilde``, ``x_tilde`` the least-squares solution of
+    minimal norm, ``A^T rho = 0`` for ``rho = b - A x_tilde``): with ``Dl = 1 - theta``,
+    ``C = (1 + Dl) I - (step/n) H`` and the conditional covariance of ``grad f_i``,
+    ``Q = (1/n) A^T diag(E (a_i e - rho_i)^2) A - (1/n^2) H M11 H``:
+    ``M11' = C M11 C - Dl (C M12 + M12^T C) + Dl^2 M22 + step^2 Q``, ``M12' = C M11 - Dl M12^T``,
+    ``M22' = M11``; ``E L = L(x_tilde) + 1/2 tr(H M11)``.  float64.
+    """
+    A, b, x0 = _check_matrix(A, b, x0)
+    n, d = A.shape
+    if not 0 < theta <= 1 or iters < 0 or record_every < 1:
+        raise ValueError("need 0 < theta <= 1, iters >= 0, record_every >= 1")
+    Dl = 1.0 - theta
+    H = A.T @ A
+    x_tilde = np.linalg.lstsq(A, b, rcond=None)[0]
+    rho = b - A @ x_tilde
+    C = (1 + Dl) * np.eye(d) - (step / n) * H
+    e0 = x0 - x_tilde
+    m1, m2 = e0.copy(), e0.copy()
+    M11 = np.outer(e0, e0)
+    M12 = M11.copy()
+    M22 = M11.copy()
+    Lt = float(rho @ rho) / 2
+    out = [Lt + np.trace(H @ M11) / 2]
+    for k in range(1, iters + 1):
+        q = ((A @ M11) * A).sum(axis=1) - 2 * rho * (A @ m1) + rho * rho
+        Q = ((A.T * q) @ A) / n - (H @ M11 @ H) / n**2
+        CM12 = C @ M12
+        M11n = C @ M11 @ C - Dl * (CM12 + CM12.T) + Dl * Dl * M22 + step * step * Q
+        M11n = (M11n + M11n.T) / 2
+        M12n = C @ M11 - Dl * M12.T
+        M22, M12, M11 = M11, M12n, M11n
+        m1, m2 = C @ m1 - Dl * m2, m1
+        if k % record_every == 0:
+            out.append(Lt + np.trace(H @ M11) / 2)
+    return np.array(out)
+
+
+def homogenized_quadratic_means(A, b, x0, delta: float, gamma, t_grid, stats) -> dict[str, np.ndarray]:
+    """``E q(X_t)`` under (corrected) homogenized SGD for quadratic statistics
+    ``q(x) = 1/2 x^T Q x + g^T x + c``, given as ``stats = {name: (Q, g, c)}``; also ``"psi"``.
+
+    ``E X_t`` is gradient flow of ``f`` at time ``Gamma(t)`` and ``Cov X_t`` is diagonal in ``H``'s
+    eigenbasis with ``Var_i' = -rate_i Var_i + source_i psi``, ``Var_i(0) = 0``, the rate and the
+    source the generated ``mode_decay_rate`` and ``mode_variance_source`` (derived by Itô's formula),
+    ``psi = L(X^gf_Gamma) + 1/2 sum_i lam_i Var_i``.  So ``E q = q(E X) + 1/2 sum_i (U^T Q U)_ii Var_i``.
+    DOP853, rtol 1e-10.  Sum scaling as everywhere in this module."""
+    from scipy.integrate import solve_ivp
+
+    A, b, x0 = _check_matrix(A, b, x0)
+    S = spectral(A, b, x0, delta)
+    _, U = np.linalg.eigh(A.T @ A)
+    g, _ = _gamma_fn(gamma)
+    lam, n = S.lam, S.n
+    rate1 = G.mode_decay_rate(1.0, lam, delta)
+    src1 = G.mode_variance_source(1.0, lam, n)
+    t_grid = np.asarray(t_grid, dtype=float)
+
+    def rhs(tt, y):
+        Gm, V = y[0], y[1:]
+        gt = float(g(np.asarray(tt)))
+        psi = gradient_flow_loss(S, Gm) + 0.5 * float(lam @ V)
+        return np.concatenate(([gt], -gt * rate1 * V + gt * gt * src1 * psi))
+
+    sol = solve_ivp(rhs, (0.0, float(t_grid[-1])), np.zeros(lam.size + 1), method="DOP853", t_eval=t_grid,
+                    rtol=1e-10, atol=1e-13)
+    if not sol.success:  # pragma: no cover
+        raise RuntimeError(sol.message)
+    Gm, V = sol.y[0], sol.y[1:]
+    out = {"psi": gradient_flow_loss(S, Gm) + 0.5 * (lam @ V)}
+    v = np.exp(-np.multiply.outer(Gm, lam + delta)) * S.v0  # (times, d) eigen-coordinates of E X - x_tilde
+    mean_x = (v + S.xt) @ U.T
+    for name, (Q, gv, c) in stats.items():
+        Qe = np.einsum("ji,jk,ki->i", U, Q, U)
+        quad = 0.5 * np.einsum("ti,ij,tj->t", mean_x, Q, mean_x) + mean_x @ gv + c
+        out[name] = quad + 0.5 * (V.T @ Qe)
+    return out
+
+
+def sgd_simulate(A, b, x0, delta: float, gamma: float, steps: int, replicas: int, seed: int) -> np.ndarray:
+    """Simulate single-sample SGD (``i_k`` uniform with replacement, constant ``gamma``,
+    ``f_i = 1/2 (a_i x - b_i)^2 + delta/(2n) ||x||^2``) for ``replicas`` independent runs in
+    lockstep; returns the final iterates, shape ``(replicas, d)``.  Seeded (numpy PCG64)."""
+    A, b, x0 = _check_matrix(A, b, x0)
+    n, d = A.shape
+    rng = np.random.default_rng(seed)
+    X = np.tile(np.asarray(x0, float), (replicas, 1))
+    for _ in range(steps):
+        idx = rng.integers(0, n, size=replicas)
+        Ai = A[idx]
+        res = np.einsum("rd,rd->r", Ai, X) - b[idx]
+        X = X - gamma * (Ai * res[:, None] + (delta / n) * X)
+    return X
