@@ -192,3 +192,13 @@ theorem6_proof_v6 = (-alpha_t, alpha_t**2 * c_b)
 theorem6_proof_v7 = (-alpha_t, alpha_t**2 * c_b)
 # (v8) (4) = var(B(I - alpha_t C) grad L) + alpha_t^2 c_b / n^2 sum_{i != j} E||BC grad L_i - BC grad L_j||^2
 theorem6_proof_v8 = (-alpha_t, alpha_t**2 * c_b / n**2)
+
+
+# --- Proof of Theorem 4 (Appendix B.2), last display: (1/b)((p+2) sum_k gamma_k b^{-k} - sum_k gamma'_k b^{-k})
+#     "= sum_{k=1}^{max(q, q')} ((p+1) gamma_k - gamma'_k) b^{-k}": the coefficient of b^{-k} and the range of k
+def theorem4_proof_expansion_coefficient(gamma, gammap, k):
+    """Printed coefficient of ``b^{-k}`` (``gamma``, ``gammap``: functions of the index)."""
+    return (_p + 1) * gamma(k) - gammap(k)
+
+
+theorem4_proof_expansion_range = (1, 0)  # k from 1 to max(q, q') + 0

@@ -1555,3 +1555,324 @@ def _check_c1_s1() -> Outcome:
             bad.append((t, bb))
     return Outcome(not bad, [Evidence("exact", "n = 5, t = 1, 2, b = 1..5: var(B g_t | F_0) with the printed B = I_p "
                                       "equals var(g_t | F_0)", not bad, {"mismatches": bad}, instances=n_inst)])
+
+
+# ---------------------------------------------------------------- Theorem 6's proof
+_T6_INST = _T7_INST
+_T6W = "Appendix B.1, proof of Theorem 6, "
+
+
+def _Cmat():
+    d = small_data()
+    return [[sum(x[a] * x[c] for x in d.X) / d.n for c in range(d.p)] for a in range(d.p)]
+
+
+def _gradL(w):
+    d = small_data()
+    gr = _grads(w)
+    return [sum(g[a] for g in gr) / d.n for a in range(d.p)]
+
+
+def _t6_k(k: int, t: int, bb: int, co):
+    """Line k (0..4) of the first display of the proof of Theorem 6, at every (path to t-1, batch): a tuple."""
+    d = small_data()
+    out = []
+    for w, pr in _paths(t - 1, bb):
+        gr = _grads(w)
+        for B in _batches(bb):
+            g = _gB(gr, B)
+            wt = _vadd(list(w), g, -_AL[t - 1])  # the model: w_t = w_{t-1} - alpha_{t-1} g_{t-1}
+            if k == 0:
+                v = _gradL(wt)
+            elif k == 1:
+                v = [sum(x[a] * (co[0] * _dotv(x, wt) + co[1] * yy) for x, yy in zip(d.X, d.y)) / d.n for a in range(d.p)]
+            elif k == 2:
+                w1 = _vadd(list(w), g, -_AL[t + co])
+                v = [sum(x[a] * (_dotv(x, w1) - yy) for x, yy in zip(d.X, d.y)) / d.n for a in range(d.p)]
+            elif k == 3:
+                v = _vadd(_gradL(w), [sum(x[a] * _dotv(x, g) for x in d.X) / d.n for a in range(d.p)], co)
+            else:
+                v = _vadd(_gradL(w), _mv(_Cmat(), g), co)
+            out.append(tuple(v))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _t6_base(t: int, bb: int) -> dict:
+    d = small_data()
+    Bm = _rand_mats(1, 2, d.p, seed=5)[0]
+    BC = [[sum(Bm[r][k] * _Cmat()[k][c] for k in range(d.p)) for c in range(d.p)] for r in range(2)]
+    o = {k: F(0) for k in ("aa", "aBCg", "BCg2", "S", "W", "X", "Dneq", "Lt2")}
+    o.update({"Ea": [F(0)] * 2, "EBCg": [F(0)] * 2, "EBCL": [F(0)] * 2, "ELt": [F(0)] * 2})
+    for w, pr in _paths(t - 1, bb):
+        gr = _grads(w)
+        a = _mv(Bm, _gradL(w))
+        bcl = _mv(BC, _gradL(w))
+        ui = [_mv(BC, g) for g in gr]
+        o["aa"] += pr * _nsq(a)
+        o["Ea"] = _vadd(o["Ea"], _vsc(pr, a))
+        o["EBCL"] = _vadd(o["EBCL"], _vsc(pr, bcl))
+        o["S"] += pr * sum(_nsq(x) for x in ui) / d.n
+        o["W"] += pr * _nsq(bcl)
+        o["X"] += pr * _dotv(a, bcl)
+        o["Dneq"] += pr * sum(_nsq(_vadd(ui[i], ui[j], -1)) for i in range(d.n) for j in range(d.n) if i != j)
+        for B in _batches(bb):
+            q = pr / len(_batches(bb))
+            bcg = _mv(BC, _gB(gr, B))
+            o["aBCg"] += q * _dotv(a, bcg)
+            o["BCg2"] += q * _nsq(bcg)
+            o["EBCg"] = _vadd(o["EBCg"], _vsc(q, bcg))
+    for w, pr in _paths(t, bb):
+        v = _mv(Bm, _gradL(w))
+        o["Lt2"] += pr * _nsq(v)
+        o["ELt"] = _vadd(o["ELt"], _vsc(pr, v))
+    return o
+
+
+def _t6_v(k: int, t: int, bb: int, co, al: F):
+    """Line v_k (0..8) of the variance chain (al: the step size the printed chain uses)."""
+    o = _t6_base(t, bb)
+    if k == 0:
+        return o["Lt2"] - _nsq(o["ELt"])
+    if k == 1:   # var(B grad L(w_{t-1}) + co B C g_{t-1})
+        return o["aa"] + 2 * co * o["aBCg"] + co**2 * o["BCg2"] - _nsq(_vadd(o["Ea"], o["EBCg"], co))
+    m = _nsq(_vadd(o["Ea"], o["EBCg"], -al))  # ||E[B grad L - al B C g]||^2 (= with BC grad L: E g = grad L)
+    if k == 2:
+        return o["aa"] - 2 * al * o["aBCg"] + al**2 * o["BCg2"] + co * m
+    if k == 3:
+        return o["aa"] + co[0] * o["aBCg"] + co[1] * o["BCg2"] - m
+    if k == 4:
+        return o["aa"] + co[0] * o["BCg2"] + co[1] * o["aBCg"] - m
+    m2 = _nsq(_vadd(o["Ea"], o["EBCL"], -al))
+    if k == 5:
+        return o["aa"] + co[0] * (co[1] * (o["S"] - o["W"]) + o["W"]) + co[2] * o["X"] - m2
+    sq = o["aa"] + 2 * co[0] * o["X"] + co[0] ** 2 * o["W"]  # E||B grad L + c B C grad L||^2
+    mv = _nsq(_vadd(o["Ea"], o["EBCL"], co[0]))
+    if k in (6, 7):
+        return sq - mv + co[1] * (o["S"] - o["W"])
+    return sq - mv + co[1] * o["Dneq"]
+
+
+_T6_PREV = {1: None, 2: P.theorem6_proof_v1, 3: P.theorem6_proof_v2, 4: P.theorem6_proof_v3, 5: P.theorem6_proof_v4,
+            6: P.theorem6_proof_v5, 7: P.theorem6_proof_v6, 8: P.theorem6_proof_v7}
+
+
+def _t6_vcheck(k, co, extra=None, ok_extra=True):
+    def val(line, c, i):
+        t, bb = i
+        al = _AL[t]
+        cc = None if c is None else (_qs(c, bb, al) if isinstance(c, tuple) else _q(c, bb, al))
+        return _t6_v(line, t, bb, cc, al)
+
+    bad, rows = _compare(lambda i: val(k - 1, _T6_PREV[k], i), lambda i: val(k, co, i), _T6_INST)
+    ev = list(extra or []) + [Evidence("exact", "n = 5, p = 2, t = 1, 2, b = 1..5, random B: both lines exactly over "
+                                       "every batch sequence (the chain's alpha_t as printed)", not bad,
+                                       {"mismatches": bad, "values": rows}, instances=len(rows))]
+    return Outcome(ok_extra and not bad, ev), bad
+
+
+@_step("theorem6.step1", _T6W + "grad L(w_t) -> 1/n sum x_i (x_i^T w_t - y_i)",
+       r"\nabla L(w_t) = \frac1n\sum_ix_i(x_i^Tw_t - y_i)", "Theorem 6, proof: the full gradient",
+       no_proof="the model's definition of grad L; checked exactly at every path of the n = 5 data")
+def _check_t6_s1() -> Outcome:
+    co = under_test(P.theorem6_proof_gradient)
+    bad, rows = _compare(lambda i: _t6_k(0, *i, None), lambda i: _t6_k(1, *i, co), _T6_INST)
+    return Outcome(not bad, [Evidence("exact", "n = 5, t = 1, 2, b = 1..5: equal at every (path, batch)", not bad,
+                                      {"mismatches": bad}, instances=len(rows))])
+
+
+@_step("theorem6.step2", _T6W + "-> 1/n sum x_i (x_i^T (w_{t-1} - alpha_t g_{t-1}) - y_i)",
+       r"= \frac1n\sum_ix_i\big(x_i^T(w_{t-1} - \alpha_tg_{t-1}) - y_i\big)", "Theorem 6, proof: the update (step-size index)",
+       no_proof="the correction is the model's update rule w_{t+1} = w_t - alpha_t g_t; it is checked exactly on "
+                "every (path, batch) of the n = 5 data, not restated symbolically",
+       erratum=Erratum(printed="w_t = w_{t-1} - alpha_t g_{t-1}",
+                       corrected="w_t = w_{t-1} - alpha_{t-1} g_{t-1} (the update w_{t+1} = w_t - alpha_t g_t of Section 3.1)",
+                       explanation="An index slip: the step size of the step from w_{t-1} to w_t is alpha_{t-1}.  It "
+                       "matters for the paper's schedule alpha_t = 1/(2t); the lines after it use alpha_t consistently, "
+                       "and the monotonicity argument is unaffected (any alpha >= 0 works)."))
+def _check_t6_s2() -> Outcome:
+    off = under_test(-1, role="corrected")
+    bad_p, rows = _compare(lambda i: _t6_k(1, *i, P.theorem6_proof_gradient),
+                           lambda i: _t6_k(2, *i, P.theorem6_proof_alpha_offset), _T6_INST)
+    bad_c, _ = _compare(lambda i: _t6_k(1, *i, P.theorem6_proof_gradient), lambda i: _t6_k(2, *i, off), _T6_INST)
+    return Outcome(not bad_p, [
+        Evidence("counterexample", f"exact, n = 5, alpha = 1/3, 1/4, 1/5: with alpha_t the line differs from grad L(w_t) "
+                 f"at {len(bad_p)} of {len(rows)} instances", bool(bad_p), {"failing": bad_p}),
+        Evidence("exact", "with alpha_{t-1} the line equals grad L(w_t) at every (path, batch)", not bad_c,
+                 {"mismatches": bad_c}, about="corrected", instances=len(rows))], corrected=not bad_c)
+
+
+@_step("theorem6.step3", _T6W + "-> 1/n sum x_i (x_i^T w_{t-1} - y_i) - alpha_t/n sum x_i x_i^T g_{t-1}",
+       r"= \frac1n\sum_ix_i(x_i^Tw_{t-1} - y_i) - \frac{\alpha_t}n\sum_ix_ix_i^Tg_{t-1}", "Theorem 6, proof: splitting")
+def _check_t6_s3() -> Outcome:
+    co = under_test(P.theorem6_proof_k3)
+    step = dv.gradient_step_identity()
+    ok = (step == 0 or getattr(step, "is_ZeroMatrix", False)) and sp.simplify(co + P.alpha_t) == 0
+    # the line before, with the printed alpha_t (offset 0), against this line with the printed coefficient
+    bad, rows = _compare(lambda i: _t6_k(2, *i, 0), lambda i: _t6_k(3, *i, _q(co, i[1], _AL[i[0]])), _T6_INST)
+    return Outcome(ok and not bad, [
+        Evidence("proof", "general p: x_i(x_i^T(w - a g) - y_i) = x_i(x_i^T w - y_i) - a x_i x_i^T g with a = alpha_t "
+                 "(the step size of the line before)", ok, {"printed": str(co)}),
+        Evidence("exact", "n = 5, t = 1, 2, b = 1..5: equal at every (path, batch)", not bad, {"mismatches": bad},
+                 instances=len(rows))])
+
+
+@_step("theorem6.step4", _T6W + "-> grad L(w_{t-1}) - alpha_t C g_{t-1}",
+       r"= \nabla L(w_{t-1}) - \alpha_tCg_{t-1},\ C = \frac1n\sum_ix_ix_i^T", "Theorem 6, proof: the matrix C")
+def _check_t6_s4() -> Outcome:
+    co = under_test(P.theorem6_proof_k4)
+    ok = sp.simplify(co - P.theorem6_proof_k3) == 0
+    bad, rows = _compare(lambda i: _t6_k(3, *i, _q(P.theorem6_proof_k3, i[1], _AL[i[0]])),
+                         lambda i: _t6_k(4, *i, _q(co, i[1], _AL[i[0]])), _T6_INST)
+    return Outcome(ok and not bad, [
+        Evidence("proof", "(1/n) sum_i x_i x_i^T g = C g by the definition of C; the coefficient is carried over", ok),
+        Evidence("exact", "n = 5: equal at every (path, batch)", not bad, {"mismatches": bad}, instances=len(rows))])
+
+
+@_step("theorem6.step5", _T6W + "var(B grad L(w_t) | F_0) -> var(B grad L(w_{t-1}) - alpha_t B C g_{t-1} | F_0)",
+       r"\operatorname{var}(B\nabla L(w_t)\mid F_0) = \operatorname{var}(B\nabla L(w_{t-1}) - \alpha_tBCg_{t-1}\mid F_0)",
+       "Theorem 6, proof: the variance of the update",
+       no_proof="the correction is the model's update rule w_{t+1} = w_t - alpha_t g_t; it is checked exactly on "
+                "every (path, batch) of the n = 5 data, not restated symbolically",
+       erratum=Erratum(printed="var(B grad L(w_t)) = var(B grad L(w_{t-1}) - alpha_t B C g_{t-1})",
+                       corrected="var(B grad L(w_t)) = var(B grad L(w_{t-1}) - alpha_{t-1} B C g_{t-1})",
+                       explanation="The same step-size index slip as in the first display (step 2)."))
+def _check_t6_s5() -> Outcome:
+    offc = under_test(-1, role="corrected")
+    val = lambda off: (lambda i: _t6_v(1, i[0], i[1], -_AL[i[0] + off], _AL[i[0]]))  # noqa: E731
+    bad_p, rows = _compare(lambda i: _t6_v(0, *i, None, _AL[i[0]]),
+                           lambda i: _t6_v(1, i[0], i[1], _q(P.theorem6_proof_v1, i[1], _AL[i[0]]), _AL[i[0]]), _T6_INST)
+    bad_c, _ = _compare(lambda i: _t6_v(0, *i, None, _AL[i[0]]), val(offc), _T6_INST)
+    return Outcome(not bad_p, [
+        Evidence("counterexample", f"exact, n = 5: with alpha_t the variance differs at {bad_p}", bool(bad_p),
+                 {"values": rows}),
+        Evidence("exact", "with alpha_{t-1} it equals var(B grad L(w_t) | F_0) on every instance", not bad_c,
+                 {"mismatches": bad_c}, about="corrected", instances=len(rows))], corrected=not bad_c)
+
+
+@_step("theorem6.step6", _T6W + "-> E||B grad L - alpha_t BCg||^2 - ||E[B grad L - alpha_t BCg]||^2",
+       r"= E\|B\nabla L(w_{t-1}) - \alpha_tBCg_{t-1}\|^2 - \|E[B\nabla L(w_{t-1}) - \alpha_tBCg_{t-1}]\|^2",
+       "Theorem 6, proof: definition of var", no_proof=_NO_PROOF_RULE)
+def _check_t6_s6() -> Outcome:
+    return _t6_vcheck(2, under_test(P.theorem6_proof_v2))[0]
+
+
+@_step("theorem6.step7", _T6W + "-> E[||B grad L||^2 - 2 alpha_t <B grad L, BCg> + alpha_t^2 ||BCg||^2] - ||E[...]||^2",
+       r"= E\big[\|B\nabla L\|^2 - 2\alpha_t\langle B\nabla L, BCg\rangle + \alpha_t^2\|BCg\|^2\big] - \|E[\ldots]\|^2",
+       "Theorem 6, proof: expanding the square")
+def _check_t6_s7() -> Outcome:
+    co = under_test(P.theorem6_proof_v3)
+    se = dv.square_expansion()
+    ok = (sp.simplify(se["c1"].subs(se["a"], P.alpha_t) - co[0]) == 0
+          and sp.simplify(se["c2"].subs(se["a"], P.alpha_t) - co[1]) == 0)
+    return _t6_vcheck(3, co, [Evidence("proof", "||v - a w||^2 = ||v||^2 - 2a<v, w> + a^2||w||^2 (index sums, general "
+                                       "p): the printed coefficients", ok)], ok)[0]
+
+
+@_step("theorem6.step8", _T6W + "-> E||B grad L||^2 + alpha_t^2 E E[||BCg||^2 | F_{t-1}] - 2 alpha_t E E[<.,.> | F_{t-1}] - ||E E[..]||^2",
+       r"= E\|B\nabla L\|^2 + \alpha_t^2E\big[E[\|BCg\|^2\mid F_{t-1}]\big] - 2\alpha_tE\big[E[\langle B\nabla L, BCg\rangle\mid F_{t-1}]\big] - \|E[E[\ldots\mid F_{t-1}]]\|^2",
+       "Theorem 6, proof: tower property", no_proof=_NO_PROOF_RULE)
+def _check_t6_s8() -> Outcome:
+    return _t6_vcheck(4, under_test(P.theorem6_proof_v4))[0]
+
+
+@_step("theorem6.step9", _T6W + "(3): Lemma 1 with A = BC and E[g | F_{t-1}] = grad L",
+       r"= E\|B\nabla L\|^2 + \alpha_t^2E\Big[c_b\big(\tfrac1n\sum_i\|BC\nabla L_i\|^2 - \|BC\nabla L\|^2\big) + \|BC\nabla L\|^2\Big] - 2\alpha_tE\langle B\nabla L, BC\nabla L\rangle - \|E[B\nabla L - \alpha_tBC\nabla L]\|^2",
+       "Theorem 6, proof: Lemma 1 inside, (3)")
+def _check_t6_s9() -> Outcome:
+    co = under_test(P.theorem6_proof_v5)
+    unb = sp.simplify(dv.lemma1()["first_moment_factor"] - 1 / dv.n) == 0
+    ok = (unb and sp.simplify(co[0] - P.theorem6_proof_v4[0]) == 0 and sp.simplify(co[1] - dv.c_b) == 0
+          and sp.simplify(co[2] - P.theorem6_proof_v4[1]) == 0)
+    return _t6_vcheck(5, co, [Evidence("proof", "Lemma 1 with A = BC (derived c_b) and E[g | F_{t-1}] = grad L "
+                                       "(pi_1/b = 1/n), general n, b", ok)], ok)[0]
+
+
+@_step("theorem6.step10", _T6W + "(3) -> E||B(I - alpha_t C) grad L||^2 + alpha_t^2 c_b E[...] - ||E B(I - alpha_t C) grad L||^2",
+       r"= E\|B(I-\alpha_tC)\nabla L\|^2 + \alpha_t^2c_bE\Big[\tfrac1n\sum_i\|BC\nabla L_i\|^2 - \|BC\nabla L\|^2\Big] - \|E[B(I-\alpha_tC)\nabla L]\|^2",
+       "Theorem 6, proof: completing the square")
+def _check_t6_s10() -> Outcome:
+    c1, c2 = under_test(P.theorem6_proof_v6)
+    se = dv.square_expansion()
+    V, X, W, S = sp.symbols("V X W S")
+    k0, k1, k2 = P.theorem6_proof_v5
+    d = sp.simplify(V + k0 * (k1 * (S - W) + W) + k2 * X
+                    - (V + se["c1"].subs(se["a"], -c1) * X + se["c2"].subs(se["a"], -c1) * W + c2 * (S - W)))
+    return _t6_vcheck(6, (c1, c2), [Evidence("proof", "identity in V, X, W, S (general n, b, alpha) with the square "
+                                             "expansion; the subtracted mean is the same term", d == 0,
+                                             {"residual": str(d)})], d == 0)[0]
+
+
+@_step("theorem6.step11", _T6W + "-> var(B(I - alpha_t C) grad L | F_0) + alpha_t^2 c_b (1/n sum E||BC grad L_i||^2 - E||BC grad L||^2)",
+       r"= \operatorname{var}(B(I-\alpha_tC)\nabla L(w_{t-1})\mid F_0) + \alpha_t^2c_b\Big(\tfrac1n\sum_iE\|BC\nabla L_i\|^2 - E\|BC\nabla L\|^2\Big)",
+       "Theorem 6, proof: definition of var", no_proof=_NO_PROOF_RULE)
+def _check_t6_s11() -> Outcome:
+    return _t6_vcheck(7, under_test(P.theorem6_proof_v7))[0]
+
+
+@_step("theorem6.step12", _T6W + "(4): -> alpha_t^2 c_b/n^2 sum_{i != j} E||BC grad L_i - BC grad L_j||^2",
+       r"= \operatorname{var}(B(I-\alpha_tC)\nabla L\mid F_0) + \frac{\alpha_t^2c_b}{n^2}\sum_{i\ne j}E\|BC\nabla L_i - BC\nabla L_j\|^2",
+       "Theorem 6, proof: pairwise identity, (4)",
+       erratum=Erratum(printed="alpha_t^2 c_b (1/n sum E||BC grad L_i||^2 - E||BC grad L||^2) = alpha_t^2 c_b/n^2 sum_{i != j} E||BC grad L_i - BC grad L_j||^2",
+                       corrected="= alpha_t^2 c_b/(2n^2) sum_{i != j} E||BC grad L_i - BC grad L_j||^2",
+                       explanation="As in Lemma 4's step 7: the sum over ordered pairs counts each pair twice.  "
+                       "Monotonicity is unaffected."))
+def _check_t6_s12() -> Outcome:
+    co = under_test((P.theorem6_proof_v8[0], P.theorem6_proof_v8[1] / 2), role="corrected")
+    kappa = dv.pairwise_factor()
+    corr_ok = sp.simplify(co[1] - P.theorem6_proof_v7[1] * kappa) == 0 and sp.simplify(co[0] - P.theorem6_proof_v7[0]) == 0
+    out_p, bad_p = _t6_vcheck(8, P.theorem6_proof_v8)
+    out_c, bad_c = _t6_vcheck(8, co)
+    return Outcome(not bad_p, [
+        Evidence("counterexample", f"exact, n = 5, t = 1, 2: the printed (4) differs from the line before at {bad_p}",
+                 bool(bad_p), {"values": out_p.evidence[-1].details["values"]}),
+        Evidence("proof", f"pairwise identity (general n): spread = {kappa} sum_(i != j): the corrected coefficient",
+                 corr_ok, about="corrected"),
+        Evidence("exact", "the corrected line equals the line before on every instance", not bad_c,
+                 {"mismatches": bad_c}, about="corrected", instances=len(_T6_INST))], corrected=corr_ok and not bad_c)
+
+
+# ---------------------------------------------------------------- Theorem 4's proof (Appendix B.2)
+@_step("theorem4.step_last", "Appendix B.2, proof of Theorem 4, last display: (p+2)/b (gamma_0 + ...) - 1/b (gamma'_0 + ...) -> sum_k ((p+1) gamma_k - gamma'_k) b^{-k}",
+       r"\frac{p+2}b\Big(\gamma_0 + \dots + \frac{\gamma_q}{b^q}\Big) - \frac1b\Big(\gamma'_0 + \dots + \frac{\gamma'_{q'}}{b^{q'}}\Big)"
+       r" = \sum_{k=1}^{\max\{q,q'\}}\big((p+1)\gamma_k - \gamma'_k\big)\frac1{b^k}",
+       "Theorem 4, proof: the final expansion",
+       assumptions=("gamma_i = 0 for i > q and gamma'_i = 0 for i > q' (as printed)",),
+       erratum=Erratum(printed="sum_{k=1}^{max(q,q')} ((p+1) gamma_k - gamma'_k) b^{-k}",
+                       corrected="sum_{k=1}^{max(q,q')+1} ((p+2) gamma_{k-1} - gamma'_{k-1}) b^{-k}",
+                       explanation="Multiplying by 1/b shifts every power by one and keeps the factor p + 2; the printed "
+                       "sum drops gamma_0, gamma'_0 (the 1/b term) and changes p + 2 into p + 1.  The conclusion (no "
+                       "constant term) survives with the corrected sum, whose lowest power is 1/b."))
+def _check_t4_last() -> Outcome:
+    corr = under_test(lambda g, gp, k: (P.p + 2) * g(k - 1) - gp(k - 1), role="corrected")
+    k = sp.Symbol("k", integer=True)
+    q = sp.Symbol("q", integer=True, nonnegative=True)
+    u = dv.u
+    gam, gamp = sp.Function("gamma"), sp.Function("gammap")
+    derived_summand = ((P.p + 2) * gam(k) - gamp(k)) * u ** (k + 1)  # k = 0..q (gamma, gamma' padded to length q + 1)
+    shifted = (corr(gam, gamp, k) * u**k).subs(k, k + 1)             # the corrected sum k = 1..q+1, shifted to 0..q
+    corr_ok = sp.simplify(shifted - derived_summand) == 0
+    # against the printed sum: q = q' = 0, p = 1, gamma_0 = 1, gamma'_0 = 0: line before 3/b, printed sum empty (0)
+    lo, extra = P.theorem4_proof_expansion_range
+    before = sp.expand(u * ((P.p + 2) * 1 - 0)).subs(P.p, 1)
+    printed = sum((P.theorem4_proof_expansion_coefficient(lambda i: 1 if i == 0 else 0, lambda i: 0, kk) * u**kk
+                   for kk in range(lo, 0 + extra + 1)), sp.Integer(0))
+    printed = sp.sympify(printed).subs(P.p, 1)
+    # and with q = q' = 2 and symbolic gammas, p symbolic
+    g3 = sp.symbols("g0:3")
+    h3 = sp.symbols("h0:3")
+    before2 = sp.expand(u * ((P.p + 2) * sum(g3[i] * u**i for i in range(3)) - sum(h3[i] * u**i for i in range(3))))
+    printed2 = sp.expand(sum(P.theorem4_proof_expansion_coefficient(lambda i: g3[i], lambda i: h3[i], kk) * u**kk
+                             for kk in range(lo, 2 + extra + 1)))
+    corrected2 = sp.expand(sum(corr(lambda i: g3[i] if 0 <= i < 3 else 0, lambda i: h3[i] if 0 <= i < 3 else 0, kk) * u**kk
+                               for kk in range(1, 4)))
+    fails = sp.simplify(before - printed) != 0 and sp.simplify(before2 - printed2) != 0
+    return Outcome(not fails, [
+        Evidence("counterexample", f"q = q' = 0, p = 1, gamma_0 = 1, gamma'_0 = 0: the line before is {before}, the "
+                 f"printed sum is {printed}; with q = q' = 2 and symbolic gammas the difference is "
+                 f"{sp.factor(before2 - printed2)}", fails),
+        Evidence("proof", "general q: the line before is sum_{k=0}^{q} ((p+2) gamma_k - gamma'_k) b^{-(k+1)}; the "
+                 "corrected sum shifted by one index has the same summand", corr_ok, about="corrected"),
+        Evidence("exact", "q = q' = 2, symbolic gammas and p: the corrected sum equals the line before",
+                 sp.simplify(before2 - corrected2) == 0, about="corrected", instances=1)],
+        corrected=corr_ok and sp.simplify(before2 - corrected2) == 0)
