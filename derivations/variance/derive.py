@@ -541,6 +541,149 @@ def theorem3_degrees() -> dict[str, sp.Expr]:
     }
 
 
+# ------------------------------------------------------------------ proof steps (issue 16)
+def _flat_sum(e):
+    """``Sum(Sum(f, l2), l1)`` -> ``(f, [l1, l2])``; limits ``(i, a, a)`` are substituted away."""
+    from sympy.concrete.summations import Sum
+
+    lims = []
+    while isinstance(e, Sum):
+        lims = list(e.limits) + lims
+        e = e.function
+    keep = []
+    for i, lo, hi in lims:
+        if lo == hi:
+            e = e.subs(i, lo)
+        else:
+            keep.append((i, lo, hi))
+    return e, keep
+
+
+def _canon_index_term(f, lims):
+    """Canonical key of ``sum_{lims} f`` (f a product): the least rendering over all renamings of
+    the bound indices (so sums equal up to renaming their dummies get equal keys)."""
+    from itertools import permutations
+
+    names = [sp.Symbol(f"k{j}", integer=True) for j in range(len(lims))]
+    best = None
+    for perm in permutations(range(len(lims))):
+        sub = {lims[j][0]: names[perm[j]] for j in range(len(lims))}
+        key = (sp.srepr(f.xreplace(sub)),
+               tuple(sorted((str(names[perm[j]]), str(lims[j][1]), str(lims[j][2])) for j in range(len(lims)))))
+        best = key if best is None or key < best else best
+    return best
+
+
+def index_terms(e) -> dict:
+    """``e`` (a scalar expression of matrix entries, Traces, 1 x 1 products and Sums with symbolic
+    bounds) as ``{canonical index monomial: coefficient}``: Traces and matrix products are written
+    as index sums, sums of sums split by linearity, factors free of the bound indices pulled out,
+    a bound index that does not occur gives the factor (hi - lo + 1).  Two expressions with equal
+    dicts are equal for every size (general p, general n)."""
+    from collections import defaultdict
+
+    from sympy.concrete.summations import Sum
+
+    if isinstance(e, sp.MatrixExpr):
+        e = e[0, 0]
+    e = e.replace(lambda x: isinstance(x, sp.Trace), lambda x: x.rewrite(Sum))
+    from sympy.matrices.expressions.matexpr import MatrixElement
+
+    e = e.replace(lambda x: isinstance(x, MatrixElement) and not isinstance(x.parent, sp.MatrixSymbol),
+                  lambda x: x.parent._entry(x.i, x.j))
+    out = defaultdict(lambda: sp.Integer(0))
+    for term in sp.Add.make_args(sp.expand(e)):
+        sums = [f for f in sp.Mul.make_args(term) if isinstance(f, Sum)]
+        rest = sp.Mul(*[f for f in sp.Mul.make_args(term) if not isinstance(f, Sum)])
+        if not sums:
+            out[("1",)] += rest
+            continue
+        if len(sums) > 1:
+            raise ValueError("products of sums are not supported")
+        f, lims = _flat_sum(sums[0])
+        for sub in sp.Add.make_args(sp.expand(f)):
+            idx = {i for i, _, _ in lims}
+            dep = sp.Mul(*[x for x in sp.Mul.make_args(sub) if x.free_symbols & idx])
+            coef = rest * sp.Mul(*[x for x in sp.Mul.make_args(sub) if not x.free_symbols & idx])
+            used = [lim for lim in lims if lim[0] in dep.free_symbols]
+            for i, lo, hi in lims:
+                if i not in dep.free_symbols:
+                    coef *= hi - lo + 1
+            out[_canon_index_term(dep, used)] += coef
+    return {k: v for k, v in out.items() if sp.simplify(v) != 0}
+
+
+def index_equal(a, c) -> bool:
+    """Whether ``a`` and ``c`` are equal as index expressions in general dimensions (:func:`index_terms`)."""
+    ta, tc = index_terms(a), index_terms(c)
+    return set(ta) == set(tc) and all(sp.simplify(ta[k] - tc[k]) == 0 for k in ta)
+
+
+def general_matrices():
+    """Matrix symbols of general size p (q rows for A): ``A`` (q x p), ``M`` (p x p), vectors ``g, u, v`` (p x 1)."""
+    pp, q = sp.Symbol("p", integer=True, positive=True), sp.Symbol("q", integer=True, positive=True)
+    return {"p": pp, "A": sp.MatrixSymbol("A", q, pp), "g": sp.MatrixSymbol("g", pp, 1),
+            "v": sp.MatrixSymbol("v", pp, 1), "u": sp.MatrixSymbol("u", pp, 1), "w": sp.MatrixSymbol("w", q, 1),
+            "M1": sp.MatrixSymbol("M", pp, pp), "M2": sp.MatrixSymbol("N", pp, pp),
+            "A0": sp.MatrixSymbol("A_0", pp, pp), "A1": sp.MatrixSymbol("A_1", pp, pp),
+            "A2": sp.MatrixSymbol("A_2", pp, pp), "x": sp.MatrixSymbol("x", pp, 1), "y": sp.MatrixSymbol("y", pp, 1)}
+
+
+def outer_moment_coefficients() -> tuple[sp.Expr, sp.Expr]:
+    """``E[g g^T | F_t] = a1 sum_i v_i v_i^T + a2 vbar vbar^T`` (v_i = grad L_i, vbar = (1/n) sum v_i):
+    from ``b^2 g g^T = sum_{i,j in B} v_i v_j^T``, ``P(i in B) = pi_1``, ``P(i, j in B) = pi_2`` and
+    ``sum_{i != j} v_i v_j^T = n^2 vbar vbar^T - sum_i v_i v_i^T``.  Returns ``(a1, a2)``."""
+    p1, p2 = inclusion_probabilities()
+    return sp.factor((p1 - p2) / b**2), sp.factor(p2 * n**2 / b**2)
+
+
+def square_expansion() -> dict:
+    """``||v - a w||^2 = ||v||^2 + c1 <v, w> + c2 ||w||^2`` in general dimension (index sums):
+    returns ``c1, c2`` read off the expanded index form, and ``a``."""
+    a = sp.Symbol("a")
+    G = general_matrices()
+    v, w = sp.MatrixSymbol("v", G["p"], 1), sp.MatrixSymbol("w", G["p"], 1)
+    T = index_terms(((v - a * w).T * (v - a * w))[0, 0])
+    keys = {k: next(iter(index_terms(e))) for k, e in (("vv", v.T * v), ("vw", v.T * w), ("ww", w.T * w))}
+    return {"a": a, "c1": T.get(keys["vw"], 0), "c2": T.get(keys["ww"], 0), "c0": T.get(keys["vv"], 0),
+            "extra": set(T) - set(keys.values())}
+
+
+def _idx(m):
+    return m[0, 0]
+
+
+def pairwise_factor() -> sp.Expr:
+    """``kappa`` with ``(1/n) sum_i ||v_i||^2 - ||vbar||^2 = kappa sum_{i != j} ||v_i - v_j||^2``, derived from
+    :func:`pairwise_identity_general` (the diagonal terms i = j of the double sum vanish)."""
+    pw = pairwise_identity_general()
+    if pw["difference"] != 0:
+        raise RuntimeError("pairwise identity failed")
+    DS = sp.Symbol("DS")
+    P_of_DS = sp.solve(sp.Eq(DS, pw["two_nQ_minus_P"].subs({pw["Q"]: Q_, pw["P"]: P_})), P_)[0]
+    return sp.simplify((Q_ / n - P_ / n**2).subs(P_, P_of_DS) / DS)
+
+
+def product_rule() -> dict:
+    """``(f g)' = c1 f' g + c2 f g'`` from ``sp.diff``; and the sign of each term when f, g >= 0, f', g' <= 0."""
+    x = sp.Symbol("x", real=True)
+    f, g = sp.Function("f")(x), sp.Function("g")(x)
+    d = sp.expand(sp.diff(f * g, x))
+    c1 = d.coeff(sp.Derivative(f, x))
+    c2 = d.coeff(sp.Derivative(g, x))
+    F, G, Fp, Gp = sp.symbols("F G Fp Gp", nonnegative=True)  # f = F, g = G, f' = -Fp, g' = -Gp
+    return {"c1": sp.simplify(c1 / g), "c2": sp.simplify(c2 / f), "x": x, "f": f, "g": g,
+            "at_signs": lambda k1, k2: sp.expand(k1 * (-Fp) * G + k2 * F * (-Gp))}
+
+
+def discrete_product_step() -> sp.Expr:
+    """For sequences: ``f(b+1) g(b+1) - f(b) g(b) = f(b+1) (g(b+1) - g(b)) + g(b) (f(b+1) - f(b))``, with
+    ``f, g >= 0`` non-increasing written as ``f(b+1) = F1 >= 0``, ``f(b) = F1 + dF`` (dF >= 0) etc.:
+    the change, which is <= 0 (returned expanded; all symbols nonnegative, every term carries a minus)."""
+    F1, G1, dF, dG = sp.symbols("F1 G1 dF dG", nonnegative=True)
+    return sp.expand(F1 * G1 - (F1 + dF) * (G1 + dG))
+
+
 def exports() -> list[Export]:
     bb = sp.Symbol("b", positive=True)  # real b for the closed forms (integer b is a special case)
     nn = sp.Symbol("n", integer=True, positive=True)

@@ -66,3 +66,139 @@ def theorem5_b0_polynomial(beta):
 
 
 theorem5_direction = -1  # "decreasing" for b >= b_0: the sign of d var / d b there
+
+
+# =====================================================================================
+# Proof steps (issue 16).  Each displayed line of a printed proof, reduced to the numbers
+# it asserts: coefficients in front of named quantities, with n, b and alpha_t symbolic.
+# The checks in verify.topics.variance.claims (section "proof steps") evaluate every line
+# exactly and compare consecutive lines.
+# =====================================================================================
+alpha_t = sp.Symbol("alpha_t", positive=True)
+_C = sp.binomial
+
+# --- Proof of Lemma 1 (Appendix B.1); g = g_t^b, v_i = grad L_i(w_t), all conditional on F_t^b
+# (1) E[g g^T] = b^{-2} E[(sum_{i in B} v_i)(sum_{i in B} v_i)^T]: the factor in front
+lemma1_proof_l1 = 1 / b**2
+# (2) = b^{-2} ( C(n-1,b-1)/C(n,b) sum_i v_i v_i^T + C(n-2,b-2)/C(n,b) sum_{i != j} v_i v_j^T )
+lemma1_proof_l2 = (_C(n - 1, b - 1) / _C(n, b), _C(n - 2, b - 2) / _C(n, b))
+# (3) = b^{-2} ( b/n sum_i v_i v_i^T + [rest lost in the extraction] )
+lemma1_proof_l3_first = b / n
+# (4)-(7): E||Ag||^2 = E[g^T A^T A g] = E tr(g^T A^T A g) = E tr(A^T A g g^T) = tr(A^T A E[g g^T])
+#   as index expressions in general p: see printed_lemma1_trace_lines() below
+# (8) = tr( (n-b)/(b n (n-1)) sum_i A^T A v_i v_i^T + (b-1) n/(b (n-1)) A^T A vbar vbar^T )
+lemma1_proof_l8 = ((n - b) / (b * n * (n - 1)), (b - 1) * n / (b * (n - 1)))
+# (9) = (n-b)/(b n (n-1)) sum_i ||A v_i||^2 + (b-1) n/(b (n-1)) ||A vbar||^2  (same coefficients)
+lemma1_proof_l9 = lemma1_proof_l8
+# (10) = c_b (1/n sum_i ||A v_i||^2 - ||A vbar||^2) + 1 * ||A vbar||^2
+lemma1_proof_l10 = (c_b, sp.Integer(1))
+# (11) var(A g) = E||A g||^2 - ||E[A g]||^2 = E||A g||^2 - 1 * ||A vbar||^2  (E[g] = vbar)
+lemma1_proof_l11 = sp.Integer(1)
+# (12) = c_b (1/n sum_i ||A v_i||^2 - ||A vbar||^2)
+lemma1_proof_l12 = c_b
+
+
+def printed_lemma1_trace_lines(A, g):
+    """Lines (4)-(7) of the proof of Lemma 1 for SymPy matrix expressions ``A`` (p x p), ``g`` (p x 1):
+    ``g^T A^T A g``, ``tr(g^T A^T A g)``, ``tr(A^T A g g^T)`` (inside the expectation)."""
+    return ((g.T * A.T * A * g)[0, 0], sp.Trace(g.T * A.T * A * g), sp.Trace(A.T * A * g * g.T))
+
+
+def printed_lemma1_l9_norm(A, v):
+    """Line (8) -> (9): ``tr(A^T A v v^T)`` printed as ``||A v||^2`` (index form)."""
+    return ((A * v).T * (A * v))[0, 0]
+
+
+# --- Lemma 3's proof: h'(x) = f'(x) g(x) + f(x) g'(x) <= 0 (coefficients of f'g and f g')
+lemma3_proof_derivative = (sp.Integer(1), sp.Integer(1))
+
+# --- Proof of Lemma 4 (Appendix B.1).  v = sum_i A_i grad L_i(w_t), A = sum_i A_i x_i x_i^T, g = g_t,
+# vbar = grad L(w_t); expectations E[.|F_0], inner ones E[.|F_t].
+# (1)-(3) E||sum A_i grad L_i(w_{t+1})||^2 = E E||sum A_i (x_i^T w_{t+1} - y_i) x_i||^2
+#         = E E||sum A_i (x_i^T (w_t - alpha_t g) - y_i) x_i||^2: the update coefficient of g
+lemma4_proof_update = -alpha_t
+# (4) = E E||v - alpha_t A g||^2
+lemma4_proof_l4 = -alpha_t
+# (5) = E||v||^2 - 2 alpha_t E E<v, A g> + alpha_t^2 E E||A g||^2
+lemma4_proof_l5 = (-2 * alpha_t, alpha_t**2)
+# (6) = E||v||^2 - 2 alpha_t E<v, A vbar> + alpha_t^2 E[c_b(1/n sum ||A grad L_i||^2 - ||A vbar||^2) + ||A vbar||^2]
+lemma4_proof_l6 = (-2 * alpha_t, alpha_t**2, c_b)
+# (7) = E||v - alpha_t A vbar||^2 + alpha_t^2 c_b E[1/n sum ||A grad L_i||^2 - ||A vbar||^2]
+lemma4_proof_l7 = (-alpha_t, alpha_t**2 * c_b)
+# (8) = E||v - alpha_t A vbar||^2 + alpha_t^2 c_b / n^2 sum_{i != j} E||A grad L_i - A grad L_j||^2
+lemma4_proof_l8 = (-alpha_t, alpha_t**2 * c_b / n**2)
+# (9) = E||sum (A_i - alpha_t/n A) grad L_i||^2 + alpha_t^2 c_b/n^2 sum_i sum_j E||A grad L_i - A grad L_j||^2
+lemma4_proof_l9 = (-alpha_t / n, alpha_t**2 * c_b / n**2)
+# (10) = E||sum B_i grad L_i||^2 + alpha_t^2 c_b/n^2 sum_k sum_l E||sum_i B^{kl}_i grad L_i||^2,
+#      B_i = A_i - alpha_t/n A; B^{kl}_i = +A (i = k != l), -A (i = l != k), 0 otherwise
+lemma4_proof_l10 = (-alpha_t / n, alpha_t**2 * c_b / n**2, sp.Integer(1), sp.Integer(-1))
+
+# --- Proof of Theorem 1 (Appendix B.1)
+# base case t = 0: E[||sum A_i grad L_i(w_0)||^2 | F_0] = 1 * ||sum A_i grad L_i(w_0)||^2, free of b
+theorem1_proof_base = sp.Integer(1)
+# the displayed recursion "by Lemma 2" (as Lemma 4: coefficient alpha_t^2 c_b / n^2 over all (k, l), -A)
+theorem1_proof_recursion = (-alpha_t / n, alpha_t**2 * c_b / n**2, sp.Integer(1), sp.Integer(-1))
+# "clearly alpha_t^2 c_b / n^2 = alpha_t^2 (n - b) / (b n^3 (n - 1))"
+theorem1_proof_coefficient = alpha_t**2 * (n - b) / (b * n**3 * (n - 1))
+# ... "is a non-negative and decreasing function of b" (direction of change from b to b + 1)
+theorem1_proof_coefficient_direction = -1
+# "By Lemma 3 ... [product] is also a non-negative and decreasing function of b"; the sum likewise
+theorem1_proof_product_direction = -1
+theorem1_proof_sum_direction = -1
+
+# --- Proof of Theorem 7 (Appendix B.1); u_i = B grad L_i(w_t)
+# (1) var(B g) = E||B g||^2 - ||E B g||^2 (coefficients of the two terms)
+theorem7_proof_l1 = (sp.Integer(1), sp.Integer(-1))
+# (2) = E E[||B g||^2 | F_t] - ||E E[B g | F_t]||^2
+theorem7_proof_l2 = (sp.Integer(1), sp.Integer(-1))
+# (3) = c_b (1/n sum E||u_i||^2 - E||B grad L||^2) + E||B grad L||^2 - ||E B grad L||^2
+theorem7_proof_l3 = (c_b, sp.Integer(1), sp.Integer(-1))
+# (4) = c_b / n^2 sum_{i != j} E||u_i - u_j||^2 + var(B grad L(w_t) | F_0)
+theorem7_proof_l4 = (c_b / n**2, sp.Integer(1))
+
+# --- Proof of Corollary 1: "Simply taking B = I_p in Theorem 1 yields the proof": the B taken (a multiple of I)
+corollary1_proof_B_scale = sp.Integer(1)
+# Proof of Lemma 4, line (1) -> (2): grad L_i(w) = (x_i^T w - y_i) x_i: coefficients of x_i^T w and y_i
+lemma4_proof_gradient = (sp.Integer(1), sp.Integer(-1))
+
+
+def printed_lemma1_l7(A, X):
+    """Line (7) of the proof of Lemma 1: ``tr(A^T A X)`` with ``X = E[g g^T]`` (the expectation moved inside)."""
+    return sp.Trace(A.T * A * X)
+
+# --- Proof of Theorem 6 (Appendix B.1); C = (1/n) sum_i x_i x_i^T
+# grad L(w_t) = 1/n sum x_i (x_i^T w_t - y_i): coefficients of x_i^T w_t and y_i
+theorem6_proof_gradient = (sp.Integer(1), sp.Integer(-1))
+# = 1/n sum x_i (x_i^T (w_{t-1} - alpha_t g_{t-1}) - y_i): the step size used is alpha_{t + offset}, offset printed 0
+theorem6_proof_alpha_offset = 0
+# = 1/n sum x_i (x_i^T w_{t-1} - y_i) - alpha_t/n sum x_i x_i^T g_{t-1}: coefficient of (1/n) sum x_i x_i^T g_{t-1}
+theorem6_proof_k3 = -alpha_t
+# = grad L(w_{t-1}) - alpha_t C g_{t-1}: coefficient of C g_{t-1}
+theorem6_proof_k4 = -alpha_t
+# var chain: (v1) var(B grad L(w_t)) = var(B grad L(w_{t-1}) - alpha_t B C g_{t-1}): coefficient of B C g_{t-1}
+theorem6_proof_v1 = -alpha_t
+# (v2) = E||B grad L - alpha_t BCg||^2 - 1 * ||E[...]||^2
+theorem6_proof_v2 = sp.Integer(-1)
+# (v3) = E[||B grad L||^2 - 2 alpha_t <B grad L, BCg> + alpha_t^2 ||BCg||^2] - ||E[...]||^2
+theorem6_proof_v3 = (-2 * alpha_t, alpha_t**2)
+# (v4) = E||B grad L||^2 + alpha_t^2 E E[||BCg||^2|F_{t-1}] - 2 alpha_t E E[<.,.>|F_{t-1}] - ||E E[..]||^2
+theorem6_proof_v4 = (alpha_t**2, -2 * alpha_t)
+# (v5) (3) = E||B grad L||^2 + alpha_t^2 E[c_b(1/n sum ||BC grad L_i||^2 - ||BC grad L||^2) + ||BC grad L||^2]
+#          - 2 alpha_t E<B grad L, BC grad L> - ||E[B grad L - alpha_t BC grad L]||^2
+theorem6_proof_v5 = (alpha_t**2, c_b, -2 * alpha_t)
+# (v6) = E||B(I - alpha_t C) grad L||^2 + alpha_t^2 c_b E[...] - ||E B(I - alpha_t C) grad L||^2
+theorem6_proof_v6 = (-alpha_t, alpha_t**2 * c_b)
+# (v7) = var(B(I - alpha_t C) grad L) + alpha_t^2 c_b (1/n sum E||BC grad L_i||^2 - E||BC grad L||^2)
+theorem6_proof_v7 = (-alpha_t, alpha_t**2 * c_b)
+# (v8) (4) = var(B(I - alpha_t C) grad L) + alpha_t^2 c_b / n^2 sum_{i != j} E||BC grad L_i - BC grad L_j||^2
+theorem6_proof_v8 = (-alpha_t, alpha_t**2 * c_b / n**2)
+
+
+# --- Proof of Theorem 4 (Appendix B.2), last display: (1/b)((p+2) sum_k gamma_k b^{-k} - sum_k gamma'_k b^{-k})
+#     "= sum_{k=1}^{max(q, q')} ((p+1) gamma_k - gamma'_k) b^{-k}": the coefficient of b^{-k} and the range of k
+def theorem4_proof_expansion_coefficient(gamma, gammap, k):
+    """Printed coefficient of ``b^{-k}`` (``gamma``, ``gammap``: functions of the index)."""
+    return (_p + 1) * gamma(k) - gammap(k)
+
+
+theorem4_proof_expansion_range = (1, 0)  # k from 1 to max(q, q') + 0
