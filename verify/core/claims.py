@@ -390,9 +390,14 @@ def decide(claim: Claim, outcome: Outcome) -> Verdict:
 
 
 def run_claim(claim: Claim) -> Result:
+    """Decide one claim.  Its check runs with one BLAS thread: the checks' matrices are
+    small, and on a loaded machine a multi-threaded BLAS is many times slower there."""
+    from threadpoolctl import threadpool_limits
+
     t0 = time.perf_counter()
     try:
-        outcome = claim.check()
+        with threadpool_limits(limits=1, user_api="blas"):
+            outcome = claim.check()
     except Exception:  # a crashing check is a failed claim, reported with its traceback
         return Result(claim, Verdict.FAILED, None, time.perf_counter() - t0, traceback.format_exc())
     return Result(claim, decide(claim, outcome), outcome, time.perf_counter() - t0)
