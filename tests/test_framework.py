@@ -280,3 +280,34 @@ def test_generated_functions_refuse_what_they_cannot_compute():
         assert float(g.eta_1(*args)) == pytest.approx(want, rel=1e-15)  # one rounding per operation
         assert float(gm.eta_1(*args)) == pytest.approx(want, rel=1e-15)
     assert gm.eta_1(10**400, 10, 2) == pytest.approx(1, rel=1e-15)  # beyond float64, the twin evaluates it
+
+
+def test_results_round_trip_and_the_book_reads_check_json(tmp_path, monkeypatch):
+    """A Result survives to_json -> result_from_json; the book reuses a check.json written
+    by the same code (same fingerprint) instead of deciding the claims again."""
+    import verify.core.book as B
+    import verify.core.results as R
+    from verify.core.claims import result_from_json, run_claims
+
+    res = run_claims(registry("interpolation")[:3])
+    for r in res:
+        assert result_from_json(r.claim, r.to_json()).to_json() == r.to_json()
+    claims = registry()
+    data = {"provenance": {"code_fingerprint": R.code_fingerprint()},
+            "claims": [{**res[0].to_json(), "id": c.id} for c in claims]}
+    (tmp_path / "check.json").write_text(json.dumps(data))
+    monkeypatch.setattr(B, "RESULTS_DIR", tmp_path)
+    monkeypatch.setattr(B, "run_claims", lambda *a, **k: pytest.fail("the book re-decided the claims"))
+    B._all_results.cache_clear()
+    B.topic_results.cache_clear()
+    try:
+        assert len(B.topic_results("variance")) == len(registry("variance"))
+        data["provenance"]["code_fingerprint"] = "other code"
+        (tmp_path / "check.json").write_text(json.dumps(data))
+        B._all_results.cache_clear()
+        B.topic_results.cache_clear()
+        with pytest.raises(pytest.fail.Exception):
+            B.topic_results("variance")  # stale: it would decide them again
+    finally:
+        B._all_results.cache_clear()
+        B.topic_results.cache_clear()

@@ -24,10 +24,41 @@ _BADGE = {Verdict.HOLDS: "✓ holds", Verdict.ERRATUM: "⚠ erratum", Verdict.FA
 
 @lru_cache(maxsize=None)
 def topic_results(topic: str | None = None) -> tuple[Result, ...]:
-    """Run (once per kernel) the claims of ``topic`` (all topics if None), with the
-    Monte-Carlo results of ``results/harness_<topic>.json`` attached when present."""
-    res = run_claims(registry(topic))
+    """The claims of ``topic`` (all topics if None) with their results, and the Monte-Carlo
+    results of ``results/harness_<topic>.json`` attached when present.
+
+    The book reads what the main job wrote: ``results/check.json`` when it was computed by
+    this very code (same :func:`verify.core.results.code_fingerprint`); otherwise the claims
+    are decided once and kept in ``results/.book_claims.json`` for the other pages."""
+    res = [r for r in _all_results() if topic is None or r.claim.topic == topic]
     attach_montecarlo(res, Path(RESULTS_DIR))
+    return tuple(res)
+
+
+@lru_cache(maxsize=None)
+def _all_results() -> tuple[Result, ...]:
+    from verify.core.claims import result_from_json
+    from verify.core.results import code_fingerprint, read_json, write_json
+
+    claims = registry()
+    fp = code_fingerprint()
+    folder = Path(RESULTS_DIR)
+    for name in ("check.json", ".book_claims.json"):
+        p = folder / name
+        try:
+            data = read_json(p)
+        except (OSError, ValueError):
+            continue
+        by_id = {c["id"]: c for c in data.get("claims", [])}
+        if data.get("provenance", {}).get("code_fingerprint") == fp and set(by_id) == {c.id for c in claims}:
+            return tuple(result_from_json(c, by_id[c.id]) for c in claims)
+    res = run_claims(claims)
+    try:
+        folder.mkdir(exist_ok=True)
+        write_json(folder / ".book_claims.json", {"provenance": {"code_fingerprint": fp},
+                                                   "claims": [r.to_json() for r in res]})
+    except (OSError, ValueError):
+        pass  # a read-only results folder: every page decides for itself
     return tuple(res)
 
 

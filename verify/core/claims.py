@@ -74,6 +74,7 @@ __all__ = [
     "Strength",
     "Verdict",
     "registry",
+    "result_from_json",
     "run_claims",
     "topics",
 ]
@@ -364,6 +365,19 @@ class Result:
         if not self.verdict.ok:
             out["reason"] = self.reason
         return out
+
+
+def result_from_json(claim: Claim, d: dict[str, Any]) -> Result:
+    """Rebuild a :class:`Result` from its ``to_json()`` (a results file written by the same
+    code: see :func:`verify.core.results.code_fingerprint`)."""
+    outcome = None
+    if "evidence" in d:
+        ev = [Evidence(e["kind"], e["description"], e["passed"], e.get("details", {}),
+                       about=e.get("about", "printed"), instances=e.get("instances"))
+              for e in d["evidence"]]
+        outcome = Outcome(d["printed_holds"], ev, d.get("corrected_holds"))
+    return Result(claim, Verdict(d["verdict"]), outcome, float(d.get("seconds", 0.0)),
+                  d.get("error"), d.get("montecarlo"))
 
 
 def decide(claim: Claim, outcome: Outcome) -> Verdict:

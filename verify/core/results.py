@@ -14,7 +14,7 @@ from typing import Any
 
 from verify.core.claims import _jsonable
 
-__all__ = ["RESULTS_DIR", "atomic_write_text", "check_output_dir", "check_output_path", "attach_montecarlo", "attach_montecarlo_file",
+__all__ = ["RESULTS_DIR", "atomic_write_text", "check_output_dir", "check_output_path", "code_fingerprint", "attach_montecarlo", "attach_montecarlo_file",
            "montecarlo_by_claim", "provenance", "read_json", "write_json"]
 
 RESULTS_DIR = Path(os.environ.get("BATCHPROOF_RESULTS", Path.cwd() / "results"))
@@ -117,6 +117,20 @@ def _git_commit() -> str | None:
         return None
 
 
+def code_fingerprint() -> str:
+    """SHA-256 over the project's Python sources (derivations/ and verify/): results files
+    carrying the same fingerprint were computed by this very code."""
+    import hashlib
+
+    root = Path(__file__).resolve().parents[2]
+    h = hashlib.sha256()
+    for top in ("derivations", "verify"):
+        for p in sorted((root / top).rglob("*.py")):
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def provenance(**extra: Any) -> dict[str, Any]:
     """Versions, platform, commit and time; ``extra`` (seeds, device, ...) is merged in."""
     versions: dict[str, str | None] = {"python": sys.version.split()[0]}
@@ -136,6 +150,7 @@ def provenance(**extra: Any) -> dict[str, Any]:
         "platform": platform.platform(),
         "machine": platform.machine(),
         "git_commit": _git_commit(),
+        "code_fingerprint": code_fingerprint(),
     }
     out.update(extra)
     return out
