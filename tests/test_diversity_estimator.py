@@ -104,3 +104,41 @@ def test_two_batch_reports_inf_when_mean_G_hat_is_not_positive():
     neg = [v for v in vals if v.G <= 0]
     assert neg, "expected some non-positive G_hat at the minimiser"
     assert all(math.isinf(v.B_S) and math.isinf(v.sem_B_S) for v in neg)
+
+
+def test_all_pairs_estimator_is_exactly_unbiased_by_enumeration():
+    """Enumerate every assignment of K batches of b indices (with replacement) over n
+    per-sample gradients in rational arithmetic: the mean of G_hat is |grad F|^2 and the mean
+    of M2_hat is (1/n) sum ||g_i||^2, exactly."""
+    import itertools
+    from fractions import Fraction
+
+    from verify.topics.diversity.estimator import all_pairs_moments
+
+    grads = [[Fraction(1), Fraction(2)], [Fraction(-3, 2), Fraction(1, 3)], [Fraction(0), Fraction(-1)]]
+    n = len(grads)
+    G_true = sum((sum(g[c] for g in grads) / n) ** 2 for c in range(2))
+    M2_true = sum(g[0] ** 2 + g[1] ** 2 for g in grads) / n
+    for K, b in ((2, 1), (3, 1), (2, 2), (3, 2)):
+        tot_G = tot_M = Fraction(0)
+        count = 0
+        for idx in itertools.product(range(n), repeat=K * b):
+            means = [[sum(grads[i][c] for i in idx[k * b:(k + 1) * b]) / b for c in range(2)] for k in range(K)]
+            s = [sum(mm[c] for mm in means) for c in range(2)]
+            G, M2 = all_pairs_moments(s[0] ** 2 + s[1] ** 2, sum(mm[0] ** 2 + mm[1] ** 2 for mm in means), K, b)
+            tot_G += G
+            tot_M += M2
+            count += 1
+        assert tot_G / count == G_true and tot_M / count == M2_true, (K, b)
+
+
+def test_all_pairs_method_within_its_standard_error():
+    model, X, y = _least_squares(seed=3)
+    exact = batch_size_bound(model, _mse, X, y)
+    est = batch_size_bound(model, _mse, X, y, method="all_pairs", batch_size=4, batches=400, seed=1)
+    assert est.method == "all_pairs" and est.backward_passes == 400
+    z = z_critical(1e-3)
+    assert abs(est.G - exact.G) <= z * est.sem_G
+    assert abs(est.M2 - exact.M2) <= z * est.sem_M2
+    with pytest.raises(ValueError):
+        batch_size_bound(model, _mse, X, y, method="all_pairs", batches=2)

@@ -34,6 +34,18 @@ Two estimators:
   positive, ``B_S`` and its ``sem`` are returned as ``inf`` (``G`` and ``M2`` estimates are
   still reported).  On the digits MLP, ``b = 32`` gives a usable ratio while ``b = 1`` does
   not (see the harness's estimator comparison).
+* ``method="all_pairs"`` -- the U-statistic over ``batches`` = K independent with-replacement
+  batches (K backward passes; default ``2 * pairs``, the two-batch method's cost).  With
+  ``g_1, ..., g_K`` the batch mean gradients, every ordered pair ``j != k`` has
+  ``E<g_j, g_k> = G``, so::
+
+      G_hat  = (||sum_k g_k||^2 - sum_k ||g_k||^2) / (K (K-1))      (unbiased for G)
+      M2_hat = b (1/K) sum_k ||g_k||^2 - (b-1) G_hat                 (unbiased for M2)
+
+  (:func:`all_pairs_moments`; exact unbiasedness is shown by enumeration in rational
+  arithmetic in ``tests/test_diversity_estimator.py``).  It uses all K(K-1)/2 pairs of the
+  same backward passes where the two-batch method uses K/2 disjoint pairs; standard errors
+  by the jackknife over batches.
 """
 
 from __future__ import annotations
@@ -47,7 +59,8 @@ from torch import nn
 
 from verify.generated import diversity as _formulas
 
-__all__ = ["DiversityEstimate", "batch_size_bound", "moments_from_gradients", "per_sample_gradients"]
+__all__ = ["DiversityEstimate", "all_pairs_moments", "batch_size_bound", "moments_from_gradients",
+           "per_sample_gradients"]
 
 
 @dataclass(frozen=True)
@@ -124,6 +137,18 @@ def moments_from_gradients(grads: torch.Tensor) -> tuple[float, float, float]:
     return float(_formulas.batch_size_bound_from_moments(M2, G)), M2, G
 
 
+def all_pairs_moments(sum_norm_sq, norm_sq_sum, K: int, b: int):
+    """``(G_hat, M2_hat)`` of the all-pairs (U-statistic) estimator from
+    ``sum_norm_sq = ||sum_k g_k||^2`` and ``norm_sq_sum = sum_k ||g_k||^2`` over ``K >= 2``
+    batch mean gradients of batch size ``b`` (indices with replacement).  Plain arithmetic:
+    works on floats and on ``fractions.Fraction`` (exact tests)."""
+    if K < 2:
+        raise ValueError(f"the all-pairs estimator needs K >= 2 batches, got {K}")
+    G = (sum_norm_sq - norm_sq_sum) / (K * (K - 1))
+    M2 = b * norm_sq_sum / K - (b - 1) * G
+    return G, M2
+
+
 def _flat_grad(model: nn.Module, loss: torch.Tensor) -> torch.Tensor:
     prm = [p for p in model.parameters() if p.requires_grad]
     gs = torch.autograd.grad(loss, prm)
@@ -132,14 +157,15 @@ def _flat_grad(model: nn.Module, loss: torch.Tensor) -> torch.Tensor:
 
 def batch_size_bound(model: nn.Module, loss_fn: Callable, X: torch.Tensor, y: torch.Tensor, *,
                      method: str = "exact", batch_size: int = 32, pairs: int = 64, seed: int = 0,
-                     chunk_size: int = 512) -> DiversityEstimate:
+                     chunk_size: int = 512, batches: int | None = None) -> DiversityEstimate:
     """Estimate ``B_S(w)`` at the model's current parameters.
 
     ``loss_fn(outputs, targets)`` must return the **mean** loss over the batch it is given
     (e.g. ``torch.nn.functional.cross_entropy``); ``f_i`` is that loss on sample ``i`` alone.
-    ``method`` is ``"exact"`` (per-sample gradients) or ``"two_batch"`` (``pairs`` pairs of
+    ``method`` is ``"exact"`` (per-sample gradients), ``"two_batch"`` (``pairs`` pairs of
     with-replacement batches of size ``batch_size``; uses ``2 * pairs`` backward passes;
-    ``seed`` seeds the index draws).  Float64 is recommended (the model's dtype is used).
+    ``seed`` seeds the index draws) or ``"all_pairs"`` (``batches`` batches, default
+    ``2 * pairs``: the same cost, every pair of batches used).  Float64 is recommended (the model's dtype is used).
     """
     _check_inputs(model, loss_fn, X, y)
     n = int(X.shape[0])
@@ -147,14 +173,16 @@ def batch_size_bound(model: nn.Module, loss_fn: Callable, X: torch.Tensor, y: to
         g = per_sample_gradients(model, loss_fn, X, y, chunk_size)
         BS, M2, G = moments_from_gradients(g)
         return DiversityEstimate(BS, M2, G, n, "exact", backward_passes=n)
-    if method != "two_batch":
-        raise ValueError(f"method must be 'exact' or 'two_batch', got {method!r}")
+    if method not in ("two_batch", "all_pairs"):
+        raise ValueError(f"method must be 'exact', 'two_batch' or 'all_pairs', got {method!r}")
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     if not isinstance(pairs, int) or pairs < 2:
         raise ValueError(f"pairs must be an integer >= 2 (needed for a standard error), got {pairs!r}")
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
     b = batch_size
+    if method == "all_pairs":
+        return _all_pairs(model, loss_fn, X, y, b, 2 * pairs if batches is None else batches, gen, n)
     Gs, Ms = [], []
     for _ in range(pairs):
         idx = torch.randint(0, n, (2, b), generator=gen).to(X.device)
@@ -178,3 +206,31 @@ def batch_size_bound(model: nn.Module, loss_fn: Callable, X: torch.Tensor, y: to
     return DiversityEstimate(BS, mM, mG, n, "two_batch", sem_B_S=math.sqrt(max(var_ratio, 0.0)),
                              sem_M2=math.sqrt(vM / pairs), sem_G=math.sqrt(vG / pairs),
                              backward_passes=2 * pairs)
+
+
+def _all_pairs(model, loss_fn, X, y, b: int, K: int, gen, n: int) -> DiversityEstimate:
+    if not isinstance(K, int) or K < 3:
+        raise ValueError(f"batches must be an integer >= 3 (a jackknife standard error), got {K!r}")
+    gs = []
+    for _ in range(K):
+        idx = torch.randint(0, n, (b,), generator=gen).to(X.device)
+        gs.append(_flat_grad(model, loss_fn(model(X[idx]), y[idx])).to(torch.float64))
+    g = torch.stack(gs)
+    tot = g.sum(0)
+    sq = (g * g).sum(1)
+    G, M2 = all_pairs_moments(float(tot @ tot), float(sq.sum()), K, b)
+    # jackknife over batches (leave one out): standard errors of G, M2 and the ratio
+    loo = []
+    for k in range(K):
+        t = tot - g[k]
+        Gk, Mk = all_pairs_moments(float(t @ t), float(sq.sum() - sq[k]), K - 1, b)
+        loo.append((Gk, Mk, Mk / Gk if Gk > 0 else math.nan))
+    L = torch.tensor(loo, dtype=torch.float64)
+    jk = lambda col: math.sqrt((K - 1) / K * float(((col - col.mean()) ** 2).sum()))
+    if G <= 0:
+        BS, sem_B = math.inf, math.inf
+    else:
+        BS = float(_formulas.batch_size_bound_from_moments(M2, G)) if M2 > 0 else M2 / G
+        sem_B = jk(L[:, 2]) if bool(torch.isfinite(L[:, 2]).all()) else math.inf
+    return DiversityEstimate(BS, M2, G, n, "all_pairs", sem_B_S=sem_B, sem_M2=jk(L[:, 1]), sem_G=jk(L[:, 0]),
+                             backward_passes=K)
