@@ -86,11 +86,10 @@ def _frontier_cases():
 def _run_frontier(i, q):
     import resource
 
+    from derivations.variance import printed as P
     from verify.topics.variance.deep_linear import LAST_RUN, b0_derivative, largest_real_root
 
-    from derivations.variance import printed as P
-
-    label, case = _frontier_cases()[i]
+    _label, case = _frontier_cases()[i]
     t0 = time.perf_counter()
     beta = variance_polynomial(case)
     dt = time.perf_counter() - t0

@@ -101,15 +101,19 @@ _OLD_REACH = [((1, 1, 1), 0), ((1, 1, 1), 1), ((1, 1, 1), 2), ((1, 1, 1), 3), ((
 def test_split_engine_matches_expanded_engine_every_split(dims, t):
     """The split engine (weights backward from step t to k, inputs forward from 0 to k) equals the
     expanded engine (all input blocks at once) at *every* split k = 0..t, both layers: the cases
-    the expanded engine reaches in seconds (the scalar t = 4 is in test_scalar_t4)."""
+    the expanded engine reaches in seconds (the scalar t = 4 is in test_scalar_t4).  Splits whose
+    size bound is large (e.g. k = 0 with 8 weights at t = 2: degree 54 in 8 variables) are skipped;
+    the split the engine picks is always run."""
     import random
+
+    from verify.topics.variance.deep_linear import _plan, _size_bounds
 
     rng = random.Random(hash((dims, t, "split")) % 1000)
     for layer in (1, 2):
         c = _rand_case(rng, dims, t, layer)
         old = variance_polynomial_expanded(c)
-        ks = range(t + 1) if (dims, t) != ((2, 2, 2), 2) else (1, 2)  # k = 0 there: degree 54 in 12 weights
-        for k in ks:
+        ks = {k for k in range(t + 1) if _size_bounds(c, k) <= 500_000} | {_plan(c)[0]}
+        for k in sorted(ks):
             assert variance_polynomial(c, split=k) == old, (dims, t, layer, k)
 
 

@@ -21,6 +21,12 @@ For the variance the last block is integrated *before* squaring: ``g_t`` is line
 ``Xhat_t``, ``g = sum_j c_j X_j``, so ``E_t[g^2] = sum_{j,l} c_j c_l E[X_j X_l]`` with the
 ``c_j`` free of ``Xhat_t`` -- the square is never expanded in the last block.
 
+That is :func:`variance_polynomial_expanded` (kept as a check).  :func:`variance_polynomial` splits
+the trajectory at a step k (see "the split engine" below): from step t back to k it works with
+polynomials in the *weights* (one fresh block integrated per step), from 0 to k with polynomials in
+the inputs, and composes the two; this reaches the scalar network at t = 5 and p = 3 at t = 2
+(dims (3,1,1)), where the expanded engine runs out of memory.
+
 The moments of ``Xhat`` are read off its moment generating function: ``b Xhat`` is
 Wishart(I_p, b), so
 
@@ -41,15 +47,14 @@ initial weights can be read off.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-from fractions import Fraction
-from math import factorial
-from collections.abc import Callable, Sequence
-
 import os as _os
 import sys as _sys
 import time as _time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from math import factorial
 
 import flint
 
@@ -726,10 +731,10 @@ def estimated_terms(case: DeepLinearCase) -> int:
     """Upper bound on the number of terms of the largest intermediate polynomial of
     :func:`variance_polynomial` (at its chosen split, :func:`_plan`).  Monomial counts of the
     degrees reached (``C(n + d, n)`` for d in n variables) times the u-degree + 1: realised
-    polynomials are sparser.  Measured (benchmarks/bench_deep_linear.py): scalar t = 4
-    (bound 6.1e5) in under a second, p = 3 at t = 2 (dims (3,1,1), bound 1.4e7) in about
-    ten seconds, scalar t = 5 (bound 1.8e7) in a few minutes; (3,3,3) at t = 2 (bound 8.7e8)
-    and scalar t = 6 (bound 5e9) are out of reach."""
+    polynomials are sparser.  Measured on a 2-core machine shared with other jobs: scalar t = 4
+    (bound 2.2e5) in 4-5 s; dims (3,1,1) at t = 2 (bound 2.5e6) in 15-33 s, 0.6-1.2 GB; scalar
+    t = 5 (bound 1.8e7) in 452 s of CPU (1012 s wall at 44 % CPU), 4.6 GB peak.  Refused:
+    (3,3,3) at t = 2 (bound 2.5e8), scalar t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
     return _plan(case)[1]
 
 
@@ -767,7 +772,7 @@ def variance_polynomial(case: DeepLinearCase, split: int | None = None) -> list[
     T = [[ctx.constant(_q(v)) for v in r] for r in case.T]
     eye = [[ctx.constant(1 if a == c else 0) for c in range(p)] for a in range(p)]
     cache: dict = {}
-    mom_X = lambda D: moment_table(p, D)  # noqa: E731
+    mom_X = lambda D: moment_table(p, D)
     chi2 = Fraction(1) if p == 1 else None
     g = _grads(W1, W2, T, X)[layer - 1]
     h = _integrate(sum((e * e for r in g for e in r), ctx.from_dict({})), nw, nw + nv, ui, mom_X, cache)
