@@ -12,6 +12,14 @@ stands for the others (their cost depends on p, not on p1, p2, which only size t
 
 Run: ``python benchmarks/bench_deep_linear.py [--budget 60] [--ref-budget 20] [--max-dim 3]``.
 Weights: entries k/4, k in -4..4 but not 0, from a seeded generator; alpha_t = 1/10; layer 1.
+
+``--frontier`` runs only the frontier cases (the scalar network W1 = 1/2, W2 = 1/3, teacher 1,
+alpha = 1/10 at t = 4 and t = 5; dims (3, 1, 1) and (3, 3, 3) at t = 2), each in its own process
+under ``--frontier-budget`` seconds, and prints time, peak memory (``resource.getrusage`` of that
+process), degree, the split k, the size bound and the largest polynomial formed (terms), and b0 (the
+printed Theorem 5 root and the root of the derivative's numerator, as ``batchproof deep-linear``).
+Run it alone (it is memory-hungry), under a hard cap, e.g.
+``prlimit --as=17179869184 -- python benchmarks/bench_deep_linear.py --frontier``.
 """
 
 from __future__ import annotations
@@ -64,6 +72,62 @@ def timed(engine, args, limit):
     return res
 
 
+def _frontier_cases():
+    eye = [[F(1) if i == j else F(0) for j in range(3)] for i in range(3)]
+    rng = random.Random(0)
+    out = []
+    for t in (4, 5):
+        out.append((f"scalar t={t}", DeepLinearCase([[F(1, 2)]], [[F(1, 3)]], [[F(1)]], [[F(1)]], [F(1, 10)] * t, t, 1)))
+    out.append(("(3,1,1) t=2", DeepLinearCase(_M(1, 3, rng), _M(1, 1, rng), _M(1, 3, rng), _M(1, 1, rng), [F(1, 10)] * 2, 2, 1)))
+    out.append(("(3,3,3) t=2", DeepLinearCase(_M(3, 3, rng), _M(3, 3, rng), eye, eye, [F(1, 10)] * 2, 2, 1)))
+    return out
+
+
+def _run_frontier(i, q):
+    import resource
+
+    from derivations.variance import printed as P
+    from verify.topics.variance.deep_linear import LAST_RUN, b0_derivative, largest_real_root
+
+    _label, case = _frontier_cases()[i]
+    t0 = time.perf_counter()
+    beta = variance_polynomial(case)
+    dt = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2 ** 20  # KiB -> GiB
+    b0 = largest_real_root(P.theorem5_b0_polynomial(beta))
+    q.put((dt, len(beta) - 1, peak, dict(LAST_RUN), None if b0 is None else float(b0), b0_derivative(beta)))
+
+
+def frontier(limit):
+    from verify.topics.variance.deep_linear import estimated_terms
+
+    print(f"{'case':<14} {'seconds':>8} {'peak GiB':>8} {'degree':>6} {'k':>2} {'bound':>9} {'terms':>9} "
+          f"{'b0 (Thm 5)':>12} {'b0 (deriv)':>12}")
+    for i, (label, case) in enumerate(_frontier_cases()):
+        q = mp.Queue()
+        pr = mp.Process(target=_run_frontier, args=(i, q))
+        pr.start()
+        t_end = time.monotonic() + limit
+        res = None
+        while res is None and time.monotonic() < t_end:
+            try:
+                res = q.get(timeout=0.5)
+            except queue.Empty:
+                if not pr.is_alive() and q.empty():
+                    break
+        if pr.is_alive():
+            pr.terminate()
+        pr.join()
+        if res is None:
+            why = f"> {limit:.0f} s" if pr.exitcode in (None, -15) else f"failed (exit code {pr.exitcode})"
+            print(f"{label:<14} {why:>8}   (size bound {estimated_terms(case):.1e})", flush=True)
+            continue
+        dt, deg, peak, run, b0, b0d = res
+        f = (lambda x: "none" if x is None else f"{x:.6g}")
+        print(f"{label:<14} {dt:8.1f} {peak:8.2f} {deg:>6} {run['split']:>2} {run['bound']:9.2e} "
+              f"{run['max_terms']:9d} {f(b0):>12} {f(b0d):>12}", flush=True)
+
+
 def _ok(r):
     return isinstance(r, tuple)
 
@@ -77,7 +141,12 @@ def main():
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per case, fast engine")
     ap.add_argument("--ref-budget", type=float, default=20.0, help="seconds per case, reference engine")
     ap.add_argument("--max-dim", type=int, default=3)
+    ap.add_argument("--frontier", action="store_true", help="only the frontier cases (see the module docstring)")
+    ap.add_argument("--frontier-budget", type=float, default=600.0, help="seconds per frontier case")
     a = ap.parse_args()
+    if a.frontier:
+        frontier(a.frontier_budget)
+        return
     print(f"{'p':>2} {'p1':>2} {'p2':>2} {'t':>2} {'flint s':>9} {'sympy s':>9} {'ratio':>7} {'degree':>6}")
     skip_p3_t2 = False
     for p in range(1, a.max_dim + 1):

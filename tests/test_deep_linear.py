@@ -14,6 +14,7 @@ from verify.topics.variance.deep_linear import (
     decreasing_for_all_b,
     isserlis_moment,
     variance_polynomial,
+    variance_polynomial_expanded,
     wishart_moment,
 )
 from verify.topics.variance.cli import run_case
@@ -83,9 +84,80 @@ def test_scalar_t3():
 
 @pytest.mark.slow
 def test_scalar_t4():
-    """t = 4 (about 10 s): degree 3^5 - 4 - 2 = 237, no constant term, decreasing for every b."""
-    beta = variance_polynomial(_scalar(F(1, 2), F(1, 3), F(1), F(1, 10), 4))
+    """t = 4 (a few seconds): degree 3^5 - 4 - 2 = 237, no constant term, decreasing for every b;
+    equal to the expanded engine (its largest case, about 15 s)."""
+    c = _scalar(F(1, 2), F(1, 3), F(1), F(1, 10), 4)
+    beta = variance_polynomial(c)
     assert beta[0] == 0 and len(beta) - 1 == 237 and decreasing_for_all_b(beta)
+    assert beta == variance_polynomial_expanded(c)
+
+
+_OLD_REACH = [((1, 1, 1), 0), ((1, 1, 1), 1), ((1, 1, 1), 2), ((1, 1, 1), 3), ((1, 2, 3), 2), ((2, 1, 1), 2),
+              ((2, 1, 2), 1), ((2, 2, 2), 1), ((3, 2, 1), 1), ((3, 1, 1), 1), ((3, 3, 3), 1), ((3, 1, 3), 0),
+              ((2, 3, 1), 0), ((2, 2, 2), 2)]
+
+
+@pytest.mark.parametrize("dims,t", _OLD_REACH)
+def test_split_engine_matches_expanded_engine_every_split(dims, t):
+    """The split engine (weights backward from step t to k, inputs forward from 0 to k) equals the
+    expanded engine (all input blocks at once) at *every* split k = 0..t, both layers: the cases
+    the expanded engine reaches in seconds (the scalar t = 4 is in test_scalar_t4).  Splits whose
+    size bound is large (e.g. k = 0 with 8 weights at t = 2: degree 54 in 8 variables) are skipped;
+    the split the engine picks is always run."""
+    import random
+
+    from verify.topics.variance.deep_linear import _plan, _size_bounds
+
+    rng = random.Random(hash((dims, t, "split")) % 1000)
+    for layer in (1, 2):
+        c = _rand_case(rng, dims, t, layer)
+        old = variance_polynomial_expanded(c)
+        ks = {k for k in range(t + 1) if _size_bounds(c, k) <= 500_000} | {_plan(c)[0]}
+        for k in sorted(ks):
+            assert variance_polynomial(c, split=k) == old, (dims, t, layer, k)
+
+
+@pytest.mark.parametrize("p", [2, 3])
+def test_linear_form_moments_match_entry_moments(p):
+    """Joint moments of the forms Y = Delta Xhat (block 0, reduced) == the same polynomial in the
+    entries of Xhat integrated with the entry table (degree <= 4, a random rational Delta)."""
+    import itertools
+    import random
+
+    import flint
+
+    from verify.topics.variance.deep_linear import _form_moments, index_pairs
+
+    rng = random.Random(p)
+    Delta = [[F(rng.randint(-3, 3), rng.randint(1, 3)) for _ in range(p)]]
+    forms = []
+    for j in range(p):
+        A = [[F(0)] * p for _ in range(p)]
+        for c in range(p):
+            A[j][c] += Delta[0][c] / 2
+            A[c][j] += Delta[0][c] / 2
+        forms.append(A)
+    tab = _form_moments(forms, 4)
+    pairs = index_pairs(p)
+    ent = moment_table(p, 4)
+    ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{a}{c}" for a, c in pairs), "lex")
+    g = ctx.gens()
+    X = [[g[pairs.index((min(a, c), max(a, c)))] for c in range(p)] for a in range(p)]
+    Y = [sum((flint.fmpq(Delta[0][c].numerator, Delta[0][c].denominator) * X[c][j] for c in range(p)), ctx.from_dict({}))
+         for j in range(p)]
+    for n in range(1, 5):
+        for ex in itertools.product(range(n + 1), repeat=p):
+            if sum(ex) != n:
+                continue
+            P = ctx.constant(1)
+            for y, e in zip(Y, ex):
+                P *= y ** e
+            want = {}
+            for mono, c in zip(P.monoms(), P.coeffs()):
+                for k, v in ent.get(tuple(mono), {}).items():
+                    want[k] = want.get(k, 0) + c * v
+            want = {k: v for k, v in want.items() if v != 0}
+            assert tab.get(ex, {}) == want, ex
 
 
 @pytest.mark.parametrize("p", [1, 2, 3])
@@ -117,7 +189,7 @@ def _rand_case(rng, dims, t, layer):
 
 
 @pytest.mark.parametrize("dims,t", [((1, 1, 1), 2), ((1, 2, 3), 2), ((2, 1, 2), 1), ((2, 2, 2), 1),
-                                    ((3, 2, 1), 1), ((3, 1, 3), 0), ((2, 3, 1), 0)])
+                                    ((3, 2, 1), 1), ((3, 1, 3), 0), ((2, 3, 1), 0), ((2, 1, 1), 2)])
 def test_fast_engine_matches_reference_engine(dims, t):
     """FLINT engine (blockwise expectation, last block before squaring) == SymPy reference engine
     (full expansion, all blocks at once), both layers, random rational weights and step sizes."""
@@ -185,7 +257,7 @@ def test_cli_bad_input(tmp_path, capsys, payload):
 
 
 def test_cli_refuses_infeasible_case(tmp_path, capsys):
-    """t = 2 with p = 3 would take hours / run out of memory: exit 2 at once, one line."""
+    """t = 2 with dims (3, 3, 3) would take hours / run out of memory: exit 2 at once, one line."""
     f = tmp_path / "c.json"
     eye = [[1 if i == j else 0 for j in range(3)] for i in range(3)]
     f.write_text(json.dumps({"W1": eye, "W2": eye, "W1_teacher": eye, "W2_teacher": eye,
@@ -201,6 +273,10 @@ def test_size_estimate_orders_cases():
     def c(p, t):
         return DeepLinearCase([[1] * p], [[1]], [[1] * p], [[1]], [F(1, 10)] * t, t)
 
-    feasible = [c(1, 4), c(2, 2), c(3, 1)]  # all run in seconds (benchmark)
-    infeasible = [c(1, 5), c(3, 2)]
+    def c3(t):
+        eye = [[1 if i == j else 0 for j in range(3)] for i in range(3)]
+        return DeepLinearCase(eye, eye, eye, eye, [F(1, 10)] * t, t)
+
+    feasible = [c(1, 4), c(2, 2), c(3, 1), c(3, 2), c(1, 5), c3(1)]  # benchmarks/bench_deep_linear.py
+    infeasible = [c(1, 6), c3(2), c(3, 3)]
     assert max(map(estimated_terms, feasible)) < LARGE_TERMS < min(map(estimated_terms, infeasible))

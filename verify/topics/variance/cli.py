@@ -7,8 +7,10 @@ where coefficient k (k = 1..r) is that of ``b^{-k}`` as an exact rational string
 the largest real root of the printed equation of Theorem 5 (null when it has none), and
 ``b0_derivative`` the largest real root of the proof's polynomial ``sum k beta_k b^{r-k}``.
 Bad input: one line on stderr, exit code 2.  A case whose size estimate
-(:func:`verify.topics.variance.deep_linear.estimated_terms`) says hours or out of memory -- t = 2 with p = 3,
-the scalar network at t = 5 -- is refused the same way unless ``--allow-large`` is given.
+(:func:`verify.topics.variance.deep_linear.estimated_terms`, a bound on the largest polynomial at the
+engine's chosen split) exceeds ``LARGE_TERMS`` -- hours or out of memory: t = 2 with dims (3, 3, 3),
+the scalar network at t = 6, p = 3 at t = 3 -- is refused the same way unless ``--allow-large`` is
+given.  The frontier that is allowed (minutes): the scalar network at t = 5, dims (3, 1, 1) at t = 2.
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ def _bad(msg: str) -> int:
 def _add_arguments(p) -> None:
     p.add_argument("--case", required=True, metavar="FILE.json")
     p.add_argument("--allow-large", action="store_true",
-                   help="run even when the size estimate says hours or out of memory (e.g. t = 2 with p = 3)")
+                   help="run even when the size estimate says hours or out of memory "
+                        "(e.g. t = 2 with dims (3, 3, 3), or the scalar network at t = 6)")
 
 
 # topic commands, registered by the core CLI: name -> (help, add_arguments, run(args) -> exit code)

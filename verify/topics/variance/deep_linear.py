@@ -21,6 +21,12 @@ For the variance the last block is integrated *before* squaring: ``g_t`` is line
 ``Xhat_t``, ``g = sum_j c_j X_j``, so ``E_t[g^2] = sum_{j,l} c_j c_l E[X_j X_l]`` with the
 ``c_j`` free of ``Xhat_t`` -- the square is never expanded in the last block.
 
+That is :func:`variance_polynomial_expanded` (kept as a check).  :func:`variance_polynomial` splits
+the trajectory at a step k (see "the split engine" below): from step t back to k it works with
+polynomials in the *weights* (one fresh block integrated per step), from 0 to k with polynomials in
+the inputs, and composes the two; this reaches the scalar network at t = 5 and p = 3 at t = 2
+(dims (3,1,1)), where the expanded engine runs out of memory.
+
 The moments of ``Xhat`` are read off its moment generating function: ``b Xhat`` is
 Wishart(I_p, b), so
 
@@ -41,11 +47,14 @@ initial weights can be read off.
 
 from __future__ import annotations
 
+import os as _os
+import sys as _sys
+import time as _time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import factorial
-from collections.abc import Callable, Sequence
 
 import flint
 
@@ -73,6 +82,7 @@ __all__ = [
     "trajectory",
     "u_coefficients",
     "variance_polynomial",
+    "variance_polynomial_expanded",
     "wishart_moment",
 ]
 
@@ -138,48 +148,94 @@ def index_pairs(p: int) -> list[tuple[int, int]]:
     return [(a, c) for a in range(p) for c in range(a, p)]
 
 
+def _form_moments(forms: Sequence, D: int) -> dict[tuple[int, ...], dict[int, flint.fmpq]]:
+    """Joint moments of the linear forms ``l_i = tr(A_i Xhat)`` (``A_i`` symmetric rational p x p)
+    up to total degree D: ``{exponents a: {k: coefficient of u^k in E[prod l_i^a_i]}}``.
+
+    From the cumulant series ``K(phi) = log E exp(sum phi_i l_i) = sum_j (2^{j-1}/j) u^{j-1} tr(Theta^j)``,
+    ``Theta = sum phi_i A_i``: ``K_j`` (the part of degree j in phi) is homogeneous, and the parts of
+    ``M = exp(K)`` follow from ``deg(M) = deg(K) M`` (Euler's operator):
+    ``M_n = (1/n) sum_{j=1..n} j K_j M_{n-j}`` -- no truncation, no wasted high-degree products.
+    The moment of exponent ``a`` is ``a! [phi^a] M``.
+    """
+    r = len(forms)
+    p = len(forms[0])
+    ctx = flint.fmpq_mpoly_ctx.get(tuple(f"phi{i}" for i in range(r)) + ("u",), "degrevlex")
+    gens = ctx.gens()
+    phi, u = gens[:-1], gens[-1]
+    zero, one = ctx.from_dict({}), ctx.constant(1)
+
+    def q(v):
+        v = as_fraction(v)
+        return flint.fmpq(v.numerator, v.denominator)
+
+    Theta = [[sum((q(A[a][c]) * phi[i] for i, A in enumerate(forms) if A[a][c] != 0), zero)
+              for c in range(p)] for a in range(p)]
+    K = [zero]
+    Pk = [[one if a == c else zero for c in range(p)] for a in range(p)]
+    for j in range(1, D + 1):
+        Pk = [[sum((Pk[a][e] * Theta[e][c] for e in range(p)), zero) for c in range(p)] for a in range(p)]
+        K.append(flint.fmpq(2 ** (j - 1), j) * u ** (j - 1) * sum((Pk[a][a] for a in range(p)), zero))
+    jK = [j * Kj for j, Kj in enumerate(K)]
+    M = [one]
+    for n in range(1, D + 1):
+        M.append(sum((jK[j] * M[n - j] for j in range(1, n + 1) if jK[j] != 0), zero) * flint.fmpq(1, n))
+    table: dict[tuple[int, ...], dict[int, flint.fmpq]] = {}
+    for Mn in M:
+        for mono, coeff in zip(Mn.monoms(), Mn.coeffs()):
+            ex, ue = tuple(mono[:r]), mono[r]
+            scale = 1
+            for e in ex:
+                scale *= factorial(e)
+            table.setdefault(ex, {})[ue] = coeff * scale
+    return table
+
+
+def _pair_forms(p: int) -> list:
+    """``Xhat_{ac} = tr(A Xhat)`` for the pairs a <= c: ``A = E_aa`` or ``(E_ac + E_ca) / 2``."""
+    out = []
+    for a, c in index_pairs(p):
+        A = [[Fraction(0)] * p for _ in range(p)]
+        if a == c:
+            A[a][a] = Fraction(1)
+        else:
+            A[a][c] = A[c][a] = Fraction(1, 2)
+        out.append(A)
+    return out
+
+
 def moment_table(p: int, D: int) -> dict[tuple[int, ...], dict[int, flint.fmpq]]:
     """All moments of the entries ``Xhat_{ac}`` (a <= c) up to total degree (at least) D.
 
     Key: exponent tuple over the pairs (a, c), a <= c, in lexicographic order.
     Value: ``{k: coefficient of u^k}`` of ``E[prod Xhat_{ac}^{e_ac}]`` (zero moments absent).
     The largest table computed for each p is kept and serves every smaller D.
+    For p = 1 the closed form ``E[Xhat^n] = prod_{j<n} (1 + 2 j u)`` (chi-square moments) is used.
     """
     have = _TABLES.get(p)
     if have is not None and have[0] >= D:
         return have[1]
-    pairs = index_pairs(p)
-    npair = len(pairs)
-    ctx = flint.fmpq_mpoly_ctx.get(tuple(f"th{a}{c}" for a, c in pairs) + ("u",), "degrevlex")
-    gens = ctx.gens()
-    th, u = gens[:-1], gens[-1]
-    zero, one = ctx.from_dict({}), ctx.constant(1)
-    idx = {pc: i for i, pc in enumerate(pairs)}
-    half = flint.fmpq(1, 2)
-    # Theta symmetric with tr(Theta Xhat) = sum_{a<=c} th_ac Xhat_ac
-    Theta = [[th[idx[(min(a, c), max(a, c))]] * (1 if a == c else half) for c in range(p)] for a in range(p)]
-
-    def trunc(P):
-        return ctx.from_dict({m: v for m, v in P.to_dict().items() if sum(m[:npair]) <= D})
-
-    K = zero
-    Pk = [[one if a == c else zero for c in range(p)] for a in range(p)]
-    for k in range(1, D + 1):
-        Pk = [[trunc(sum((Pk[a][e] * Theta[e][c] for e in range(p)), zero)) for c in range(p)] for a in range(p)]
-        K += flint.fmpq(2 ** (k - 1), k) * u ** (k - 1) * sum((Pk[a][a] for a in range(p)), zero)
-    # exp(K) = sum_j K^j / j!, truncated at theta-degree D
-    M, term = one, one
-    for j in range(1, D + 1):
-        term = trunc(term * K) * flint.fmpq(1, j)
-        M += term
-    table: dict[tuple[int, ...], dict[int, flint.fmpq]] = {}
-    for mono, coeff in M.to_dict().items():
-        ex, ue = tuple(mono[:npair]), mono[npair]
-        scale = 1
-        for e in ex:
-            scale *= factorial(e)
-        table.setdefault(ex, {})[ue] = coeff * scale
+    if p == 1:
+        table = _scalar_moments(D)
+    else:
+        table = _form_moments(_pair_forms(p), D)
     _TABLES[p] = (D, table)
+    return table
+
+
+def _scalar_moments(D: int, scale: Fraction = Fraction(1)) -> dict[tuple[int, ...], dict[int, flint.fmpq]]:
+    """``E[(c Xhat)^n] = c^n prod_{j<n} (1 + 2 j u)`` for p = 1, n <= D."""
+    table: dict[tuple[int, ...], dict[int, flint.fmpq]] = {}
+    if scale == 0:
+        return {(0,): {0: flint.fmpq(1)}}
+    c = flint.fmpq(scale.numerator, scale.denominator)
+    poly = flint.fmpq_poly([1])
+    cn = flint.fmpq(1)
+    for n in range(D + 1):
+        if n:
+            poly = poly * flint.fmpq_poly([1, 2 * (n - 1)])
+            cn = cn * c
+        table[(n,)] = {k: poly[k] * cn for k in range(poly.degree() + 1) if poly[k] != 0}
     return table
 
 
@@ -408,32 +464,12 @@ def _second_moment_last_block(tr: Trajectory, entries, cache: dict):
     return Q
 
 
-def estimated_terms(case: DeepLinearCase) -> int:
-    """Upper estimate of the number of terms of the largest intermediate polynomial of
-    :func:`variance_polynomial`: monomials of ``||g_t||^2`` in the blocks ``0..t-1`` (degree
-    ``2 * 3^(t-s)`` in block s, see ``derivations.variance.update_degrees``) times its degree
-    in ``u``.  Measured: 2.2e5 (p = 2, t = 2) runs in about 3 s, 2.4e6 (scalar, t = 4) in
-    about 15 s; 2.5e8 (p = 3, t = 2) and 1.2e9 (scalar, t = 5) did not finish (FLINT ran out
-    of memory on 24 GiB for the latter)."""
-    from math import comb
-
-    nv = case.p * (case.p + 1) // 2
-    n = 1
-    for s in range(case.t):
-        n *= comb(2 * 3 ** (case.t - s) + nv, nv)
-    return n * 2
-
-
-LARGE_TERMS = 10_000_000
-"""Above this estimate the CLI refuses a case unless asked (the engine would take hours or
-run out of memory)."""
-
-
-def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:
-    """Exact ``[beta_0, beta_1, ..., beta_r]`` with ``var(g_{t,layer} | F_0) = sum beta_k b^{-k}``.
-
-    ``beta_0`` is returned (not dropped) so that Theorem 4's "no constant term" is checked.
-    """
+def variance_polynomial_expanded(case: DeepLinearCase) -> list[Fraction]:
+    """The first FLINT engine (kept as a check of :func:`variance_polynomial`): the whole forward
+    pass expanded in the input blocks ``Xhat_0..Xhat_t``, the last block integrated before
+    squaring, then the blocks ``t-1, ..., 0`` one by one.  Its intermediate ``E_t ||g_t||^2`` has
+    degree ``2 * 3^(t-s)`` in block s, all blocks at once: the scalar network at t = 4 (15 s) is
+    its limit."""
     tr = trajectory(case)
     g = tr.g1 if case.layer == 1 else tr.g2
     entries = [e for row in g for e in row]
@@ -447,6 +483,373 @@ def variance_polynomial(case: DeepLinearCase) -> list[Fraction]:
     out = u_coefficients(tr, Q - msq)
     d = poly_degree(out)
     return out[: max(d, 0) + 1]
+
+
+# ---------------------------------------------------------------- the split engine
+# Notation: n_w = p1 p + p2 p1 weight entries, nv = p (p + 1) / 2 entries of one Xhat.
+#
+# Backward part (steps t, t-1, ..., k), polynomials in the *weights* W (and u):
+#     h_t(W) = E_X ||g(W, X)||^2,      h_s(W) = E_X [ h_{s+1}(W - alpha_s g(W, X)) ],
+# so that E[||g_t||^2 | W_s] = h_s(W_s); likewise m_{t,e}(W) = g_e(W, I) and
+# m_{s,e}(W) = E_X m_{s+1,e}(W - alpha_s g(W, X)) give E[g_{t,e} | W_s].  Each step composes
+# the polynomial with the update (FLINT ``compose``) and integrates the one fresh block X
+# at once: the degree in W triples per step, but only n_w weight variables are ever present.
+#
+# Forward part (steps 0..k-1), polynomials in the *inputs*: W_k is a polynomial P_k in
+# Xhat_0..Xhat_{k-1}; ``h_k(P_k)`` and ``m_{k,e}(P_k)`` are then integrated block by block
+# (k-1 first).  Block 0 enters W_1 only through Y = Delta_0 Xhat_0 (Delta_0 = W_{0,2} W_{0,1} - T,
+# a numeric p2 x p matrix), so it is represented by the p2 p entries of Y when that is fewer
+# than nv, with the joint moments of these linear forms of Xhat_0 (:func:`_form_moments`).
+#
+# The split k trades the two blow-ups (degree 6 * 3^(t-s) in n_w variables against degree
+# 2 * 3^(t-s) per block in nv variables): :func:`_plan` picks the k with the smallest size bound.
+# k = t is the expanded engine's order of work; k = 0 evaluates h_0 at the numeric W_0.
+
+
+LAST_RUN: dict = {}
+"""Figures of the last :func:`variance_polynomial` call: ``split`` (k), ``bound`` (the size bound
+of :func:`estimated_terms` at that split), ``max_terms`` (terms of the largest polynomial formed)."""
+
+
+def _seen(P) -> None:
+    n = len(P)
+    if n > LAST_RUN.get("max_terms", 0):
+        LAST_RUN["max_terms"] = n
+
+
+def _log(msg: str) -> None:
+    if _os.environ.get("BATCHPROOF_DL_VERBOSE"):
+        print(f"[deep_linear] {msg}", file=_sys.stderr, flush=True)
+
+
+def _q(v) -> flint.fmpq:
+    return flint.fmpq(v.numerator, v.denominator)
+
+
+def _grads(W1, W2, T, X):
+    DX = matmul(matsub(matmul(W2, W1), T), X)
+    return matmul(transpose(W2), DX), matmul(DX, transpose(W1))
+
+
+def _sym(ctx_gens, p, offset):
+    nv_idx = {pc: i for i, pc in enumerate(index_pairs(p))}
+    return [[ctx_gens[offset + nv_idx[(min(a, c), max(a, c))]] for c in range(p)] for a in range(p)]
+
+
+def _integrate(P, lo: int, hi: int, ui: int, moments: Callable[[int], dict], cache: dict,
+               chi2_scale: Fraction | None = None):
+    """``E`` over the variables ``lo..hi-1`` of P (one independent block), given the block's
+    moment table ``moments(D)`` (exponent tuple -> {k: coefficient of u^k}); ``ui`` is u's index.
+
+    ``chi2_scale = c``: the block is one variable distributed as ``c Xhat`` with p = 1
+    (``E[(c Xhat)^n] = c^n prod_{j<n} (1 + 2 j u)``); then ``sum_n m_n P_n`` is summed by Horner's
+    rule, ``acc <- P_n + c (1 + 2 n u) acc``, instead of multiplying every ``P_n`` by its moment."""
+    ctx = P.context()
+    if chi2_scale is not None and hi - lo == 1:
+        return _integrate_chi2(P, lo, ui, chi2_scale)
+    groups: dict[tuple, tuple[list, list]] = {}
+    pad = (0,) * (hi - lo)
+    for mono, c in zip(P.monoms(), P.coeffs()):
+        key = mono[lo:hi]
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = ([], [])
+        g[0].append(mono[:lo] + pad + mono[hi:])
+        g[1].append(c)
+    if not groups:
+        return ctx.from_dict({})
+    D = max(1, max(sum(k) for k in groups))
+    table = moments(D)
+    out = ctx.from_dict({})
+    nvars = ctx.nvars()
+    for key, (monos, coeffs) in groups.items():
+        rest = ctx.from_dict(dict(zip(monos, coeffs)))
+        if not any(key):
+            out += rest
+            continue
+        mp = cache.get(key, 0)
+        if mp == 0:
+            mom = table.get(key)
+            if not mom:
+                mp = None
+            else:
+                terms = {}
+                for k, c in mom.items():
+                    e = [0] * nvars
+                    e[ui] = k
+                    terms[tuple(e)] = c
+                mp = ctx.from_dict(terms)
+            cache[key] = mp
+        if mp is not None:
+            out += rest * mp
+    return out
+
+
+def _integrate_chi2(P, i: int, ui: int, c: Fraction):
+    ctx = P.context()
+    parts: dict[int, tuple[list, list]] = {}
+    for mono, co in zip(P.monoms(), P.coeffs()):
+        n = mono[i]
+        g = parts.get(n)
+        if g is None:
+            g = parts[n] = ([], [])
+        g[0].append(mono[:i] + (0,) + mono[i + 1:])
+        g[1].append(co)
+    return _horner_chi2({n: ctx.from_dict(dict(zip(*g))) for n, g in parts.items()}, ctx, ui, c)
+
+
+def _horner_chi2(parts: dict, ctx, ui: int, c: Fraction):
+    """``sum_n E[(c Xhat)^n] P_n`` for p = 1 (``parts = {n: P_n}``), by Horner's rule on the
+    moment ratios ``E[Xhat^{n+1}] / E[Xhat^n] = 1 + 2 n u``."""
+    if not parts:
+        return ctx.from_dict({})
+    e = [0] * ctx.nvars()
+    e[ui] = 1
+    u = ctx.from_dict({tuple(e): 1})
+    cq = _q(c)
+    acc = ctx.from_dict({})
+    for n in range(max(parts), -1, -1):
+        if acc != 0:
+            acc = acc * (cq + (2 * n) * cq * u)
+        P = parts.get(n)
+        if P is not None:
+            acc += P
+    return acc
+
+
+def _compose_integrate(h, sub, fctx, ui: int, lo: int, hi: int, fui: int, moments, cache: dict, chi2):
+    """``E_block[h(sub)]`` for the block ``lo..hi-1`` of ``fctx``: h is cut into its slices
+    ``h = sum_j u^j h_j`` (``h_j`` free of u); each slice is composed (u-free, so FLINT composes
+    polynomials of the inputs only) and its block integrated at once, so the composed polynomial
+    of all of h (degree 2 * 3^(t-s) in every forward block *and* the u-degree of h) is never formed."""
+    slices: dict[int, tuple[list, list]] = {}
+    for mono, c in zip(h.monoms(), h.coeffs()):
+        j = mono[ui]
+        g = slices.get(j)
+        if g is None:
+            g = slices[j] = ([], [])
+        g[0].append(mono[:ui] + (0,) + mono[ui + 1:])
+        g[1].append(c)
+    ctx = h.context()
+    if chi2 is not None and hi - lo == 1:
+        # scalar block: collect the composed slices by their power of the block variable
+        # (u^j shifts the slices apart: no two share a monomial) and sum once by Horner
+        parts: dict[int, dict] = {}
+        for n, j in enumerate(sorted(slices, reverse=True)):
+            _t0 = _time.perf_counter()
+            part = ctx.from_dict(dict(zip(*slices.pop(j)))).compose(*sub, ctx=fctx)
+            _seen(part)
+            nterms = len(part)
+            for mono, c in zip(part.monoms(), part.coeffs()):
+                d = parts.get(mono[lo])
+                if d is None:
+                    d = parts[mono[lo]] = {}
+                d[mono[:lo] + (0,) + mono[lo + 1:fui] + (j,) + mono[fui + 1:]] = c
+            del part
+            if n % 10 == 0:
+                _log(f"  slice u^{j}: composed {nterms} terms in {_time.perf_counter() - _t0:.2f} s")
+        return _horner_chi2({n: fctx.from_dict(d) for n, d in parts.items()}, fctx, fui, chi2)
+    e = [0] * fctx.nvars()
+    e[fui] = 1
+    u = fctx.from_dict({tuple(e): 1})
+    out = fctx.from_dict({})
+    for n, j in enumerate(sorted(slices, reverse=True)):
+        _t0 = _time.perf_counter()
+        part = ctx.from_dict(dict(zip(*slices.pop(j)))).compose(*sub, ctx=fctx)
+        nterms = len(part)
+        _seen(part)
+        _t1 = _time.perf_counter()
+        part = _integrate(part, lo, hi, fui, moments, cache, chi2)
+        out += part * u ** j
+        del part
+        if n % 10 == 0:
+            _log(f"  slice u^{j}: composed {nterms} terms in {_t1 - _t0:.2f} s, integrated in "
+                 f"{_time.perf_counter() - _t1:.2f} s")
+    return out
+
+
+def _block0_forms(case: DeepLinearCase):
+    """The linear forms of Xhat_0 that W_1 depends on: the entries of ``Y = Delta_0 Xhat_0``
+    (``Y_ij = tr(A Xhat)`` with ``A = (e_j Delta_i^T + Delta_i e_j^T) / 2``), or None when the
+    nv entries of Xhat_0 are fewer."""
+    p, p2 = case.p, case.p2
+    if p2 * p >= p * (p + 1) // 2:
+        return None
+    Delta = matsub(matmul(case.W2, case.W1), case.T)
+    forms = []
+    for i in range(p2):
+        for j in range(p):
+            A = [[Fraction(0)] * p for _ in range(p)]
+            for c in range(p):
+                A[j][c] += Delta[i][c] / 2
+                A[c][j] += Delta[i][c] / 2
+            forms.append(A)
+    return forms
+
+
+def _size_bounds(case: DeepLinearCase, k: int) -> int:
+    """Upper bound on the number of terms of the largest polynomial formed with split k."""
+    from math import comb
+
+    t, p = case.t, case.p
+    nv = p * (p + 1) // 2
+    nw = case.p1 * p + case.p2 * case.p1
+    r0 = min(nv, case.p2 * p)
+    # u-degree of h_s: 1 + sum over the integrated blocks of (their X-degree - 1)
+    udeg = {t: 1}
+    for s in range(t - 1, -1, -1):
+        udeg[s] = udeg[s + 1] + 6 * 3 ** (t - s - 1) - 1
+    worst = 0
+    for s in range(t - 1, k - 1, -1):  # backward step s: W-degree 6*3^(t-s), X-degree 6*3^(t-s-1)
+        worst = max(worst, comb(nw + 6 * 3 ** (t - s), nw) * comb(nv + 6 * 3 ** (t - s - 1), nv) * (udeg[s + 1] + 1))
+    if k == 0:
+        return worst
+    # forward: h_k(P_k) has degree 2*3^(t-s) in block s (s < k); blocks integrated k-1 first
+    sizes = [comb((r0 if s == 0 else nv) + 2 * 3 ** (t - s), r0 if s == 0 else nv) for s in range(k)]
+    u = udeg[k]
+    for j in range(k, -1, -1):
+        n = 1
+        for s in range(j):
+            n *= sizes[s]
+        worst = max(worst, n * (u + 1))
+        if j:
+            u += 2 * 3 ** (t - j + 1) - 1
+    return worst
+
+
+def _plan(case: DeepLinearCase) -> tuple[int, int]:
+    """``(k, bound)``: the split with the smallest size bound (ties: the larger k)."""
+    best = None
+    for k in range(case.t, -1, -1):
+        b = _size_bounds(case, k)
+        if best is None or b < best[1]:
+            best = (k, b)
+    return best
+
+
+def estimated_terms(case: DeepLinearCase) -> int:
+    """Upper bound on the number of terms of the largest intermediate polynomial of
+    :func:`variance_polynomial` (at its chosen split, :func:`_plan`).  Monomial counts of the
+    degrees reached (``C(n + d, n)`` for d in n variables) times the u-degree + 1: realised
+    polynomials are sparser.  Measured on a 2-core machine shared with other jobs: scalar t = 4
+    (bound 2.2e5) in 4-5 s; dims (3,1,1) at t = 2 (bound 2.5e6) in 15-33 s, 0.6-1.2 GB; scalar
+    t = 5 (bound 1.8e7) in 452 s of CPU (1012 s wall at 44 % CPU), 4.6 GB peak.  Refused:
+    (3,3,3) at t = 2 (bound 2.5e8), scalar t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
+    return _plan(case)[1]
+
+
+LARGE_TERMS = 50_000_000
+"""Above this estimate the CLI refuses a case unless asked (the engine would take hours or
+run out of memory)."""
+
+
+def variance_polynomial(case: DeepLinearCase, split: int | None = None) -> list[Fraction]:
+    """Exact ``[beta_0, beta_1, ..., beta_r]`` with ``var(g_{t,layer} | F_0) = sum beta_k b^{-k}``.
+
+    ``beta_0`` is returned (not dropped) so that Theorem 4's "no constant term" is checked.
+    ``split`` forces the step k where the backward (weights) part meets the forward (inputs)
+    part (default: :func:`_plan`); every k gives the same polynomial.
+    """
+    t, p, layer = case.t, case.p, case.layer
+    k = _plan(case)[0] if split is None else split
+    if not 0 <= k <= t:
+        raise ValueError(f"split must be in 0..t = {t}, got {k}")
+    LAST_RUN.clear()
+    LAST_RUN.update(split=k, bound=_size_bounds(case, k), max_terms=0)
+    nv = p * (p + 1) // 2
+    nw1, nw2 = case.p1 * p, case.p2 * case.p1
+    nw = nw1 + nw2
+    # ---- backward part: ctx (W1 entries, W2 entries, X entries, u)
+    names = (tuple(f"w1_{i}_{j}" for i in range(case.p1) for j in range(p))
+             + tuple(f"w2_{i}_{j}" for i in range(case.p2) for j in range(case.p1))
+             + tuple(f"z{a}{c}" for a, c in index_pairs(p)) + ("u",))
+    ctx = flint.fmpq_mpoly_ctx.get(names, "degrevlex")
+    G = ctx.gens()
+    ui = nw + nv
+    W1 = [[G[i * p + j] for j in range(p)] for i in range(case.p1)]
+    W2 = [[G[nw1 + i * case.p1 + j] for j in range(case.p1)] for i in range(case.p2)]
+    X = _sym(G, p, nw)
+    T = [[ctx.constant(_q(v)) for v in r] for r in case.T]
+    eye = [[ctx.constant(1 if a == c else 0) for c in range(p)] for a in range(p)]
+    cache: dict = {}
+    mom_X = lambda D: moment_table(p, D)
+    chi2 = Fraction(1) if p == 1 else None
+    g = _grads(W1, W2, T, X)[layer - 1]
+    h = _integrate(sum((e * e for r in g for e in r), ctx.from_dict({})), nw, nw + nv, ui, mom_X, cache)
+    means = [e for r in _grads(W1, W2, T, eye)[layer - 1] for e in r]
+    for s in range(t - 1, k - 1, -1):
+        g1, g2 = _grads(W1, W2, T, X)
+        a = _q(case.alphas[s])
+        sub = ([e for r in matsub(W1, g1, a) for e in r] + [e for r in matsub(W2, g2, a) for e in r]
+               + list(G[nw:]))
+        _t0 = _time.perf_counter()
+        hc = h.compose(*sub)
+        _seen(hc)
+        _log(f"backward step {s}: compose {len(h)} -> {len(hc)} terms in {_time.perf_counter() - _t0:.2f} s")
+        _t0 = _time.perf_counter()
+        h = _integrate(hc, nw, nw + nv, ui, mom_X, cache, chi2)
+        del hc
+        _log(f"backward step {s}: integrate -> {len(h)} terms in {_time.perf_counter() - _t0:.2f} s")
+        means = [_integrate(m.compose(*sub), nw, nw + nv, ui, mom_X, cache, chi2) for m in means]
+    # ---- forward part: ctx (block 0 [Y or Xhat_0], blocks 1..k-1, u)
+    forms = _block0_forms(case) if k >= 1 else None
+    r0 = len(forms) if forms is not None else nv
+    fnames = (tuple(f"y{i}" for i in range(r0)) + tuple(f"x{s}_{a}{c}" for s in range(1, k) for a, c in index_pairs(p))
+              + ("u",)) if k >= 1 else ("u",)
+    fctx = flint.fmpq_mpoly_ctx.get(fnames, "degrevlex")
+    FG = fctx.gens()
+    fui = len(fnames) - 1
+    F1 = [[fctx.constant(_q(v)) for v in r] for r in case.W1]
+    F2 = [[fctx.constant(_q(v)) for v in r] for r in case.W2]
+    FT = [[fctx.constant(_q(v)) for v in r] for r in case.T]
+    for s in range(k):
+        a = _q(case.alphas[s])
+        if s == 0 and forms is not None:
+            Y = [[FG[i * p + j] for j in range(p)] for i in range(case.p2)]
+            g1, g2 = matmul(transpose(F2), Y), matmul(Y, transpose(F1))
+        else:
+            off = 0 if s == 0 else r0 + (s - 1) * nv
+            g1, g2 = _grads(F1, F2, FT, _sym(FG, p, off))
+        F1, F2 = matsub(F1, g1, a), matsub(F2, g2, a)
+    zero = fctx.from_dict({})
+    sub = [e for r in F1 for e in r] + [e for r in F2 for e in r] + [zero] * nv + [FG[-1]]
+    def block(s):
+        if s == 0:
+            if forms is not None:
+                return 0, r0, (lambda D, _f=forms: _form_moments(_f, D))
+            return 0, r0, mom_X
+        return r0 + (s - 1) * nv, r0 + s * nv, mom_X
+
+    if k == 0:
+        H = h.compose(*sub, ctx=fctx)
+        Ms = [m.compose(*sub, ctx=fctx) for m in means]
+        _seen(h)
+    else:
+        lo, hi, mom = block(k - 1)
+        bc: dict = {}
+        _t0 = _time.perf_counter()
+        H = _compose_integrate(h, sub, fctx, ui, lo, hi, fui, mom, bc, chi2)
+        _log(f"forward (split k = {k}): compose and integrate block {k - 1}: {len(h)} -> {len(H)} terms "
+             f"in {_time.perf_counter() - _t0:.2f} s")
+        Ms = [_compose_integrate(m, sub, fctx, ui, lo, hi, fui, mom, bc, chi2) for m in means]
+    for s in range(k - 2, -1, -1):
+        lo, hi, mom = block(s)
+        bc = {}
+        _t0 = _time.perf_counter()
+        H = _integrate(H, lo, hi, fui, mom, bc, chi2)
+        _seen(H)
+        _log(f"forward block {s}: integrate -> {len(H)} terms in {_time.perf_counter() - _t0:.2f} s")
+        Ms = [_integrate(m, lo, hi, fui, mom, bc, chi2) for m in Ms]
+    V = H - sum((m * m for m in Ms), zero)
+    out: dict[int, Fraction] = {}
+    for mono, c in zip(V.monoms(), V.coeffs()):
+        if any(mono[:fui]):
+            raise RuntimeError("internal error: input variables left after integration")
+        out[mono[fui]] = _frac(c)
+    r = max(out) if out else 0
+    beta = [out.get(j, Fraction(0)) for j in range(r + 1)]
+    d = poly_degree(beta)
+    return beta[: max(d, 0) + 1]
 
 
 def layer1_factor_moments(case: DeepLinearCase) -> tuple[list[Fraction], list[Fraction]]:
