@@ -1,6 +1,7 @@
 """Tests for the exact two-layer linear network engine and its CLI."""
 
 import json
+import zlib
 from fractions import Fraction as F
 
 import mpmath
@@ -92,9 +93,11 @@ def test_scalar_t4():
     assert beta == variance_polynomial_expanded(c)
 
 
-_OLD_REACH = [((1, 1, 1), 0), ((1, 1, 1), 1), ((1, 1, 1), 2), ((1, 1, 1), 3), ((1, 2, 3), 2), ((2, 1, 1), 2),
+_SLOW = pytest.mark.slow  # minutes on 2 cores: run with -m slow
+_OLD_REACH = [((1, 1, 1), 0), ((1, 1, 1), 1), ((1, 1, 1), 2), ((1, 1, 1), 3),
+              pytest.param((1, 2, 3), 2, marks=_SLOW), pytest.param((2, 1, 1), 2, marks=_SLOW),
               ((2, 1, 2), 1), ((2, 2, 2), 1), ((3, 2, 1), 1), ((3, 1, 1), 1), ((3, 3, 3), 1), ((3, 1, 3), 0),
-              ((2, 3, 1), 0), ((2, 2, 2), 2)]
+              ((2, 3, 1), 0), pytest.param((2, 2, 2), 2, marks=_SLOW)]
 
 
 @pytest.mark.parametrize("dims,t", _OLD_REACH)
@@ -105,10 +108,11 @@ def test_split_engine_matches_expanded_engine_every_split(dims, t):
     size bound is large (e.g. k = 0 with 8 weights at t = 2: degree 54 in 8 variables) are skipped;
     the split the engine picks is always run."""
     import random
+    import zlib
 
     from verify.topics.variance.deep_linear import _plan, _size_bounds
 
-    rng = random.Random(hash((dims, t, "split")) % 1000)
+    rng = random.Random(zlib.crc32(repr((dims, t, "split")).encode()))  # the same case in every process
     for layer in (1, 2):
         c = _rand_case(rng, dims, t, layer)
         old = variance_polynomial_expanded(c)
@@ -189,7 +193,8 @@ def _rand_case(rng, dims, t, layer):
 
 
 @pytest.mark.parametrize("dims,t", [((1, 1, 1), 2), ((1, 2, 3), 2), ((2, 1, 2), 1), ((2, 2, 2), 1),
-                                    ((3, 2, 1), 1), ((3, 1, 3), 0), ((2, 3, 1), 0), ((2, 1, 1), 2)])
+                                    ((3, 2, 1), 1), ((3, 1, 3), 0), ((2, 3, 1), 0),
+                                    pytest.param((2, 1, 1), 2, marks=_SLOW)])  # the SymPy reference: minutes
 def test_fast_engine_matches_reference_engine(dims, t):
     """FLINT engine (blockwise expectation, last block before squaring) == SymPy reference engine
     (full expansion, all blocks at once), both layers, random rational weights and step sizes."""
@@ -197,7 +202,7 @@ def test_fast_engine_matches_reference_engine(dims, t):
 
     from verify.topics.variance.deep_linear_reference import variance_polynomial_reference
 
-    rng = random.Random(hash((dims, t)) % 1000)
+    rng = random.Random(zlib.crc32(repr((dims, t)).encode()))  # the same case in every process
     for layer in (1, 2):
         c = _rand_case(rng, dims, t, layer)
         got = variance_polynomial(c)
@@ -277,6 +282,6 @@ def test_size_estimate_orders_cases():
         eye = [[1 if i == j else 0 for j in range(3)] for i in range(3)]
         return DeepLinearCase(eye, eye, eye, eye, [F(1, 10)] * t, t)
 
-    feasible = [c(1, 4), c(2, 2), c(3, 1), c(3, 2), c(1, 5), c3(1)]  # benchmarks/bench_deep_linear.py
-    infeasible = [c(1, 6), c3(2), c(3, 3)]
+    feasible = [c(1, 4), c(2, 2), c(3, 1), c(3, 2), c3(1)]  # benchmarks/bench_deep_linear.py
+    infeasible = [c(1, 5), c(1, 6), c3(2), c(3, 3)]  # scalar t = 5: minutes, only with --allow-large
     assert max(map(estimated_terms, feasible)) < LARGE_TERMS < min(map(estimated_terms, infeasible))

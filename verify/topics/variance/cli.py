@@ -10,7 +10,8 @@ Bad input: one line on stderr, exit code 2.  A case whose size estimate
 (:func:`verify.topics.variance.deep_linear.estimated_terms`, a bound on the largest polynomial at the
 engine's chosen split) exceeds ``LARGE_TERMS`` -- hours or out of memory: t = 2 with dims (3, 3, 3),
 the scalar network at t = 6, p = 3 at t = 3 -- is refused the same way unless ``--allow-large`` is
-given.  The frontier that is allowed (minutes): the scalar network at t = 5, dims (3, 1, 1) at t = 2.
+given.  Allowed at the frontier: dims (3, 1, 1) at t = 2 (seconds).  The scalar network at t = 5
+(8-17 minutes; its degree-722 printed-b0 root untimed) needs ``--allow-large``.
 """
 
 from __future__ import annotations

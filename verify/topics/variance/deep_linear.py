@@ -738,9 +738,10 @@ def estimated_terms(case: DeepLinearCase) -> int:
     return _plan(case)[1]
 
 
-LARGE_TERMS = 50_000_000
-"""Above this estimate the CLI refuses a case unless asked (the engine would take hours or
-run out of memory)."""
+LARGE_TERMS = 10_000_000
+"""Above this estimate the CLI refuses a case unless asked: the engine would take hours or run
+out of memory, or (the scalar network at t = 5, bound 1.8e7) takes 8-17 minutes and its
+printed-b0 root of degree 722 has not been timed."""
 
 
 def variance_polynomial(case: DeepLinearCase, split: int | None = None) -> list[Fraction]:
