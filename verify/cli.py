@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also perturb each claim's thing under test and report which claims "
                         "change verdict (killed); exit 1 if any survives without a listed exemption")
     c.add_argument("--jobs", type=_positive_int, default=None,
-                   help="processes for --mutate (default: the number of CPU cores, at most 4)")
+                   help="worker processes deciding claims, and for --mutate (default: the CPUs this "
+                        "process may use; 1 decides in this process)")
     c.add_argument("--harness-results", metavar="DIR", default=None,
                    help="attach the Monte-Carlo results in DIR/harness_<topic>.json to their claims")
 
@@ -170,7 +171,7 @@ def _cmd_check(args) -> int:
     from rich.progress import Progress
     from rich.table import Table
 
-    from verify.core.claims import Strength, Verdict, registry, run_claims
+    from verify.core.claims import Strength, Verdict, default_jobs, registry, run_claims
     from verify.core.report import junit_xml
     from verify.core.results import atomic_write_text, attach_montecarlo, provenance, write_json
 
@@ -187,7 +188,7 @@ def _cmd_check(args) -> int:
     t0 = time.perf_counter()
     with Progress(console=console, transient=True, disable=args.quiet) as prog:
         task = prog.add_task("checking claims", total=len(claims))
-        results = run_claims(claims, progress=lambda r: prog.advance(task))
+        results = run_claims(claims, progress=lambda r: prog.advance(task), jobs=args.jobs or default_jobs())
     wall = time.perf_counter() - t0
     if args.harness_results:
         attach_montecarlo(results, Path(args.harness_results))
@@ -216,7 +217,7 @@ def _cmd_check(args) -> int:
         from verify.core.mutation import mutate_all
 
         t1 = time.perf_counter()
-        jobs = args.jobs or min(4, os.cpu_count() or 1)
+        jobs = args.jobs or default_jobs()
         with Progress(console=console, transient=True, disable=args.quiet) as prog:
             task = prog.add_task("mutating claims", total=len(results))
             muts = mutate_all(results, jobs=jobs, progress=lambda m: prog.advance(task))

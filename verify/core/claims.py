@@ -58,6 +58,7 @@ verdict.
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ __all__ = [
     "Verdict",
     "registry",
     "result_from_json",
+    "default_jobs",
     "run_claims",
     "topics",
 ]
@@ -452,16 +454,84 @@ def registry(topic: str | None = None) -> list[Claim]:
     return claims
 
 
+def default_jobs() -> int:
+    """Worker processes for deciding claims: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def run_claims(
-    claims: list[Claim], progress: Callable[[Result], None] | None = None
+    claims: list[Claim], progress: Callable[[Result], None] | None = None, jobs: int = 1
 ) -> list[Result]:
-    results = []
-    for c in claims:
-        r = run_claim(c)
-        results.append(r)
-        if progress is not None:
-            progress(r)
-    return results
+    """Decide ``claims``; results in the order given.
+
+    ``jobs > 1`` decides them in that many forked worker processes (each claim's check is
+    independent; a worker sends back the result's JSON, rebuilt here with
+    :func:`result_from_json`, so what a parallel run reports is exactly what a results
+    file holds).  Where ``fork`` is unavailable the claims run here, one after another.
+    """
+    import multiprocessing as mp
+
+    if jobs <= 1 or len(claims) <= 1 or "fork" not in mp.get_all_start_methods():
+        results = []
+        for c in claims:
+            r = run_claim(c)
+            results.append(r)
+            if progress is not None:
+                progress(r)
+        return results
+    # Contiguous runs of at most ``_CHUNK`` claims of one topic go to one worker, so the
+    # caches a topic's checks share (engines, derivations) are mostly computed once per run.
+    chunks: list[list[int]] = []
+    for i, c in enumerate(claims):
+        if chunks and claims[chunks[-1][0]].topic == c.topic and len(chunks[-1]) < _CHUNK:
+            chunks[-1].append(i)
+        else:
+            chunks.append([i])
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    global _POOL_CLAIMS, _POOL_QUEUE
+    _POOL_CLAIMS, _POOL_QUEUE = list(claims), queue  # inherited by the forked workers
+    out: list[Result | None] = [None] * len(claims)
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=ctx) as ex:
+            futs = [ex.submit(_run_chunk, ch) for ch in chunks]
+            import queue as _q
+
+            for _ in range(len(claims)):
+                while True:
+                    try:
+                        i, d = queue.get(timeout=1.0)
+                        break
+                    except _q.Empty:
+                        for f in futs:  # a worker that died raises here, never hangs the run
+                            if f.done() and f.exception() is not None:
+                                raise f.exception()
+                r = result_from_json(claims[i], d)
+                out[i] = r
+                if progress is not None:
+                    progress(r)
+            for f in futs:
+                f.result()
+    finally:
+        _POOL_CLAIMS, _POOL_QUEUE = [], None
+    return [r for r in out if r is not None]
+
+
+_CHUNK = 12
+_POOL_CLAIMS: list[Claim] = []
+_POOL_QUEUE: Any = None
+
+
+def _run_chunk(indices: list[int]) -> None:
+    """Worker side of :func:`run_claims`: decide the claims ``indices``, sending each
+    result's JSON back as soon as it is known."""
+    for i in indices:
+        _POOL_QUEUE.put((i, _jsonable(run_claim(_POOL_CLAIMS[i]).to_json())))
 
 
 def _jsonable(x: Any) -> Any:

@@ -18,6 +18,10 @@ def _short(x):
 
 def _as_float(x, name, fn):
     """A real argument as float64: numbers, numpy scalars and arrays, Fraction, Decimal."""
+    if type(x) is numpy.ndarray and x.dtype == numpy.float64:  # the common case, checked fast
+        if not numpy.isfinite(x).all():
+            raise ValueError(f"{fn}: argument {name} must be finite, got {_short(x)}")
+        return x
     if isinstance(x, (bool, numpy.bool_)) or (isinstance(x, numpy.ndarray) and x.dtype == bool):
         raise ValueError(f"{fn}: argument {name} must be a real number or array, got a boolean {_short(x)}")
     if numpy.iscomplexobj(x) or (isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real)):
@@ -29,7 +33,7 @@ def _as_float(x, name, fn):
                          f"got {_short(x)}") from None
     except (TypeError, ValueError):
         raise ValueError(f"{fn}: argument {name} must be a real number or array, got {_short(x)}") from None
-    if not numpy.all(numpy.isfinite(a)):
+    if not numpy.isfinite(a).all():
         raise ValueError(f"{fn}: argument {name} must be finite, got {_short(x)}")
     return a
 
@@ -43,13 +47,13 @@ def _broadcast(fn, **arrays):
 
 
 def _require(ok, fn, text):
-    if not numpy.all(ok):
+    if not (ok.all() if isinstance(ok, numpy.ndarray) else numpy.all(ok)):
         raise ValueError(f"{fn}: assumption violated: {text}")
 
 
 def _out(x, fn):
     x = numpy.asarray(x, dtype=numpy.float64)
-    if not numpy.all(numpy.isfinite(x)):
+    if not numpy.isfinite(x).all():
         raise ValueError(f"{fn}: the result is not finite in float64 at these arguments "
                          f"(an intermediate overflows; the mpmath twin evaluates it)")
     return x[()] if x.ndim == 0 else x
