@@ -58,6 +58,7 @@ verdict.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 import traceback
@@ -482,14 +483,7 @@ def run_claims(
             if progress is not None:
                 progress(r)
         return results
-    # Contiguous runs of at most ``_CHUNK`` claims of one topic go to one worker, so the
-    # caches a topic's checks share (engines, derivations) are mostly computed once per run.
-    chunks: list[list[int]] = []
-    for i, c in enumerate(claims):
-        if chunks and claims[chunks[-1][0]].topic == c.topic and len(chunks[-1]) < _CHUNK:
-            chunks[-1].append(i)
-        else:
-            chunks.append([i])
+    chunks = _schedule(claims, jobs)
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     global _POOL_CLAIMS, _POOL_QUEUE
@@ -522,7 +516,47 @@ def run_claims(
     return [r for r in out if r is not None]
 
 
-_CHUNK = 12
+def _schedule(claims: list[Claim], jobs: int) -> list[list[int]]:
+    """Units of work for ``jobs`` workers, largest first (so a free worker takes the next
+    largest: LPT).  A unit is a topic's claims, so the caches a topic's checks share
+    (engines, derivations) are computed once per run; a topic costing more than a worker's
+    fair share is cut into contiguous pieces.  Costs are the seconds each claim took in the
+    last results file (``results/check.json``) where it has them, else one second each."""
+    hint: dict[str, float] = {}
+    try:
+        import json
+
+        from verify.core.results import RESULTS_DIR
+
+        with open(os.path.join(RESULTS_DIR, "check.json"), encoding="utf-8") as f:
+            hint = {c["id"]: float(c["seconds"]) for c in json.load(f).get("claims", [])}
+    except Exception:  # no or unreadable hints: equal costs (only the schedule changes)
+        hint = {}
+    cost = [max(hint.get(c.id, 1.0), 0.01) for c in claims]
+    share = sum(cost) / jobs
+    units: list[list[int]] = []
+    for i, c in enumerate(claims):
+        if units and claims[units[-1][0]].topic == c.topic:
+            units[-1].append(i)
+        else:
+            units.append([i])
+    pieces: list[list[int]] = []
+    for u in units:
+        k = max(1, math.ceil(sum(cost[i] for i in u) / (0.6 * share)))
+        target = sum(cost[i] for i in u) / k
+        cur: list[int] = []
+        acc = 0.0
+        for i in u:
+            cur.append(i)
+            acc += cost[i]
+            if acc >= target:
+                pieces.append(cur)
+                cur, acc = [], 0.0
+        if cur:
+            pieces.append(cur)
+    return sorted(pieces, key=lambda p: -sum(cost[i] for i in p))
+
+
 _POOL_CLAIMS: list[Claim] = []
 _POOL_QUEUE: Any = None
 

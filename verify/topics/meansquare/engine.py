@@ -364,27 +364,37 @@ def dense_rho(X, m: int, eta: float) -> float:
 def exact_loss_fractions(X, m: int, eta, Sigma0, T: int) -> list[Fraction]:
     """Exact E L(w_t), t = 0..T, in rational arithmetic from the definition
     E[(I - eta H_m) S (I - eta H_m)] = S - eta(HS + SH) + eta^2 [M(S)/m + (1-1/m) HSH] in the
-    original coordinates (entries of X, eta, Sigma0 ints or Fractions)."""
-    X = [[Fraction(v) for v in row] for row in X]
-    n, d = len(X), len(X[0])
-    eta = Fraction(eta)
-    S = [[Fraction(v) for v in row] for row in Sigma0]
-    H = [[sum(X[k][i] * X[k][j] for k in range(n)) / n for j in range(d)] for i in range(d)]
+    original coordinates (entries of X, eta, Sigma0 ints or Fractions); FLINT's exact
+    rational matrices (``fmpq_mat``)."""
+    import flint
 
-    def mul(A, B):
-        return [[sum(A[i][k] * B[k][j] for k in range(d)) for j in range(d)] for i in range(d)]
+    def q(v) -> "flint.fmpq":
+        v = Fraction(v)
+        return flint.fmpq(v.numerator, v.denominator)
+
+    rows = [[q(v) for v in row] for row in X]
+    n, d = len(rows), len(rows[0])
+    Xm = flint.fmpq_mat(n, d, [v for row in rows for v in row])
+    Xt = Xm.transpose()
+    eta = q(eta)
+    S = flint.fmpq_mat(d, d, [q(v) for row in Sigma0 for v in row])
+    H = Xt * Xm * flint.fmpq(1, n)
+    a, b = eta * eta / m, eta * eta * (1 - flint.fmpq(1, m))
 
     out = []
     for t in range(T + 1):
-        out.append(sum(H[i][j] * S[j][i] for i in range(d) for j in range(d)))
+        HS = H * S
+        tr = sum((HS[i, i] for i in range(d)), flint.fmpq(0))
+        out.append(Fraction(int(tr.p), int(tr.q)))
         if t == T:
             break
-        HS, SH = mul(H, S), mul(S, H)
-        HSH = mul(HS, H)
-        q = [sum(X[k][i] * S[i][j] * X[k][j] for i in range(d) for j in range(d)) for k in range(n)]
-        MS = [[sum(q[k] * X[k][i] * X[k][j] for k in range(n)) / n for j in range(d)] for i in range(d)]
-        S = [[S[i][j] - eta * (HS[i][j] + SH[i][j]) + eta**2 * (MS[i][j] / m + (1 - Fraction(1, m)) * HSH[i][j])
-              for j in range(d)] for i in range(d)]
+        SH = S * H
+        XS = Xm * S  # row k: x_k^T S
+        D = flint.fmpq_mat(n, n)
+        for k in range(n):  # q_k = x_k^T S x_k
+            D[k, k] = sum((XS[k, j] * Xm[k, j] for j in range(d)), flint.fmpq(0)) / n
+        MS = Xt * D * Xm
+        S = S - (HS + SH) * eta + MS * a + HS * H * b
     return out
 
 
