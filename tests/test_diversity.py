@@ -196,3 +196,27 @@ def test_two_batch_m2_inversion_is_unbiased_by_enumeration():
     M2 = (g * g).sum(1).mean()
     assert math.isclose(gen.second_moment_from_batch_mean(2, Q, Gh), M2, rel_tol=1e-12)
     assert math.isclose(Gh, (g.mean(0) ** 2).sum(), rel_tol=1e-12)
+
+
+def test_stability_moments_given_I_match_brute_force_enumeration():
+    """The leave-one-out moments of E.2 (I uniform; given I, indices uniform on [n] minus {I}) against a
+    direct enumeration of (I, s, s') with random rational differences that depend on I."""
+    rng = np.random.default_rng(7)
+    for nn in (2, 3, 4):
+        diffs = [[[sp.Rational(int(v), 3) for v in rng.integers(-3, 4, size=2)] for _ in range(nn)]
+                 for _ in range(nn)]
+        mom = D.stability_moments_given_I(diffs)
+        sq = cross = sp.Integer(0)
+        for I in range(nn):
+            others = [u for u in range(nn) if u != I]
+            for s in others:
+                sq += sum(c * c for c in diffs[I][s]) / (nn * (nn - 1))
+                for s2 in others:
+                    cross += sum(a * b for a, b in zip(diffs[I][s], diffs[I][s2])) / (nn * (nn - 1) ** 2)
+        assert mom["E_sq"] == sq and mom["E_cross"] == cross
+
+
+def test_telescoping_sum_is_symbolic_in_K():
+    K = sp.Symbol("K", integer=True, positive=True)
+    Q = sp.Function("Q")
+    assert sp.simplify(D.telescoping_sum(K) - (Q(K + 1) - Q(1))) == 0

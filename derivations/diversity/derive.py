@@ -55,6 +55,8 @@ __all__ = [
     "dim_batch_size_bounds",
     "dim_lemma1_bound",
     "noise_scale_relation",
+    "stability_moments_given_I",
+    "telescoping_sum",
     "exports",
 ]
 
@@ -703,3 +705,43 @@ def replication_diversity() -> dict[str, sp.Expr]:
     S_rep, T_rep = r_ * Sm, r_**2 * Tm
     return {"m": m_, "r": r_, "S_m": Sm, "T_m": Tm, "Delta_rep": S_rep / T_rep, "Delta_sub": Sm / Tm,
             "B_S_rep": sp.simplify(r_ * m_ * S_rep / T_rep), "B_S_sub": m_ * Sm / Tm}
+
+
+def stability_moments_given_I(diffs_by_I: list[list[list]]) -> dict[str, object]:
+    """Appendix E.2 without holding ``w~_kB`` fixed while averaging over ``I``.
+
+    ``diffs_by_I[l][u]`` is the vector ``grad f_u(w_kB) - grad f_u(w~_kB^{(l)})`` (``f_u`` of the
+    sample ``S``) where ``w~_kB^{(l)}`` is the iterate of the run on ``S^{(l)}`` (the point at
+    position ``l`` replaced) after the same index sequence ``A_kB``: it depends on ``l``.
+    ``I`` is independent of the index sequence, so given ``A_kB`` and ``H_{k+1} = h`` it is still
+    uniform on ``[n]`` (the law of ``H`` given ``I`` is Bin(B, 1/n) for every ``I``); given ``I = l``
+    the positions that do not hit ``I`` carry i.i.d. uniform indices on ``[n] minus {l}``.
+    Returns, per ``l``, the leave-one-out moments ``sq[l] = (1/(n-1)) sum_{u != l} ||d_u||^2`` and
+    ``cross[l] = ||(1/(n-1)) sum_{u != l} d_u||^2`` (the exact conditional expectations of
+    ``||d_s||^2`` and of ``<d_s, d_s'>`` for two such positions), the full-sample ``Mbar2[l]``,
+    ``Gbar[l]`` at the pair ``(w_kB, w~_kB^{(l)})``, and the true expectations over ``I``:
+    ``E_sq = mean_l sq[l]``, ``E_cross = mean_l cross[l]``.  Exact (SymPy rationals)."""
+    nn = len(diffs_by_I)
+    out: dict[str, object] = {"sq": [], "cross": [], "Mbar2": [], "Gbar": []}
+    for l_, dl in enumerate(diffs_by_I):
+        dl = [[sp.nsimplify(c) for c in v] for v in dl]
+        dim = len(dl[0])
+        others = [u for u in range(nn) if u != l_]
+        sq = sum(sum(c * c for c in dl[u]) for u in others) / sp.Integer(nn - 1)
+        mean_o = [sum(dl[u][k] for u in others) / sp.Integer(nn - 1) for k in range(dim)]
+        mean_a = [sum(dl[u][k] for u in range(nn)) / sp.Integer(nn) for k in range(dim)]
+        out["sq"].append(sq)
+        out["cross"].append(sum(c * c for c in mean_o))
+        out["Mbar2"].append(sum(sum(c * c for c in v) for v in dl) / sp.Integer(nn))
+        out["Gbar"].append(sum(c * c for c in mean_a))
+    out["E_sq"] = sum(out["sq"]) / sp.Integer(nn)
+    out["E_cross"] = sum(out["cross"]) / sp.Integer(nn)
+    return out
+
+
+def telescoping_sum(K_: sp.Symbol) -> sp.Expr:
+    """``sum_{k=1}^{K} (Q(k+1) - Q(k))`` for an undefined function ``Q``, summed by SymPy
+    (``Q(K+1) - Q(1)``): the telescoping behind C.1's identity for ``J`` and its rolled-out recursion."""
+    k_ = sp.Symbol("k", integer=True, positive=True)
+    Q = sp.Function("Q")
+    return sp.Sum(Q(k_ + 1) - Q(k_), (k_, 1, K_)).doit()

@@ -242,3 +242,38 @@ theorem14_chain = (gamma * B * sp.Symbol("gnorm", nonnegative=True),
                    gamma * B * lam * sp.Symbol("dnorm", nonnegative=True))
 # A.1, third expression of the chain: n min||x||^2 sum a_i^2 / (sigma_max^2 ||a||^2)
 thm1_step3 = n * minrow2 * sp.Symbol("sum_a2", positive=True) / (smax2 * sp.Symbol("norm_a2", positive=True))
+
+# =====================================================================================
+# Round 3 (issue 16): the remaining printed steps
+# =====================================================================================
+# A.1, first expression of the chain: n sum_i a_i^2 ||x_i||^2 / ||X^T a||^2, as a function of the
+# per-point squared norms q_i = ||x_i||^2, the coefficients a_i and ||X^T a||^2 (written "den")
+def thm1_step1(a: list, q: list, den):
+    return len(a) * sum(ai * ai * qi for ai, qi in zip(a, q)) / den
+
+
+# C.1: the "rolled out" recursion: its additive coefficient (1/2)(1 + delta) gamma^2 M^2 in front of
+# [B_K + sum_{k<K} prod_{i>k} (1 - alpha_i) B_k]
+thm8_unroll_coeff = sp.Rational(1, 2) * (1 + delta) * gamma**2 * M2
+# C.1, Jensen step: E[1/B_S] replaced by 1/E[B_S] (EBS = E[B_S(w_{N_{k-1}})])
+EBS_ = sp.Symbol("EBS", positive=True)
+thm8_jensen = 1 / EBS_
+# C.1, third inequality: 1 + (B_k - 1)/E[B_S] replaced by 1 + delta
+thm8_third = 1 + delta
+
+# E.2, first display after (28): E_{I,A | H, A_kB}[||grad f_s(w_kB) - grad f_s(w~_kB)||^2] = Mbar^2(w_kB, w~_kB),
+# the mean over ALL n points of the squared gradient differences at the pair (w_kB, w~_kB)
+def eq28_first_moment(dsq: list):
+    return sum(dsq) / len(dsq)
+
+
+# Corollaries 3-4, the remarks after them: B <= 1 + delta Bbar and gamma <= 2/(kappa (1 + delta + 1/(n-1)))
+# (kappa = beta for Corollary 3, beta + lam for Corollary 4)
+def cor34_remark_step(kappa):
+    return 2 / (kappa * (1 + delta + 1 / (n - 1)))
+
+
+# Corollaries 5 (Rademacher case): eps_gen <= 2 gamma L^2 T/n + c2 gamma L^2 T e^{-c3 n}
+cor5_bound_rademacher = 2 * gamma * Lp**2 * Tp / n + c2p * gamma * Lp**2 * Tp * sp.exp(-c3p * n)
+# C.1, last display, first equality: J(alpha) = 1 - prod_k (1 - alpha_k), written with P_alpha = prod_k (1 - alpha_k)
+thm8_J_form = 1 - sp.Symbol("P_alpha", real=True)

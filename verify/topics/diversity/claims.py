@@ -1745,3 +1745,11 @@ def _check_proof_thm5_7() -> Outcome:
                    "G >= 2 mu (F - F*) (coefficient -gamma B < 0) and the cap; the affine recursion unrolls",
                    all(ok.values()), ok)]
     return Outcome(printed=all(e.passed for e in ev), evidence=ev)
+
+
+# ------------------------------------------------------------------ round 3: the remaining proof steps
+# declared in claims_steps.py (which does not import this module), registered after the claims above
+from verify.topics.diversity.claims_steps import STEPS as _STEPS  # noqa: E402
+
+for _c in _STEPS:
+    CLAIMS.add(_c)
