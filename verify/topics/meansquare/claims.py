@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from functools import lru_cache
 from fractions import Fraction
 
 import numpy as np
@@ -56,8 +57,22 @@ def _random_small(seed, n=5, d=3, equal=False):
     return X
 
 
+@lru_cache(maxsize=None)
 def _kernel_problem():
+    """The Gaussian-kernel problem several claims share (built once per run)."""
     return E.Problem(data.kernel_problem_features())
+
+
+@lru_cache(maxsize=None)
+def _kernel_crit(m: int) -> float:
+    """eta_crit(m) of the kernel problem (the exact engine; computed once per run)."""
+    return E.eta_crit(_kernel_problem(), m)
+
+
+@lru_cache(maxsize=None)
+def _kernel_opt(m: int) -> tuple[float, float]:
+    """(eta_opt(m), rho_opt(m)) of the kernel problem (the exact engine; once per run)."""
+    return E.eta_opt(_kernel_problem(), m, _kernel_crit(m))
 
 
 def _forms(X, m):
@@ -244,7 +259,7 @@ def _check_eta1_sufficient() -> Outcome:
                    "m = 1, 2, 3): rho(T_eta) < 1 for every eta < eta_1(m); the printed eta_1 equals the exact value",
                    all(oks), instances=count)]
     p = _kernel_problem()
-    ratios = [E.eta_crit(p, m) / float(eta_1(m, p.beta, p.lam1)) for m in (1, 2, 4, 8, 16, 32)]
+    ratios = [_kernel_crit(m) / float(eta_1(m, p.beta, p.lam1)) for m in (1, 2, 4, 8, 16, 32)]
     ev.append(Evidence("numeric", "eta_crit(m) >= eta_1(m) on a Gaussian-kernel problem (n = 48), m = 1..32",
                        min(ratios) >= 1 - 1e-9, {"ratios": ratios}))
     return Outcome(printed=all(e.passed for e in ev), evidence=ev)
@@ -293,7 +308,7 @@ def _check_equal_norm() -> Outcome:
 def _check_eta1_loose() -> Outcome:
     eta_1 = under_test(P0.eta_1)
     p = _kernel_problem()
-    ratios = {m: E.eta_crit(p, m) / float(eta_1(m, p.beta, p.lam1)) for m in (1, 5, 6, 7, 8)}
+    ratios = {m: _kernel_crit(m) / float(eta_1(m, p.beta, p.lam1)) for m in (1, 5, 6, 7, 8)}
     ok = all(ratios[m] >= 1.15 for m in (5, 6, 7, 8)) and abs(ratios[1] - 1) < 1e-9
     return Outcome(printed=ok, evidence=[Evidence("numeric", "eta_crit/eta_1 on the kernel problem", ok,
                                                   {"ratios": ratios})])
@@ -314,7 +329,7 @@ def _check_rate_bounds() -> Outcome:
     for m in (1, 2, 4, 8, 16):
         es = float(P0.eta_star(m, p.beta, p.lam1, p.lamr))
         eh = float(P0.eta_hat(m, p.beta, p.lam1, p.n))
-        ro = E.eta_opt(p, m)[1]
+        ro = _kernel_opt(m)[1]
         rs, rh = E.rho(p, m, es)[0], E.rho(p, m, eh)[0]
         gs, gh = float(g_star(m, p.beta, p.lam1, p.lamr)), float(g_hat(m, p.beta, p.lam1, p.lamr, p.n))
         rows.append(dict(m=m, rho_opt=ro, rho_eta_star=rs, g_star=gs, rho_eta_hat=rh, g_hat=gh))
@@ -390,7 +405,7 @@ def _check_speedup() -> Outcome:
     out = {}
     t = {}
     for m in (1, 4, 8):
-        crit = E.eta_crit(p, m)
+        crit = _kernel_crit(m)
         es = float(P0.eta_star(m, p.beta, p.lam1, p.lamr))
         t[m] = E.best_step_for_target(p, m, 1e-2, crit, candidates=[es], evals=10)[1]
     for m in (4, 8):
@@ -411,10 +426,10 @@ def _check_target_step() -> Outcome:
     p = _kernel_problem()
     rows, ok = [], True
     for m in (1, 4, 8):
-        crit = E.eta_crit(p, m)
+        crit = _kernel_crit(m)
         es = float(P0.eta_star(m, p.beta, p.lam1, p.lamr))
         ep = E.eigenpro2_step(m, p.beta, p.lam1)
-        eo = E.eta_opt(p, m, crit)[0]
+        eo = _kernel_opt(m)[0]
         e_t, t_t = E.best_step_for_target(p, m, 1e-2, crit, candidates=[es, ep, eo], evals=10)
         t_t = under_test(t_t)
         others = {k: E.iterations_to(p, m, v, 1e-2) for k, v in (("eta_star", es), ("eigenpro2", ep), ("eta_opt", eo))}
@@ -447,10 +462,10 @@ def _check_target_step() -> Outcome:
 def _check_critical_batch() -> Outcome:
     crit_b = under_test(G.critical_batch)
     p = _kernel_problem()
-    r1 = E.eta_opt(p, 1)[1]
+    r1 = _kernel_opt(1)[1]
     rinf = float(G.rho_gd(p.lam1, p.lamr))
     mc = float(crit_b(r1, rinf))
-    S = {m: math.log(E.eta_opt(p, m)[1]) / math.log(r1) for m in (2, 4, 8, 16, 64)}
+    S = {m: math.log(_kernel_opt(m)[1]) / math.log(r1) for m in (2, 4, 8, 16, 64)}
     sat = math.log(rinf) / math.log(r1)
     ok = abs(mc - sat) < 1e-9 * sat and all(v <= m + 1e-9 and v <= sat + 1e-9 for m, v in S.items())
     return Outcome(printed=ok, evidence=[Evidence("numeric", "S(m) <= min(m, S(oo)) and m_crit = S(oo) on the kernel "
