@@ -371,7 +371,7 @@ def _cmd_harness(args) -> int:
             task = prog.add_task(t, total=1.0, msg="")
             try:
                 rep = runner(t, cfg, Path(args.out) if args.out else None,
-                             progress=lambda msg, frac: prog.update(task, completed=frac, msg=msg))
+                             progress=lambda msg, frac, _t=task: prog.update(_t, completed=frac, msg=msg))
             except (MemoryError, RuntimeError) as e:
                 if not _out_of_memory(e):
                     raise
