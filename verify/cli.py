@@ -44,6 +44,25 @@ def _positive_int(s: str) -> int:
 
 MAX_REPLICAS = 2**31 - 1
 
+# Replicas per chunk when --replicas is given without --chunk: every experiment's default
+# replica count fits in one chunk (so default runs are unchanged), and a larger count is
+# streamed chunk by chunk in bounded memory instead of allocating it all at once.
+DEFAULT_LARGE_CHUNK = 2**20
+
+
+def _max_workers() -> int:
+    """Processes or threads a command may start: 4 per CPU core (at least 4)."""
+    return 4 * max(1, os.cpu_count() or 1)
+
+
+def _workers(s: str) -> int:
+    """A process or thread count: positive and at most 4 per CPU core."""
+    v = _positive_int(s)
+    if v > _max_workers():
+        raise argparse.ArgumentTypeError(
+            f"at most {_max_workers()} (4 per CPU core on this machine), got {s!r}")
+    return v
+
 
 def _replicas(s: str) -> int:
     """A replica count: at least 2 (a standard error needs two) and below 2**31."""
@@ -78,9 +97,30 @@ def _alpha(s: str) -> float:
     return v
 
 
+def _topics_epilog() -> str:
+    """The topics (one per paper) and the commands they contribute, for ``--help``."""
+    import importlib
+
+    from verify.core import topics as T
+
+    lines = ["topics (--topic T; one per paper):"]
+    for t in T.names(with_part="claims"):
+        doc = (importlib.import_module(f"{T.PACKAGE}.{t}").__doc__ or "").strip().splitlines()
+        lines.append(f"  {t:<14}{doc[0] if doc else ''}")
+    cmds = topic_commands()
+    if cmds:
+        lines.append("topic commands (batchproof COMMAND --help for each):")
+        lines += [f"  {name:<14}{help_}" for name, (help_, _a, _r) in cmds.items()]
+    lines += ["exit codes: 0 success; 1 a claim failed, a Monte-Carlo comparison was rejected, a claim",
+              "  survived mutation or generated code is stale; 2 bad usage or unusable input (one line);",
+              "  3 an internal error (a bug; its traceback is printed)"]
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="batchproof", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+    p = _Parser(prog="batchproof", description=__doc__.splitlines()[0], epilog=_topics_epilog(),
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser, metavar="COMMAND")
 
     c = sub.add_parser("check", help="decide every claim (symbolic + numeric)")
     c.add_argument("--topic", help="only this topic (e.g. interpolation)")
@@ -90,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--mutate", action="store_true",
                    help="also perturb each claim's thing under test and report which claims "
                         "change verdict (killed); exit 1 if any survives without a listed exemption")
-    c.add_argument("--jobs", type=_positive_int, default=None,
+    c.add_argument("--jobs", type=_workers, default=None,
                    help="worker processes deciding claims, and for --mutate (default: the CPUs this "
                         "process may use; 1 decides in this process)")
     c.add_argument("--harness-results", metavar="DIR", default=None,
@@ -102,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("harness", help="Monte-Carlo validation on torch")
     h.add_argument("--topic", help="only this topic")
     h.add_argument("--device", default="auto", help="auto (cuda if available), cpu, cuda[:N]")
-    h.add_argument("--replicas", type=_replicas, help="replica count (default per experiment)")
+    h.add_argument("--replicas", type=_replicas,
+                   help="replica count (default per experiment); without --chunk, counts above "
+                        f"{DEFAULT_LARGE_CHUNK} are streamed in chunks of {DEFAULT_LARGE_CHUNK}")
     size = h.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="the light variant (minutes on a CPU)")
     size.add_argument("--full", action="store_true",
@@ -115,10 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "and stop; rerun the same command to resume (the result is bit-identical)")
     h.add_argument("--chunk", type=_positive_int, default=None,
                    help="replicas per chunk (chunk k uses seed + k); fixes results across process counts")
-    h.add_argument("--threads", type=_positive_int, default=None,
+    h.add_argument("--threads", type=_workers, default=None,
                    help="torch intra-op threads (1 is much faster on a loaded shared CPU)")
     h.add_argument("--distributed", action="store_true",
-                   help="shard replicas across torchrun ranks (start with torchrun -m verify.cli harness ...)")
+                   help="shard replicas across torchrun ranks; the entry point is "
+                        "'torchrun --nproc-per-node N -m verify.harness.distributed [--topic T] [--chunk C] ...' "
+                        "(README, 'Harness at scale'); this flag hands over to it when already under torchrun")
 
     b = sub.add_parser("book", help="build the Jupyter Book (offline)")
     b.add_argument("--path", default="book", help="book folder")
@@ -143,6 +187,29 @@ def topic_commands() -> dict:
     for t in T.names(with_part="cli"):
         out.update(getattr(T.part(t, "cli"), "COMMANDS", {}))
     return out
+
+
+EXTRAS = {"torch": "harness", "jupyter_book": "book"}
+
+
+def require_extra(module: str, command: str) -> None:
+    """Exit 2 with one line, before any work, when ``command`` needs an optional extra that is
+    not installed (``pip install -e .`` installs what ``check``, ``generate``, ``advise`` and
+    ``deep-linear`` need; ``harness`` needs ``.[harness]``, ``book`` ``.[book]``)."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        extra = EXTRAS[module]
+        raise UsageError(f"batchproof {command}: error: needs {module}, which is not installed: "
+                         f"python3 -m pip install -e \".[{extra}]\" (or \".[all]\")")
+
+
+def _out_of_memory(e: BaseException) -> bool:
+    """Whether ``e`` is an allocation failure (torch's CPU allocator raises a RuntimeError)."""
+    if isinstance(e, MemoryError):
+        return True
+    return type(e).__name__ == "OutOfMemoryError" or "can't allocate memory" in str(e) \
+        or "out of memory" in str(e).lower()
 
 
 def _cmd_generate(args) -> int:
@@ -258,6 +325,7 @@ def _cmd_harness(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    require_extra("torch", "harness")  # before anything imports torch
     from verify.harness import HarnessConfig, experiment_topics, run_topic
 
     topics = [args.topic] if args.topic else experiment_topics()
@@ -289,7 +357,10 @@ def _cmd_harness(args) -> int:
     from verify.harness.distributed import set_default_chunk
     from verify.harness.resume import run_topic_resumable
 
-    set_default_chunk(args.chunk)
+    if args.chunk is None and args.replicas and args.replicas > DEFAULT_LARGE_CHUNK:
+        set_default_chunk(DEFAULT_LARGE_CHUNK)  # stream a large count in bounded memory
+    else:
+        set_default_chunk(args.chunk)
     runner = run_topic_resumable if args.resume else run_topic
     cfg = HarnessConfig(device=device, replicas=args.replicas, quick=quick,
                         seed=args.seed, alpha=args.alpha)
@@ -299,8 +370,15 @@ def _cmd_harness(args) -> int:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[msg]}"),
                       TimeElapsedColumn(), console=console, transient=True) as prog:
             task = prog.add_task(t, total=1.0, msg="")
-            rep = runner(t, cfg, Path(args.out) if args.out else None,
-                         progress=lambda msg, frac: prog.update(task, completed=frac, msg=msg))
+            try:
+                rep = runner(t, cfg, Path(args.out) if args.out else None,
+                             progress=lambda msg, frac, _t=task: prog.update(_t, completed=frac, msg=msg))
+            except (MemoryError, RuntimeError) as e:
+                if not _out_of_memory(e):
+                    raise
+                raise InputError(f"harness {t}: out of memory on {device} with --replicas "
+                                 f"{args.replicas or 'default'} and --chunk {args.chunk or 'default'}: "
+                                 f"lower --replicas or --chunk") from None
         d = rep["decision"]
         status = "[green]passed" if d["passed"] else "[bold red]FAILED"
         console.print(f"{t}: {status}[/] — {d['n_comparisons']} comparisons, {d['n_rejected']} rejected "
@@ -351,6 +429,8 @@ def _cmd_all(args) -> int:
     from verify.core.results import check_output_dir
     from verify.harness import resolve_device
 
+    require_extra("torch", "all")  # the main job needs the harness and book extras: say so first
+    require_extra("jupyter_book", "all")
     resolve_device(args.device)  # an unknown or absent device: one line, exit 2, before any work
     check_output_dir("results", "results folder")
     Path("results").mkdir(exist_ok=True)

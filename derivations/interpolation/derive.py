@@ -154,7 +154,8 @@ def second_moment_step():
     expr = sp.expand(S - eta * (Hn * S + S * Hn) + eta**2 * sandwich)
     c = {name: sp.Symbol(name, real=True) for name in ("S", "HS", "SH", "XSX", "HSH")}
     out = expr.subs({Hn * S: c["HS"], S * Hn: c["SH"], XSX: c["XSX"], HSH: c["HSH"]}).subs(S, c["S"])
-    assert not out.free_symbols & {S, Hn, XSX, HSH}, out
+    if out.free_symbols & {S, Hn, XSX, HSH}:
+        raise ArithmeticError(f"sandwich expansion: non-commutative symbols left after substitution: {out}")
     return sp.expand(out), c
 
 
@@ -189,7 +190,8 @@ def _one_minus(e: sp.Expr) -> sp.Expr:
 def eta_1() -> sp.Expr:
     """Largest stable step: the non-zero root in η of g(λ1; m, η) = 1 (g < 1 between roots)."""
     roots = [r for r in sp.solve(sp.Eq(_g(lam1), 1), eta) if r != 0]
-    assert len(roots) == 1
+    if len(roots) != 1:
+        raise ArithmeticError(f"eta_1: expected one non-zero root of g(lam1) = 1, got {roots}")
     return sp.simplify(roots[0])
 
 
@@ -197,7 +199,8 @@ def eta_1() -> sp.Expr:
 def eta_0() -> sp.Expr:
     """Lemma 1's switch point: the non-zero root in η of g(λn) = g(λ1)."""
     roots = [r for r in sp.solve(sp.Eq(_g(lamn), _g(lam1)), eta) if r != 0]
-    assert len(roots) == 1
+    if len(roots) != 1:
+        raise ArithmeticError(f"eta_0: expected one non-zero root of g(lamn) = g(lam1), got {roots}")
     return sp.simplify(roots[0])
 
 
@@ -273,7 +276,8 @@ def g_hat_bound() -> sp.Expr:
     """
     c = sp.Symbol("c", positive=True)  # stands for the lamn in the quadratic coefficient
     gq = 1 - 2 * eta * lamn + eta**2 * lamn * (beta + (m - 1) * c) / m
-    assert sp.expand(gq.subs(c, lamn) - _g(lamn)) == 0
+    if sp.expand(gq.subs(c, lamn) - _g(lamn)) != 0:
+        raise ArithmeticError("g_hat: the quadratic with c = lamn is not g(lamn)")
     return sp.Piecewise(*[
         (_one_minus(gq.subs(c, beta / n).subs(eta, e)), cond) for e, cond in eta_hat().args
     ])
@@ -315,7 +319,8 @@ def lemma4_certificate():
     diff = sp.factor(sp.together(g2() - g1()))
     base = (m - 1) * (lam1 - lamn) - beta
     positive = sp.factor(sp.cancel(diff / base**2))
-    assert sp.simplify(positive * base**2 - diff) == 0
+    if sp.simplify(positive * base**2 - diff) != 0:
+        raise ArithmeticError("g2 - g1: the factorisation positive * base^2 does not reproduce the difference")
     return positive, base
 
 

@@ -460,6 +460,37 @@ def ar2_square_generating_function() -> sp.Expr:
     return sp.factor(sp.simplify(G))
 
 
+def ar2_square_convergence() -> tuple[Guard, ...]:
+    r"""The region of ``q`` where ``G(q) = sum_{s>=0} h_s^2 q^s`` converges, as guards.
+
+    The series converges iff ``q rho(T) < 1`` for the 3x3 recursion matrix ``T`` of
+    :func:`ar2_square_generating_function`, whose eigenvalues are ``z_+^2``, ``z_+ z_- = Delta``
+    and ``z_-^2``.  ``G``'s denominator is ``det(I - q T)`` up to cancelled factors; its factors
+    vanish exactly at ``q = 1/eigenvalue`` for the real eigenvalues (``Delta q = 1`` and
+    ``(1 + Delta q)^2 = a^2 q`` for real roots ``z_pm``; for complex ``z_pm`` the quadratic factor
+    has no real zero and ``|z_pm|^2 = Delta``), so ``q`` lies inside the region iff every factor
+    keeps the sign it has at ``q = 0`` (Jury's test on ``w^2 - a sqrt(q) w + Delta q``).  The
+    guards are derived from ``G`` itself: one per non-constant factor of its denominator."""
+    G = ar2_square_generating_function()
+    q = next(s for s in G.free_symbols if s.name == "q")
+    _, factors = sp.factor_list(sp.denom(sp.together(G)))
+    out = []
+    for f, _mult in factors:
+        if not f.has(q):
+            continue
+        f0 = f.subs(q, 0)
+        if f0 == 0 or not f0.is_number:
+            raise ValueError(f"ar2_square_convergence: factor {f} of G's denominator does not keep a "
+                             f"sign at q = 0")
+        e = sp.expand(f * sp.sign(f0))
+        neg = sp.Add(*[-t for t in sp.Add.make_args(e) if t.could_extract_minus_sign()])
+        cond = sp.StrictLessThan(neg, sp.expand(e + neg))  # e > 0 as "negative terms < the rest"
+        out.append(Guard(cond, f"{sp.sstr(cond)} (the series sum_s h_s^2 q^s converges)"))
+    if not out:
+        raise ValueError("ar2_square_convergence: G has no pole in q; the series region is not found")
+    return tuple(out)
+
+
 def sgdm_kernel_mass_term() -> sp.Expr:
     r"""One eigenvalue's contribution to ``sum_s gamma^2 zeta(1-zeta) H(s)`` with
     ``H(s) = (1/n) sum_j lam_j^2 h_{s,j}^2`` (``q = 1`` in :func:`ar2_square_generating_function`)."""
@@ -705,7 +736,7 @@ def _exports() -> list[Export]:
             "ar2_sq_genfun", (a_, Delta, q_), G,
             "sum_{s>=0} h_s^2 q^s for the heavy-ball impulse response h (a = 1 + Delta - gamma zeta lam);\n"
             "valid where the series converges (q max|z_pm|^2 < 1).",
-            (Delta_lt1,),
+            (Delta_lt1, *ar2_square_convergence()),
         ),
         Export(
             "sgdm_noise_coefficient", (gamma, zeta), sgdm_noise_coefficient().subs(c_mult, 1),

@@ -337,6 +337,8 @@ def ar2_sq_genfun(a, Delta, q):
         Delta must be >= 0
         q must be >= 0
         Delta < 1
+        Delta*q < 1 (the series sum_s h_s^2 q^s converges)
+        a**2*q < Delta**2*q**2 + 2*Delta*q + 1 (the series sum_s h_s^2 q^s converges)
 
     mpmath twin: scalar arguments, evaluated at the caller's mpmath.mp.dps.
     """
@@ -346,6 +348,8 @@ def ar2_sq_genfun(a, Delta, q):
     _require((Delta >= 0), 'ar2_sq_genfun', 'Delta must be >= 0')
     _require((q >= 0), 'ar2_sq_genfun', 'q must be >= 0')
     _require((Delta < 1), 'ar2_sq_genfun', 'Delta < 1')
+    _require((Delta*q < 1), 'ar2_sq_genfun', 'Delta*q < 1 (the series sum_s h_s^2 q^s converges)')
+    _require((a**2*q < Delta**2*q**2 + 2*Delta*q + 1), 'ar2_sq_genfun', 'a**2*q < Delta**2*q**2 + 2*Delta*q + 1 (the series sum_s h_s^2 q^s converges)')
     return _out(-(Delta*q + 1)/((Delta*q - 1)*(Delta**2*q**2 + 2*Delta*q - a**2*q + 1)), 'ar2_sq_genfun')
 
 
