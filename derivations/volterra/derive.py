@@ -526,7 +526,7 @@ def sgd_step_moments(A: sp.Matrix, b: sp.Matrix, x: sp.Matrix, step: sp.Expr, dl
     grads = [A[i, :].T * (A[i, :] * x - b[i, :])[0, 0] + dlt / n_ * x for i in range(n_)]
     mean = -step * sum(grads, sp.zeros(A.cols, 1)) / n_
     cov = sum(((-step * g_ - mean) * (-step * g_ - mean).T for g_ in grads), sp.zeros(A.cols, A.cols)) / n_
-    return sp.simplify(mean), sp.simplify(cov)
+    return mean.applyfunc(sp.expand), cov.applyfunc(sp.expand)
 
 
 def sgd_mean_pass_limit() -> sp.Expr:

@@ -830,8 +830,8 @@ def _check_step_noise() -> Outcome:
     _, cv = D.sgd_step_moments(As, bs, xs, D.gamma)
     rs = As * xs - bs
     gL = As.T * rs
-    ident = sp.simplify(3 * cv - D.gamma**2 * (sum((As[i, :].T * As[i, :] * rs[i] ** 2 for i in range(3)),
-                                                   sp.zeros(2, 2)) - gL * gL.T / 3))
+    ident = (3 * cv - D.gamma**2 * (sum((As[i, :].T * As[i, :] * rs[i] ** 2 for i in range(3)),
+                                        sp.zeros(2, 2)) - gL * gL.T / 3)).applyfunc(sp.expand)
     ident_ok = ident == sp.zeros(2, 2)
     # homogenized (r_i^2 -> 2L/n) the first term is gamma^2 (2L/n) H: per mode gamma^2 (2 psi/n) lam = corrected^2
     hom = sp.simplify((corrected**2) - D.gamma**2 * 2 * D.psi / D.n * D.lam)
