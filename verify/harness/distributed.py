@@ -135,6 +135,7 @@ def run_chunked(
     sizes = chunk_sizes(replicas, chunk)
     rank, world = world_info()
     task = resume.task(name, *key_parts, tuple(sizes), world, rank)
+    _check_restored(name, task, sizes)
     if task.result is not None:
         mine = task.result
     else:
@@ -168,6 +169,25 @@ def run_chunked(
     if progress is not None:
         progress(1.0)
     return merge_chunk_states(gather_chunk_states(mine), len(sizes))
+
+
+def _check_restored(name: str, task: Any, sizes: list[int]) -> None:
+    """Refuse restored per-chunk statistics whose chunk numbers or counts do not fit this call."""
+    from verify.core.errors import InputError
+
+    restored = dict(task.chunks)
+    if task.result is not None:
+        if not isinstance(task.result, dict):
+            raise InputError(f"checkpoint: finished task {name} holds no per-chunk table; refused before resuming "
+                             "(file left in place: delete it to start over)")
+        restored.update(task.result)
+    for k, states in restored.items():
+        bad = not (isinstance(k, int) and 0 <= k < len(sizes)) or not isinstance(states, list) or not states \
+            or any(not isinstance(st, dict) or st.get("n") != sizes[k] for st in states)
+        if bad:
+            raise InputError(f"checkpoint: task {name} chunk {k!r} does not hold statistics of "
+                             f"{sizes[k] if isinstance(k, int) and 0 <= k < len(sizes) else '?'} replicas; "
+                             "refused before resuming (file left in place: delete it to start over)")
 
 
 # ---------------------------------------------------------------------------- command line
