@@ -224,9 +224,8 @@ def test_kernels_loop_refuses_a_wrong_shaped_state(tmp_path):
     _partial(data)["state"]["w"] = torch.zeros(100, 4, dtype=torch.float64)
     _rewrite(path, data)
     before = path.read_bytes()
-    with pytest.raises(InputError, match="in-flight tensor state.w"):
-        with RS.Session(path, FP, save_every_s=None):
-            call()
+    with pytest.raises(InputError, match="in-flight tensor state.w"), RS.Session(path, FP, save_every_s=None):
+        call()
     assert path.read_bytes() == before
 
 
@@ -242,7 +241,7 @@ def test_cli_refuses_a_corrupt_checkpoint_in_one_line_exit_2(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     r = subprocess.run([sys.executable, "-m", "verify.cli", "harness", "--topic", "interpolation", "--resume",
                         "--device", "cpu", "--quick", "--out", str(out)], cwd=ROOT, env=env,
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, timeout=120, check=False)
     assert r.returncode == 2, r.stderr
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "checksum" in lines[0], r.stderr
