@@ -483,7 +483,11 @@ def run_topic_resumable(topic: str, cfg, out_dir: str | os.PathLike | None = Non
                         progress: Callable[[str, float], None] | None = None,
                         checkpoint: str | os.PathLike | None = None,
                         save_every_s: float | None = 60.0) -> dict[str, Any]:
-    """:func:`verify.harness.run_topic` inside a resume session.
+    """:func:`verify.harness.distributed.run_topic_scaled` inside a resume session.
+
+    Every topic resumes: a "kernels" topic from the exact step of the replica chunk in
+    flight, a "chunks" topic from its last finished replica share (``--chunk`` replicas,
+    or :data:`~verify.harness.distributed.RESUME_SHARES` shares).
 
     Interrupted by SIGINT/SIGTERM it raises :class:`Interrupted` after saving; called again
     with the same arguments it resumes and, on completion, removes the checkpoint.  The
@@ -492,7 +496,8 @@ def run_topic_resumable(topic: str, cfg, out_dir: str | os.PathLike | None = Non
     """
     from dataclasses import asdict
 
-    from verify.harness import resolve_device, run_topic, world_info
+    from verify.harness import resolve_device, world_info
+    from verify.harness.distributed import run_topic_scaled
     from verify.core.results import RESULTS_DIR, write_json
 
     rank, world = world_info()
@@ -500,7 +505,7 @@ def run_topic_resumable(topic: str, cfg, out_dir: str | os.PathLike | None = Non
     conf = {**asdict(cfg), "device": resolve_device(cfg.device)}
     fp = fingerprint("harness", topic, sorted(conf.items()), world, rank)
     with Session(path, fp, save_every_s) as s:
-        report = run_topic(topic, cfg, out_dir, progress)
+        report = run_topic_scaled(topic, cfg, out_dir, progress, resumable=True)
         resumed, interruptions = s.resumed, s.interruptions
     s.finish()
     report["provenance"]["resume"] = {"resumed": resumed, "interruptions": interruptions}
