@@ -15,7 +15,6 @@ import json
 import math
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -224,7 +223,7 @@ def test_interrupted_chunked_topic_resumes_to_the_uninterrupted_result(tmp_path)
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert not ckpt.exists()
-    a, ra = _comparisons(ref / "harness_fake.json")
+    a, _ = _comparisons(ref / "harness_fake.json")
     b, rb = _comparisons(res / "harness_fake.json")
     assert a == b
     assert rb["provenance"]["resume"] == {"resumed": True, "interruptions": 1}

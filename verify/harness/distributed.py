@@ -430,8 +430,8 @@ def run_topic_chunks(topic: str, cfg: Any, shares: Sequence[int],
                 continue
             sub = replace(cfg, replicas=shares[k], seed=int(cfg.seed) + k * SEED_STRIDE)
 
-            def p(msg, f, _i=n_done):
-                prog(f"run {k + 1}/{S}: {msg}" if S > 1 else msg, (_i + f) / max(len(mine), 1))
+            def p(msg, f, _i=n_done, _k=k):
+                prog(f"run {_k + 1}/{S}: {msg}" if S > 1 else msg, (_i + f) / max(len(mine), 1))
             _LOCAL += 1
             try:
                 rep = _plain(mod.run(sub, p))
