@@ -61,7 +61,8 @@ FAKE = textwrap.dedent('''
         import torch.distributed as dist
         from verify.harness import HarnessConfig
         from verify.harness import distributed as D
-        from verify.harness.resume import Interrupted, run_topic_resumable
+        from verify.harness.distributed import run_topic_resumable
+        from verify.harness.resume import Interrupted
         out, mode = sys.argv[1], sys.argv[2]
         if mode == "dist":
             dist.init_process_group("gloo")

@@ -29,6 +29,7 @@ EXPERIMENT = textwrap.dedent('''
     import numpy as np
     import verify.harness as H
     from verify.harness import resume
+    from verify.harness import distributed as D
     from verify.harness.sgd import lsq_sgd_moments
     from verify.harness.kernels import linreg_wor_moments
     from verify.harness.stats import Comparison
@@ -73,7 +74,7 @@ EXPERIMENT = textwrap.dedent('''
         cfg = H.HarnessConfig(device="cpu", seed=77)
         try:
             if mode == "resume":
-                rep = resume.run_topic_resumable("tiny", cfg, out, save_every_s=None)
+                rep = D.run_topic_resumable("tiny", cfg, out, save_every_s=None)
             else:
                 rep = H.run_topic("tiny", cfg, out)
         except resume.Interrupted as e:

@@ -286,7 +286,7 @@ def _cmd_harness(args) -> int:
 
         torch.set_num_threads(args.threads)
     from verify.harness.distributed import set_default_chunk
-    from verify.harness.resume import run_topic_resumable
+    from verify.harness.distributed import run_topic_resumable
 
     set_default_chunk(args.chunk)
     runner = run_topic_resumable if args.resume else run_topic

@@ -47,6 +47,7 @@ __all__ = [
     "default_replicas",
     "merge_topic_reports",
     "run_topic_chunks",
+    "run_topic_resumable",
     "run_topic_scaled",
     "topic_shares",
     "gather_chunk_states",
@@ -485,9 +486,17 @@ def run_topic_scaled(topic: str, cfg: Any, out_dir: Any = None,
 
     if topic not in experiment_topics():
         raise InputError(f"unknown harness topic {topic!r}; known: {', '.join(experiment_topics())}")
-    if SHARDING.get(topic, "chunks") == "kernels":
+    how = SHARDING.get(topic, "chunks")
+    if how == "chunks" and cfg.replicas is None:
+        try:
+            default_replicas(topic, cfg)
+        except ValueError:
+            how = "none"  # an unlisted topic with no known default: run as is, say so
+    if how in ("kernels", "none"):
         rep = run_topic(topic, cfg, out_dir, progress)
-        rep["provenance"]["sharding"] = sharding_record(topic, cfg)
+        rep["provenance"]["sharding"] = sharding_record(topic, cfg) if how == "kernels" else {
+            "topic": topic, "how": "none", "why": "not in SHARDING and no default replica count: one run, "
+            "sharded and resumable only where its code uses the kernels"}
         _rewrite(rep, out_dir, topic)
         return rep
     device = resolve_device(cfg.device)
@@ -512,6 +521,42 @@ def _rewrite(rep: dict[str, Any], out_dir: Any, topic: str) -> None:
     out = Path(out_dir or RESULTS_DIR) / f"harness_{topic}.json"
     if Path(rep.get("path", out)) == out:
         write_json(out, {k: v for k, v in rep.items() if k != "path"})
+
+
+def run_topic_resumable(topic: str, cfg, out_dir: str | os.PathLike | None = None,
+                        progress: Callable[[str, float], None] | None = None,
+                        checkpoint: str | os.PathLike | None = None,
+                        save_every_s: float | None = 60.0) -> dict[str, Any]:
+    """:func:`verify.harness.distributed.run_topic_scaled` inside a resume session.
+
+    Every topic resumes: a "kernels" topic from the exact step of the replica chunk in
+    flight, a "chunks" topic from its last finished replica share (``--chunk`` replicas,
+    or :data:`RESUME_SHARES` shares).
+
+    Interrupted by SIGINT/SIGTERM it raises :class:`Interrupted` after saving; called again
+    with the same arguments it resumes and, on completion, removes the checkpoint.  The
+    results JSON gains ``provenance.resume`` (whether state was restored, how many
+    interruptions the run survived).
+    """
+    from dataclasses import asdict
+
+    from verify.harness import resolve_device
+    from verify.harness.resume import Session, checkpoint_path, fingerprint
+    from verify.core.results import RESULTS_DIR, write_json
+
+    rank, world = world_info()
+    path = Path(checkpoint) if checkpoint else checkpoint_path(topic, out_dir, rank, world)
+    conf = {**asdict(cfg), "device": resolve_device(cfg.device)}
+    fp = fingerprint("harness", topic, sorted(conf.items()), world, rank)
+    with Session(path, fp, save_every_s) as s:
+        report = run_topic_scaled(topic, cfg, out_dir, progress, resumable=True)
+        resumed, interruptions = s.resumed, s.interruptions
+    s.finish()
+    report["provenance"]["resume"] = {"resumed": resumed, "interruptions": interruptions}
+    out = Path(out_dir or RESULTS_DIR) / f"harness_{topic}.json"
+    if rank == 0 and Path(report.get("path", out)) == out:
+        write_json(out, {k: v for k, v in report.items() if k != "path"})
+    return report
 
 
 # ---------------------------------------------------------------------------- command line
@@ -557,7 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import tempfile
 
     from verify.harness import HarnessConfig, experiment_topics
-    from verify.harness.resume import Interrupted, run_topic_resumable
+    from verify.harness.resume import Interrupted
     from verify.core.results import RESULTS_DIR, read_json, write_json
 
     args = build_parser().parse_args(argv)

@@ -42,9 +42,10 @@ every tensor's shape against the replica share).  Each refusal is an
 :class:`~verify.core.errors.InputError` of one line (exit 2 from the CLI) and leaves the
 checkpoint where it is.
 
-Typical use (what ``batchproof harness --resume`` does)::
+Typical use (what ``batchproof harness --resume`` does; the runner lives in
+:mod:`verify.harness.distributed`, above this module, so that the layers stay acyclic)::
 
-    from verify.harness.resume import run_topic_resumable
+    from verify.harness.distributed import run_topic_resumable
     report = run_topic_resumable("interpolation", cfg)   # rerun the same line to resume
 """
 
@@ -74,7 +75,6 @@ __all__ = [
     "checkpoint_path",
     "current",
     "fingerprint",
-    "run_topic_resumable",
     "task",
     "validate_payload",
 ]
@@ -477,39 +477,3 @@ def checkpoint_path(topic: str, out_dir: str | os.PathLike | None = None, rank: 
 
     suffix = "" if world == 1 else f".rank{rank}of{world}"
     return Path(out_dir or RESULTS_DIR) / f".harness_{topic}{suffix}.ckpt"
-
-
-def run_topic_resumable(topic: str, cfg, out_dir: str | os.PathLike | None = None,
-                        progress: Callable[[str, float], None] | None = None,
-                        checkpoint: str | os.PathLike | None = None,
-                        save_every_s: float | None = 60.0) -> dict[str, Any]:
-    """:func:`verify.harness.distributed.run_topic_scaled` inside a resume session.
-
-    Every topic resumes: a "kernels" topic from the exact step of the replica chunk in
-    flight, a "chunks" topic from its last finished replica share (``--chunk`` replicas,
-    or :data:`~verify.harness.distributed.RESUME_SHARES` shares).
-
-    Interrupted by SIGINT/SIGTERM it raises :class:`Interrupted` after saving; called again
-    with the same arguments it resumes and, on completion, removes the checkpoint.  The
-    results JSON gains ``provenance.resume`` (whether state was restored, how many
-    interruptions the run survived).
-    """
-    from dataclasses import asdict
-
-    from verify.harness import resolve_device, world_info
-    from verify.harness.distributed import run_topic_scaled
-    from verify.core.results import RESULTS_DIR, write_json
-
-    rank, world = world_info()
-    path = Path(checkpoint) if checkpoint else checkpoint_path(topic, out_dir, rank, world)
-    conf = {**asdict(cfg), "device": resolve_device(cfg.device)}
-    fp = fingerprint("harness", topic, sorted(conf.items()), world, rank)
-    with Session(path, fp, save_every_s) as s:
-        report = run_topic_scaled(topic, cfg, out_dir, progress, resumable=True)
-        resumed, interruptions = s.resumed, s.interruptions
-    s.finish()
-    report["provenance"]["resume"] = {"resumed": resumed, "interruptions": interruptions}
-    out = Path(out_dir or RESULTS_DIR) / f"harness_{topic}.json"
-    if rank == 0 and Path(report.get("path", out)) == out:
-        write_json(out, {k: v for k, v in report.items() if k != "path"})
-    return report
