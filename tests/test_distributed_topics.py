@@ -251,11 +251,16 @@ def test_real_topic_two_gloo_ranks_equal_one_process(tmp_path, topic, replicas):
     wall = time.monotonic() - t0
     from verify.harness import HarnessConfig
 
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the ranks (OMP_NUM_THREADS=1): BLAS reductions in the same order
     D.set_default_chunk(chunk)
     try:
         rep = D.run_topic_scaled(topic, HarnessConfig(device="cpu", quick=True, replicas=replicas), tmp_path / "one")
     finally:
         D.set_default_chunk(None)
+        torch.set_num_threads(threads)
     dist_rep = json.loads((tmp_path / "dist" / f"harness_{topic}.json").read_text())
     key = [(c["name"], c["estimate"], c["sem"]) for c in dist_rep["comparisons"]]
     assert key == [(c["name"], c["estimate"], c["sem"]) for c in rep["comparisons"]]
