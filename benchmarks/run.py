@@ -16,11 +16,24 @@ two or three sizes it prints replica-steps per second and achieved FLOP/s, besid
 * a plain per-replica numpy loop doing the same update (one replica after another,
   numpy's own generator): the column ``x loop``.
 
+**Roofline.**  In the same run it measures the memory bandwidth (the best of a large
+torch ``copy_`` and ``add`` of 2^24 float64 each, STREAM's copy and add: bytes read plus
+written per second) and gives every family its arithmetic intensity ``I`` = useful flops
+/ compulsory bytes per replica-step, where the compulsory bytes are the replica's state
+read and written once per step plus its sampled indices or random inputs (the data
+matrix is shared by all replicas and counted as cached; see :func:`intensity`).  Roofline
+= ``min(GEMM, bandwidth x I)``; the column ``%roof`` is the achieved useful FLOP/s over
+it.  Rows marked ``H`` are at the harness's own sizes (what ``batchproof harness`` runs);
+the others are larger, long enough to time.  Every timing repeats the call until it
+lasts at least 0.25 s.  On a shared machine all three rates move with the load: GEMM and
+bandwidth are measured in the same run so the percentages stay comparable, but the
+absolute figures are a shared machine's.
+
 FLOP/s counts only the *useful* arithmetic of the update (e.g. ``4 m d`` per
 replica-step for a least-squares step on a batch of m rows; see
 :func:`verify.harness.kernels.flops`), not what a formulation executes: the dense
 formulation multiplies all n rows by a count vector, so it executes ``n/m`` times more
-than it is credited with.  Then: paper 001's largest experiment (20 batch sizes x
+than it is credited with; the column ``exec/useful`` says so for every row.  Then: paper 001's largest experiment (20 batch sizes x
 10,000 runs = 200,000 runs x 40 iterations, every statistic at every iteration), the
 wall time of ``batchproof check``, and the exact engines' times.
 """
@@ -100,6 +113,46 @@ def gemm_peak(dev: str) -> dict:
     return {"best": max(out.values()), "shapes": out}
 
 
+def bandwidth(dev: str, n: int = 1 << 24) -> dict:
+    """Memory bandwidth (bytes/s): best of STREAM-style copy (16 n bytes) and add (24 n bytes)."""
+    a = torch.randn(n, dtype=torch.float64, device=dev)
+    b = torch.randn(n, dtype=torch.float64, device=dev)
+    c = torch.empty_like(a)
+    out = {"copy": 16.0 * n / _best(lambda: c.copy_(a), 5, dev),
+           "add": 24.0 * n / _best(lambda: torch.add(a, b, out=c), 5, dev)}
+    del a, b, c
+    return {"best": max(out.values()), "kinds": out, "elements": n}
+
+
+def intensity(label: str, s: dict) -> tuple[float, float]:
+    """(useful flops, compulsory bytes) per replica-step: the intensity model of the roofline.
+
+    Compulsory bytes: the replica's state read and written once (8 bytes per float64
+    entry, twice), plus what is drawn for it per step (8-byte indices, or the b x p
+    Gaussian inputs of the deep linear network, written once).  The data matrix is
+    shared by every replica in the lockstep batch and counted as cached.
+    """
+    if label in ("lsq", "volterra"):
+        return K.flops("lsq", m=s["m"], d=s["d"]), 16.0 * s["d"] + 8.0 * s["m"]
+    if label == "logistic":
+        return K.flops("logistic", m=s["m"], d=s["d"]), 16.0 * s["d"] + 8.0 * s["m"]
+    if label == "linreg_wor":
+        return K.flops("linreg_wor", b=s["b"], d=s["d"]), 16.0 * s["d"] + 8.0 * min(s["b"], s["n"] - s["b"])
+    if label == "deep_linear":
+        p, h, q, b = s["p"], s["h"], s["q"], s["b"]
+        return K.flops("deep_linear", p=p, h=h, q=q, b=b), 16.0 * (h * p + q * h) + 8.0 * p * b
+    raise ValueError(label)
+
+
+def executed_flops(label: str, s: dict, form: str) -> float:
+    """Flops the chosen formulation executes per replica-step (the dense forms touch all n rows)."""
+    if label in ("lsq", "volterra", "logistic") and form == "dense":
+        return 4.0 * s["n"] * s["d"]
+    if label == "linreg_wor" and "mask" in form:
+        return 4.0 * s["n"] * s["d"]
+    return intensity(label, s)[0]
+
+
 # ------------------------------------------------------------------ plain numpy loops
 def _loop_rate(step_fn, init_fn, T: int, budget_s: float = 0.6) -> float:
     """Replica-steps per second of a per-replica numpy loop (replicas one after another)."""
@@ -164,25 +217,29 @@ def np_linreg_wor(A, y, b):
 def families(quick: bool):
     """(family, label, size dict, R, T) rows."""
     rows = [
+        # H: the harness's own sizes (interpolation's largest setting at its default replicas;
+        # the variance topic's deep linear network; volterra's full problem; paper 001's data)
+        ("least squares (paper 000) H", "lsq", dict(n=40, d=10, m=8), 20000, 20),
+        ("deep linear W2 W1 x (paper 001) H", "deep_linear", dict(p=2, h=2, q=2, b=4), 65536, 2),
         ("least squares (paper 000)", "lsq", dict(n=64, d=64, m=8), 4096, 40),
         ("least squares (paper 000)", "lsq", dict(n=256, d=256, m=64), 1024, 20),
         ("least squares (paper 000)", "lsq", dict(n=512, d=512, m=512), 256, 10),
         ("deep linear W2 W1 x (paper 001)", "deep_linear", dict(p=8, h=16, q=8, b=4), 4096, 30),
         ("deep linear W2 W1 x (paper 001)", "deep_linear", dict(p=32, h=64, q=32, b=16), 512, 20),
         ("deep linear W2 W1 x (paper 001)", "deep_linear", dict(p=64, h=256, q=128, b=64), 32, 10),
-        ("GLM / logistic", "logistic", dict(n=256, d=16, m=16), 4096, 40),
+        ("GLM / logistic (no topic runs it)", "logistic", dict(n=256, d=16, m=16), 4096, 40),
         ("GLM / logistic", "logistic", dict(n=1024, d=64, m=128), 1024, 20),
         ("GLM / logistic", "logistic", dict(n=4096, d=256, m=1024), 128, 10),
-        ("Volterra-scale least squares (paper 003)", "volterra", dict(n=1000, d=500, m=500), 64, 8),
+        ("Volterra-scale least squares (paper 003) H", "volterra", dict(n=1000, d=500, m=500), 64, 8),
         ("Volterra-scale least squares (paper 003)", "volterra", dict(n=2000, d=1000, m=1000), 32, 6),
         ("Volterra-scale least squares (paper 003)", "volterra", dict(n=4000, d=2000, m=4000), 8, 4),
-        ("linear regression w/o replacement (paper 001)", "linreg_wor", dict(n=500, d=7, b=16), 10000, 10),
-        ("linear regression w/o replacement (paper 001)", "linreg_wor", dict(n=500, d=7, b=128), 10000, 10),
-        ("linear regression w/o replacement (paper 001)", "linreg_wor", dict(n=500, d=7, b=480), 10000, 10),
+        ("linear regression w/o replacement (paper 001) H", "linreg_wor", dict(n=500, d=7, b=16), 10000, 10),
+        ("linear regression w/o replacement (paper 001) H", "linreg_wor", dict(n=500, d=7, b=128), 10000, 10),
+        ("linear regression w/o replacement (paper 001) H", "linreg_wor", dict(n=500, d=7, b=480), 10000, 10),
     ]
     if quick:  # drop the largest size of each family
         drop = {("lsq", 512), ("deep_linear", 64), ("logistic", 4096), ("volterra", 4000)}
-        rows = [r for r in rows if (r[1], next(iter(r[2].values()))) not in drop]
+        rows = [r for r in rows if r[0].endswith(" H") or (r[1], next(iter(r[2].values()))) not in drop]
     return rows
 
 
@@ -232,10 +289,20 @@ def run_family(label, s, R, T, dev):
     else:
         raise ValueError(label)
     kernel(R=max(2, min(R, 64)), T=2)  # warm-up
-    t = _best(kernel, 2, dev)
+    t1 = _best(kernel, 1, dev)
+    reps = max(1, int(np.ceil(0.25 / max(t1, 1e-6))))  # long enough to time: >= 0.25 s a measurement
+
+    def many():
+        for _ in range(reps):
+            kernel()
+    t = _best(many, 2, dev) / reps
     rate = R * T / t
     loop_rate = _loop_rate(loop[0], loop[1], T)
-    return dict(formulation=form, seconds=t, replica_steps_per_s=rate, flops_per_replica_step=fl,
+    useful, nbytes = intensity(label, s)
+    assert useful == fl
+    return dict(formulation=form, seconds=t, repeats=reps, replica_steps_per_s=rate, flops_per_replica_step=fl,
+                bytes_per_replica_step=nbytes, intensity=fl / nbytes,
+                executed_over_useful=executed_flops(label, s, form) / fl,
                 flop_per_s=rate * fl, loop_replica_steps_per_s=loop_rate, speedup_vs_loop=rate / loop_rate)
 
 
@@ -301,20 +368,29 @@ def main() -> int:
     res["gemm"] = peak
     print("GEMM reference (float64): " + ", ".join(f"{k}: {v / 1e9:.1f} GFLOP/s" for k, v in peak["shapes"].items()),
           flush=True)
+    bw = bandwidth(dev)
+    res["bandwidth"] = bw
+    print("memory bandwidth: " + ", ".join(f"{k}: {v / 1e9:.1f} GB/s" for k, v in bw["kinds"].items()), flush=True)
     if "families" not in skip:
-        hdr = (f"{'family':<46} {'size':<26} {'formulation':<14} {'R':>6} {'replica-steps/s':>16} "
-               f"{'GFLOP/s':>8} {'%GEMM':>6} {'loop r-s/s':>11} {'x loop':>7}")
+        hdr = (f"{'family':<48} {'size':<24} {'formulation':<14} {'R':>6} {'replica-steps/s':>15} "
+               f"{'GFLOP/s':>8} {'%GEMM':>6} {'I f/B':>6} {'roof GF/s':>9} {'%roof':>6} {'exec/useful':>11} "
+               f"{'x loop':>7}")
         print(hdr)
         print("-" * len(hdr))
         rows = []
         for fam, label, s, R, T in families(a.quick):
             r = run_family(label, s, R, T, dev)
-            r.update(family=fam, size=s, replicas=R, steps=T, pct_gemm=100 * r["flop_per_s"] / peak["best"])
+            roof = min(peak["best"], bw["best"] * r["intensity"])
+            r.update(family=fam, size=s, replicas=R, steps=T, harness_size=fam.endswith(" H"),
+                     pct_gemm=100 * r["flop_per_s"] / peak["best"], roofline_flop_per_s=roof,
+                     roofline_bound="compute" if roof == peak["best"] else "memory",
+                     pct_roofline=100 * r["flop_per_s"] / roof)
             rows.append(r)
             size = ", ".join(f"{k}={v}" for k, v in s.items())
-            print(f"{fam:<46} {size:<26} {r['formulation']:<14} {R:>6} {r['replica_steps_per_s']:>16,.0f} "
-                  f"{r['flop_per_s'] / 1e9:>8.2f} {r['pct_gemm']:>5.1f}% {r['loop_replica_steps_per_s']:>11,.0f} "
-                  f"{r['speedup_vs_loop']:>6.1f}x", flush=True)
+            print(f"{fam:<48} {size:<24} {r['formulation']:<14} {R:>6} {r['replica_steps_per_s']:>15,.0f} "
+                  f"{r['flop_per_s'] / 1e9:>8.2f} {r['pct_gemm']:>5.1f}% {r['intensity']:>6.2f} {roof / 1e9:>9.2f} "
+                  f"{r['pct_roofline']:>5.1f}% {r['executed_over_useful']:>10.1f}x {r['speedup_vs_loop']:>6.1f}x",
+                  flush=True)
         res["families"] = rows
     if "paper001" not in skip:
         scale = 0.1 if a.quick else 1.0

@@ -29,6 +29,7 @@ EXPERIMENT = textwrap.dedent('''
     import numpy as np
     import verify.harness as H
     from verify.harness import resume
+    from verify.harness import distributed as D
     from verify.harness.sgd import lsq_sgd_moments
     from verify.harness.kernels import linreg_wor_moments
     from verify.harness.stats import Comparison
@@ -73,7 +74,7 @@ EXPERIMENT = textwrap.dedent('''
         cfg = H.HarnessConfig(device="cpu", seed=77)
         try:
             if mode == "resume":
-                rep = resume.run_topic_resumable("tiny", cfg, out, save_every_s=None)
+                rep = D.run_topic_resumable("tiny", cfg, out, save_every_s=None)
             else:
                 rep = H.run_topic("tiny", cfg, out)
         except resume.Interrupted as e:
@@ -120,9 +121,9 @@ def test_killed_run_resumes_to_the_uninterrupted_statistics(tmp_path, signum):
     assert "INTERRUPTED" in out
     ckpt = res / ".harness_tiny.ckpt"
     assert ckpt.exists() and not (res / "harness_tiny.json").exists()
-    import torch
+    from verify.harness.resume import _load
 
-    saved = torch.load(ckpt, weights_only=True)
+    saved = _load(ckpt)
     tasks = list(saved["tasks"].values())
     assert sum(t["result"] is not None for t in tasks) == 1           # call 0 finished
     assert any(t["result"] is None and t["partial"] is not None and t["chunks"] for t in tasks)  # mid-chunk

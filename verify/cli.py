@@ -355,7 +355,7 @@ def _cmd_harness(args) -> int:
 
         torch.set_num_threads(args.threads)
     from verify.harness.distributed import set_default_chunk
-    from verify.harness.resume import run_topic_resumable
+    from verify.harness.distributed import run_topic_resumable
 
     if args.chunk is None and args.replicas and args.replicas > DEFAULT_LARGE_CHUNK:
         set_default_chunk(DEFAULT_LARGE_CHUNK)  # stream a large count in bounded memory

@@ -42,7 +42,14 @@ from verify.harness import world_info  # noqa: F401  (re-exported: part of this 
 from verify.harness.stats import StreamStats
 
 __all__ = [
+    "SHARDING",
     "chunk_sizes",
+    "default_replicas",
+    "merge_topic_reports",
+    "run_topic_chunks",
+    "run_topic_resumable",
+    "run_topic_scaled",
+    "topic_shares",
     "gather_chunk_states",
     "main",
     "merge_chunk_states",
@@ -52,6 +59,11 @@ __all__ = [
 ]
 
 _DEFAULT_CHUNK: int | None = None
+_LOCAL = 0  # > 0 inside a topic chunk: kernels run unsharded (the chunk is already one rank's share)
+
+
+def _world() -> tuple[int, int]:
+    return (0, 1) if _LOCAL else world_info()
 
 
 def set_default_chunk(chunk: int | None) -> None:
@@ -69,7 +81,7 @@ def chunk_sizes(replicas: int, chunk: int | None) -> list[int]:
     if chunk is None:
         chunk = _DEFAULT_CHUNK
     if chunk is None:
-        _, world = world_info()
+        _, world = _world()
         chunk = math.ceil(replicas / world)
     chunk = int(chunk)
     if chunk < 1:
@@ -97,7 +109,7 @@ def merge_chunk_states(states: dict[int, list[dict[str, Any]]], n_chunks: int) -
 
 def gather_chunk_states(mine: dict[int, list[dict[str, Any]]]) -> dict[int, list[dict[str, Any]]]:
     """All ranks' per-chunk states (identity in a single process)."""
-    rank, world = world_info()
+    rank, world = _world()
     if world == 1:
         return dict(mine)
     import torch.distributed as dist
@@ -133,8 +145,9 @@ def run_chunked(
     from verify.harness import resume
 
     sizes = chunk_sizes(replicas, chunk)
-    rank, world = world_info()
+    rank, world = _world()
     task = resume.task(name, *key_parts, tuple(sizes), world, rank)
+    _check_restored(name, task, sizes)
     if task.result is not None:
         mine = task.result
     else:
@@ -168,6 +181,382 @@ def run_chunked(
     if progress is not None:
         progress(1.0)
     return merge_chunk_states(gather_chunk_states(mine), len(sizes))
+
+
+def _check_restored(name: str, task: Any, sizes: list[int]) -> None:
+    """Refuse restored per-chunk statistics whose chunk numbers or counts do not fit this call."""
+    from verify.core.errors import InputError
+
+    restored = dict(task.chunks)
+    if task.result is not None:
+        if not isinstance(task.result, dict):
+            raise InputError(f"checkpoint: finished task {name} holds no per-chunk table; refused before resuming "
+                             "(file left in place: delete it to start over)")
+        restored.update(task.result)
+    for k, states in restored.items():
+        bad = not (isinstance(k, int) and 0 <= k < len(sizes)) or not isinstance(states, list) or not states \
+            or any(not isinstance(st, dict) or st.get("n") != sizes[k] for st in states)
+        if bad:
+            raise InputError(f"checkpoint: task {name} chunk {k!r} does not hold statistics of "
+                             f"{sizes[k] if isinstance(k, int) and 0 <= k < len(sizes) else '?'} replicas; "
+                             "refused before resuming (file left in place: delete it to start over)")
+
+
+# ---------------------------------------------------------------------------- topic chunks
+#: How each harness topic reaches the scale path.  "kernels": every replica of the topic's
+#: experiment runs through :func:`run_chunked` (bit-identical to one process at the same
+#: chunk size); "chunks": the generic layer below (the experiment is run once per replica
+#: share, each with its own seed, and the comparisons pooled).  A topic not listed uses
+#: "chunks" (always valid; "kernels" is a claim about the topic's code, tested in
+#: tests/test_distributed_topics.py).
+SHARDING: dict[str, str] = {"interpolation": "kernels", "meansquare": "kernels", "variance": "chunks",
+                            "diversity": "chunks", "volterra": "chunks", "stationary": "chunks"}
+
+#: Seed of topic chunk k: ``seed + k * SEED_STRIDE``.  A multiple of 2^32, so that a topic
+#: that draws its *problem instance* from ``seed % 2**31`` or ``seed % 2**32`` tests the
+#: same instance in every chunk, while every Monte-Carlo stream (``seed + offset``) differs.
+SEED_STRIDE = 1 << 40
+
+#: Replica shares of a resumable run of a "chunks" topic without --chunk (the checkpoint's
+#: granularity: an interrupted run loses at most the share in flight).
+RESUME_SHARES = 4
+
+
+def default_replicas(topic: str, cfg: Any) -> int:
+    """The replica count ``cfg.replicas`` stands for when it is ``None``.
+
+    Read from the topic's ``montecarlo.default_replicas(cfg)`` when it defines one; else
+    this table of the defaults the topics apply today (kept in step by a test that runs
+    each topic with the default and with this count and compares the reported count).
+    """
+    from verify.core import topics as T
+
+    if cfg.replicas is not None:
+        return int(cfg.replicas)
+    mod = T.part(topic, "montecarlo")
+    hook = getattr(mod, "default_replicas", None)
+    if callable(hook):
+        return int(hook(cfg))
+    q = bool(cfg.quick)
+    table = {"variance": 2**16 if q else 2**20, "stationary": 2000 if q else 20000,
+             "interpolation": 2000 if q else 20000, "meansquare": 2000 if q else 20000,
+             "diversity": 4 if q else 16}
+    if topic == "volterra":
+        return int(mod.SIZES[q]["R"])
+    if topic not in table:
+        raise ValueError(f"topic {topic!r} has no default replica count: give --replicas")
+    return table[topic]
+
+
+def topic_shares(topic: str, cfg: Any, resumable: bool = False) -> list[int]:
+    """Replica shares of a "chunks" topic: ``--chunk`` replicas each when set; else one share per
+    rank under torch.distributed; else :data:`RESUME_SHARES` for a resumable run; else one."""
+    from verify.core.errors import InputError
+
+    R = default_replicas(topic, cfg)
+    _, world = _world()
+    if _DEFAULT_CHUNK is not None:
+        shares = chunk_sizes(R, _DEFAULT_CHUNK)
+    elif world > 1:
+        shares = chunk_sizes(R, math.ceil(R / world))
+    elif resumable:
+        shares = chunk_sizes(R, math.ceil(R / min(RESUME_SHARES, max(R // 2, 1))))
+    else:
+        shares = [R]
+    if len(shares) > 1 and min(shares) < 2:
+        raise InputError(f"topic {topic}: {R} replicas in shares {shares[:4]}... leave a share below 2 replicas; "
+                         "give more replicas or a larger --chunk")
+    return shares
+
+
+def _plain(x: Any) -> Any:
+    """Plain-data copy for the checkpoint and the gather: dicts (str keys), lists, str, int,
+    float (NaN and infinities kept as floats), bool, None; numpy scalars and arrays unwrapped;
+    anything else as its ``str``."""
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    if isinstance(x, (bool, int, float, str)) or x is None:
+        return x
+    if isinstance(x, np.generic):
+        return _plain(x.item())
+    if isinstance(x, np.ndarray):
+        return _plain(x.tolist())
+    return str(x)
+
+
+def merge_topic_reports(reports: Sequence[dict[str, Any]], shares: Sequence[int]) -> dict[str, Any]:
+    r"""Pool the reports of ``S`` independent runs of one experiment (replica shares ``n_k``).
+
+    A comparison present (by name) in every run is pooled with weights ``w_k = n_k / N``:
+    estimate ``Σ w_k est_k``, prediction ``Σ w_k pred_k`` (each run's prediction; equal when
+    the runs share the problem instance), standard error ``sqrt(Σ w_k² se_k²)`` — exact for
+    independent runs, and for an estimator that is a mean over replicas it equals the
+    pooled sample mean.  For a nonlinear estimator (a ratio) each run contributes its own
+    O(1/n_k) bias, so the pooled bias is O(S/N), negligible against the O(1/sqrt N)
+    standard error while ``S << sqrt(N)``.  The z-test is then of the pooled difference,
+    valid for "equal" and one-sided "upper" comparisons alike.  A comparison that any run
+    reported unresolved (an ``unresolved`` entry of the same name) or lacks is reported
+    unresolved, with the runs in which it was; other unresolved entries and unresolved
+    failures are the union, tagged with their runs.  Everything else in the report is
+    run 0's, as it is (its figures, settings, timings), under ``sharding.extras_from``.
+    """
+    S = len(reports)
+    if S == 1:
+        return dict(reports[0])
+    N = float(sum(shares))
+    w = [n / N for n in shares]
+
+    def keyed(items):
+        out, seen = {}, {}
+        for c in items:
+            nm = c["name"]
+            seen[nm] = seen.get(nm, 0) + 1
+            out[nm if seen[nm] == 1 else f"{nm} #{seen[nm]}"] = c
+        return out
+
+    comps = [keyed(r.get("comparisons", [])) for r in reports]
+    unres_names: dict[str, list[int]] = {}
+    unresolved: dict[str, dict[str, Any]] = {}
+    import json
+
+    for k, r in enumerate(reports):
+        for u in r.get("unresolved", []):
+            key = u.get("name") if isinstance(u, dict) and u.get("name") else json.dumps(u, sort_keys=True, default=str)
+            if isinstance(u, dict) and u.get("name"):
+                unres_names.setdefault(u["name"], []).append(k)
+            if key in unresolved:
+                unresolved[key]["runs"].append(k)
+            else:
+                unresolved[key] = {**(u if isinstance(u, dict) else {"value": u}), "runs": [k]}
+    order = list(comps[0]) + [n for c in comps[1:] for n in c if n not in comps[0]]
+    merged = []
+    for nm in order:
+        present = [k for k in range(S) if nm in comps[k]]
+        base = comps[present[0]][nm]
+        if len(present) < S or nm in unres_names:
+            if nm not in unresolved:
+                unresolved[nm] = {"name": nm, "claim": base.get("claim"), "runs": sorted(set(unres_names.get(nm, [])))}
+            unresolved[nm]["reason_pooled"] = (
+                f"not pooled: tested in runs {present} of {S}, unresolved in {sorted(set(unres_names.get(nm, [])))}")
+            continue
+        cs = [comps[k][nm] for k in range(S)]
+        kinds = {c.get("kind", "equal") for c in cs}
+        claims = {c.get("claim") for c in cs}
+        if len(kinds) != 1 or len(claims) != 1:
+            raise ValueError(f"comparison {nm!r} differs between runs in kind or claim: {kinds}, {claims}")
+        preds = [float(c["predicted"]) for c in cs]
+        out = {k: v for k, v in base.items() if k not in ("z", "p", "rejected")}
+        out["estimate"] = float(sum(wk * float(c["estimate"]) for wk, c in zip(w, cs)))
+        out["predicted"] = preds[0] if all(p == preds[0] for p in preds) else float(sum(wk * p for wk, p in zip(w, preds)))
+        out["sem"] = float(math.sqrt(sum((wk * float(c["sem"])) ** 2 for wk, c in zip(w, cs))))
+        if all(isinstance(c.get("replicas"), int) for c in cs):
+            out["replicas"] = int(sum(c["replicas"] for c in cs))
+        out["pooled_runs"] = S
+        merged.append(out)
+    rep = {k: v for k, v in reports[0].items() if k not in ("comparisons", "unresolved", "unresolved_failures")}
+    rep["comparisons"] = merged
+    rep["unresolved"] = list(unresolved.values())
+    fails = [{**f, "run": k} for k, r in enumerate(reports) for f in (r.get("unresolved_failures") or [])]
+    if fails or any("unresolved_failures" in r for r in reports):
+        rep["unresolved_failures"] = fails
+    if isinstance(rep.get("replicas"), int):
+        rep["replicas"] = int(sum(shares))
+    return rep
+
+
+def _decide(topic: str, report: dict[str, Any], cfg: Any) -> dict[str, Any]:
+    """``verify.harness.decide`` when it exists; else Holm exactly as ``run_topic`` applies it."""
+    import verify.harness as H
+
+    if callable(getattr(H, "decide", None)):
+        return H.decide(topic, report, cfg)
+    from verify.harness.stats import Comparison, holm
+
+    comps = [Comparison(**{k: c[k] for k in ("name", "estimate", "sem", "predicted", "kind")},
+                        meta={k: v for k, v in c.items() if k not in
+                              ("name", "estimate", "sem", "predicted", "kind", "z", "p")})
+             for c in report.get("comparisons", [])]
+    H._check_claim_ids(topic, comps, report.get("unresolved", []))
+    rejected = holm(comps, cfg.alpha)
+    report["comparisons"] = [{**c.to_json(), "rejected": r} for c, r in zip(comps, rejected)]
+    report["decision"] = {
+        "method": "Holm step-down over two-sided / one-sided z-tests",
+        "family_wise_alpha": cfg.alpha,
+        "n_comparisons": len(comps),
+        "n_rejected": int(sum(rejected)),
+        "passed": not any(rejected) and not report.get("unresolved_failures"),
+    }
+    return report
+
+
+def run_topic_chunks(topic: str, cfg: Any, shares: Sequence[int],
+                     progress: Callable[[str, float], None] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run a topic's experiment once per replica share and pool (undecided report, sharding record).
+
+    Run ``k`` uses ``replicas = shares[k]`` and ``seed = cfg.seed + k * SEED_STRIDE``; under
+    torch.distributed rank ``r`` runs the shares ``k ≡ r (mod W)`` (its kernels unsharded),
+    the reports are all-gathered and every rank pools them in run order, so the pooled
+    report depends on the shares, never on the number of ranks.  Inside a resume session
+    every finished run's report is checkpointed (an interruption loses the run in flight).
+    """
+    from dataclasses import replace
+
+    from verify.core import topics as T
+    from verify.core.errors import InputError
+    from verify.harness import resume
+
+    global _LOCAL
+    mod = T.part(topic, "montecarlo")
+    shares = [int(n) for n in shares]
+    S = len(shares)
+    rank, world = _world()
+    conf = sorted((k, v) for k, v in vars(cfg).items())
+    task = resume.task("topic_chunks", topic, conf, tuple(shares), world, rank)
+    s = resume.current()
+    if s is not None:
+        s.active = None  # the experiment never polls: a signal saves the finished runs and stops at once
+    done: dict[int, Any] = dict(task.result if task.result is not None else task.chunks)
+    for k, r in done.items():
+        if not (isinstance(k, int) and 0 <= k < S and isinstance(r, dict) and isinstance(r.get("comparisons"), list)):
+            raise InputError(f"checkpoint: topic {topic} run {k!r} holds no report of this split; refused before "
+                             "resuming (file left in place: delete it to start over)")
+    mine = [k for k in range(S) if k % world == rank]
+    prog = progress or (lambda msg, f: None)
+    if task.result is None:
+        n_done = sum(1 for k in mine if k in done)
+        for k in mine:
+            if k in done:
+                continue
+            sub = replace(cfg, replicas=shares[k], seed=int(cfg.seed) + k * SEED_STRIDE)
+
+            def p(msg, f, _i=n_done, _k=k):
+                prog(f"run {_k + 1}/{S}: {msg}" if S > 1 else msg, (_i + f) / max(len(mine), 1))
+            _LOCAL += 1
+            try:
+                rep = _plain(mod.run(sub, p))
+            finally:
+                _LOCAL -= 1
+            done[k] = rep
+            task.chunk_done(k, rep)
+            n_done += 1
+        task.finish({k: done[k] for k in mine})
+        if s is not None:
+            s.active = None
+    reports = gather_chunk_states({k: done[k] for k in mine}) if world > 1 else done
+    missing = [k for k in range(S) if k not in reports]
+    if missing:
+        raise RuntimeError(f"topic {topic}: runs {missing[:5]} missing after the gather")
+    pooled = merge_topic_reports([reports[k] for k in range(S)], shares) if S > 1 else dict(reports[0])
+    record = {"topic": topic, "how": "chunks", "runs": S, "replica_shares": shares,
+              "seeds": f"run k: seed + k * 2^40 (seed {cfg.seed})", "ranks": world,
+              "pooling": "weights n_k/N: estimate and prediction pooled, se = sqrt(sum w_k^2 se_k^2); a value "
+                         "unresolved in any run is unresolved", "extras_from": "run 0"}
+    if S > 1:
+        pooled["sharding"] = record
+    return pooled, record
+
+
+def sharding_record(topic: str, cfg: Any, chunk: int | None = None) -> dict[str, Any]:
+    """What the provenance says about a "kernels" topic's sharding."""
+    _, world = _world()
+    return {"topic": topic, "how": "kernels", "ranks": world, "chunk": chunk if chunk is not None else _DEFAULT_CHUNK,
+            "seeds": "every kernel call: replica chunk k uses seed + k (per setting offsets as documented)",
+            "merge": "all-gather of per-chunk streaming sums, merged in chunk order (bit-identical to one process "
+                     "at the same chunk size)"}
+
+
+def run_topic_scaled(topic: str, cfg: Any, out_dir: Any = None,
+                     progress: Callable[[str, float], None] | None = None,
+                     resumable: bool = False) -> dict[str, Any]:
+    """``run_topic`` on the scale path, for every topic.
+
+    A "kernels" topic (:data:`SHARDING`) is ``run_topic`` itself (its kernels shard and resume);
+    a "chunks" topic is run in :func:`topic_shares` replica shares by :func:`run_topic_chunks`,
+    decided by ``verify.harness.decide`` (or Holm as ``run_topic`` applies it) and written to
+    ``<out>/harness_<topic>.json``.  ``provenance.sharding`` says which, and how.
+    """
+    import time as _time
+    from dataclasses import asdict
+
+    from verify.core.errors import InputError
+    from verify.core.results import RESULTS_DIR, provenance, write_json
+    from verify.harness import HarnessConfig, _device_info, experiment_topics, resolve_device, run_topic
+
+    if topic not in experiment_topics():
+        raise InputError(f"unknown harness topic {topic!r}; known: {', '.join(experiment_topics())}")
+    how = SHARDING.get(topic, "chunks")
+    if how == "chunks" and cfg.replicas is None:
+        try:
+            default_replicas(topic, cfg)
+        except ValueError:
+            how = "none"  # an unlisted topic with no known default: run as is, say so
+    if how in ("kernels", "none"):
+        rep = run_topic(topic, cfg, out_dir, progress)
+        rep["provenance"]["sharding"] = sharding_record(topic, cfg) if how == "kernels" else {
+            "topic": topic, "how": "none", "why": "not in SHARDING and no default replica count: one run, "
+            "sharded and resumable only where its code uses the kernels"}
+        _rewrite(rep, out_dir, topic)
+        return rep
+    device = resolve_device(cfg.device)
+    cfg = HarnessConfig(**{**asdict(cfg), "device": device})
+    shares = topic_shares(topic, cfg, resumable)
+    t0 = _time.perf_counter()
+    report, record = run_topic_chunks(topic, cfg, shares, progress)
+    wall = _time.perf_counter() - t0
+    report = _decide(topic, report, cfg)
+    report["provenance"] = provenance(topic=topic, config=asdict(cfg), wall_seconds=round(wall, 3),
+                                      sharding=record, **_device_info(device))
+    out = Path(out_dir or RESULTS_DIR) / f"harness_{topic}.json"
+    out.parent.mkdir(exist_ok=True)
+    write_json(out, report)
+    report["path"] = str(out)
+    return report
+
+
+def _rewrite(rep: dict[str, Any], out_dir: Any, topic: str) -> None:
+    from verify.core.results import RESULTS_DIR, write_json
+
+    out = Path(out_dir or RESULTS_DIR) / f"harness_{topic}.json"
+    if Path(rep.get("path", out)) == out:
+        write_json(out, {k: v for k, v in rep.items() if k != "path"})
+
+
+def run_topic_resumable(topic: str, cfg, out_dir: str | os.PathLike | None = None,
+                        progress: Callable[[str, float], None] | None = None,
+                        checkpoint: str | os.PathLike | None = None,
+                        save_every_s: float | None = 60.0) -> dict[str, Any]:
+    """:func:`verify.harness.distributed.run_topic_scaled` inside a resume session.
+
+    Every topic resumes: a "kernels" topic from the exact step of the replica chunk in
+    flight, a "chunks" topic from its last finished replica share (``--chunk`` replicas,
+    or :data:`RESUME_SHARES` shares).
+
+    Interrupted by SIGINT/SIGTERM it raises :class:`Interrupted` after saving; called again
+    with the same arguments it resumes and, on completion, removes the checkpoint.  The
+    results JSON gains ``provenance.resume`` (whether state was restored, how many
+    interruptions the run survived).
+    """
+    from dataclasses import asdict
+
+    from verify.harness import resolve_device
+    from verify.harness.resume import Session, checkpoint_path, fingerprint
+    from verify.core.results import RESULTS_DIR, write_json
+
+    rank, world = world_info()
+    path = Path(checkpoint) if checkpoint else checkpoint_path(topic, out_dir, rank, world)
+    conf = {**asdict(cfg), "device": resolve_device(cfg.device)}
+    fp = fingerprint("harness", topic, sorted(conf.items()), world, rank)
+    with Session(path, fp, save_every_s) as s:
+        report = run_topic_scaled(topic, cfg, out_dir, progress, resumable=True)
+        resumed, interruptions = s.resumed, s.interruptions
+    s.finish()
+    report["provenance"]["resume"] = {"resumed": resumed, "interruptions": interruptions}
+    out = Path(out_dir or RESULTS_DIR) / f"harness_{topic}.json"
+    if rank == 0 and Path(report.get("path", out)) == out:
+        write_json(out, {k: v for k, v in report.items() if k != "path"})
+    return report
 
 
 # ---------------------------------------------------------------------------- command line
@@ -212,8 +601,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     import tempfile
 
-    from verify.harness import HarnessConfig, experiment_topics, run_topic
-    from verify.harness.resume import Interrupted, run_topic_resumable
+    from verify.harness import HarnessConfig, experiment_topics
+    from verify.harness.resume import Interrupted
     from verify.core.results import RESULTS_DIR, read_json, write_json
 
     args = build_parser().parse_args(argv)
@@ -247,15 +636,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.resume:
                 rep = run_topic_resumable(t, cfg, target, checkpoint=None)
             else:
-                rep = run_topic(t, cfg, target)
+                rep = run_topic_scaled(t, cfg, target)
             dist.barrier()
             if rank == 0:
                 path = out_dir / f"harness_{t}.json"
                 data = read_json(path)
+                how = SHARDING.get(t, "chunks")
                 data["provenance"]["distributed"] = {
-                    "world_size": world, "backend": backend, "chunk": args.chunk,
-                    "seed_streams": "chunk k uses seed + k; rank r computes chunks k = r mod world",
-                    "merge": "all-gather of per-chunk streaming sums, merged in chunk order",
+                    "world_size": world, "backend": backend, "chunk": args.chunk, "sharded_by": how,
+                    "seed_streams": ("every kernel call: replica chunk k uses seed + k; rank r computes chunks "
+                                     "k = r mod world" if how == "kernels" else
+                                     "run k of the experiment uses seed + k * 2^40 and its replica share; rank r "
+                                     "computes runs k = r mod world"),
+                    "merge": ("all-gather of per-chunk streaming sums, merged in chunk order" if how == "kernels"
+                              else "all-gather of the runs' reports, pooled in run order (weights n_k/N), "
+                                   "then decided"),
                 }
                 write_json(path, data)
                 d = rep["decision"]

@@ -30,6 +30,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from verify.harness.distributed import run_chunked
+from verify.harness.resume import check_partial, restore_generator
 from verify.harness.stats import StreamStats
 
 __all__ = [
@@ -83,10 +84,11 @@ def _loop(k, r, partial, poll, progress, *, seed, dev, T, times, init, step):
     if partial is None:
         t0, j, state, bufs = 0, 0, init(r), None
     else:
+        _check_loop_partial(partial, r, K, T, times, init)
         t0, j = int(partial["t"]), int(partial["j"])
         state = {a: v.to(dev) for a, v in partial["state"].items()}
         bufs = None if partial["bufs"] is None else [b.to(dev) for b in partial["bufs"]]
-        gen.set_state(partial["gen"])
+        restore_generator(gen, partial["gen"])
     for t in range(t0, T + 1):
         poll(lambda: {"t": t, "j": j, "state": {a: v.to("cpu", copy=True) for a, v in state.items()},
                       "bufs": None if bufs is None else [b.to("cpu", copy=True) for b in bufs],
@@ -104,6 +106,29 @@ def _loop(k, r, partial, poll, progress, *, seed, dev, T, times, init, step):
         if t % 16 == 0:
             progress((t + 1) / (T + 1))
     return [b_.cpu().numpy() for b_ in bufs]
+
+
+def _check_loop_partial(partial, r, K, T, times, init) -> None:
+    """Refuse (InputError) an in-flight state that does not fit this chunk, before resuming."""
+    import torch
+
+    from verify.core.errors import InputError
+
+    fresh = init(r)
+    st = partial.get("state")
+    if not isinstance(st, dict) or set(st) != set(fresh):
+        raise InputError(f"checkpoint: in-flight state has entries {sorted(st) if isinstance(st, dict) else st!r}, "
+                         f"the call needs {sorted(fresh)}; refused before resuming (file left in place: delete it "
+                         "to start over)")
+    check_partial(partial, T=T, times=times, shapes={f"state.{a}": tuple(v.shape) for a, v in fresh.items()})
+    bufs = partial.get("bufs")
+    ok = (bufs is None) if partial["j"] == 0 else (
+        isinstance(bufs, list) and all(isinstance(b, torch.Tensor) and b.dtype == torch.float64
+                                       and tuple(b.shape[:2]) == (r, K) for b in bufs) and len(bufs) > 0)
+    if not ok:
+        raise InputError(f"checkpoint: in-flight recording buffers do not fit {r} replicas x {K} times after "
+                         f"{partial['j']} recordings; refused before resuming (file left in place: delete it to "
+                         "start over)")
 
 
 # --------------------------------------------------------------------- sampling

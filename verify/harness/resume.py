@@ -28,9 +28,24 @@ interrupts immediately.
 The checkpoint is bound to a *fingerprint* (topic, configuration, world size and rank):
 resuming with different settings raises ``ValueError`` instead of mixing two runs.
 
-Typical use (what ``batchproof harness --resume`` does)::
+**Integrity.** A checkpoint file is ``MAGIC``, one JSON header line (``schema``: the
+format version, ``sha256`` and ``bytes`` of the payload) and the payload (``torch.save``
+of plain data and tensors).  Before anything resumes, :class:`Session` checks, in this
+order: the magic and header, the schema version, the payload length and its SHA-256 (a
+flipped bit or a truncated file is refused here), then the payload's structure
+(:func:`validate_payload`: every finished chunk's streaming statistics have the shapes
+they declare, every in-flight state has a non-negative integer step counter, a chunk
+number and a generator state of the right type), and the fingerprint.  The kernels then
+check the in-flight state against the call before continuing from it
+(:func:`check_partial`: the step counter against the horizon and the recording times,
+every tensor's shape against the replica share).  Each refusal is an
+:class:`~verify.core.errors.InputError` of one line (exit 2 from the CLI) and leaves the
+checkpoint where it is.
 
-    from verify.harness.resume import run_topic_resumable
+Typical use (what ``batchproof harness --resume`` does; the runner lives in
+:mod:`verify.harness.distributed`, above this module, so that the layers stay acyclic)::
+
+    from verify.harness.distributed import run_topic_resumable
     report = run_topic_resumable("interpolation", cfg)   # rerun the same line to resume
 """
 
@@ -38,6 +53,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
+import json
 import os
 import signal
 import tempfile
@@ -54,14 +71,16 @@ __all__ = [
     "Interrupted",
     "Session",
     "Task",
+    "check_partial",
     "checkpoint_path",
     "current",
     "fingerprint",
-    "run_topic_resumable",
     "task",
+    "validate_payload",
 ]
 
-_FORMAT = 1
+_FORMAT = 2  # schema version of the checkpoint file (1: bare torch.save, no checksum)
+MAGIC = b"BATCHPROOF-CHECKPOINT\n"
 
 
 class Interrupted(KeyboardInterrupt):
@@ -197,7 +216,7 @@ class Session:
         self._stored: dict[str, Any] = {}
         if self.path.exists():
             data = _load(self.path)
-            if data.get("format") != _FORMAT or data.get("fingerprint") != fp:
+            if data.get("fingerprint") != fp:
                 raise InputError(
                     f"checkpoint {self.path} was written by a run with other settings "
                     "(topic, configuration, seed, replicas or world size); rerun with the same "
@@ -232,10 +251,13 @@ class Session:
             data = {"format": _FORMAT, "fingerprint": self.fp, "tasks": tasks,
                     "interruptions": self.interruptions + (self.stop_signal is not None)}
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            buf = io.BytesIO()
+            torch.save(data, buf)
+            payload = buf.getvalue()
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as f:
-                    torch.save(data, f)
+                    f.write(encode(payload))
                     f.flush()
                     os.fsync(f.fileno())
                 os.replace(tmp, self.path)
@@ -280,14 +302,165 @@ class Session:
         _CURRENT = None
 
 
+def encode(payload: bytes) -> bytes:
+    """The checkpoint file for ``payload``: magic, header line (schema, length, SHA-256), payload."""
+    head = {"schema": _FORMAT, "bytes": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}
+    return MAGIC + json.dumps(head, sort_keys=True).encode() + b"\n" + payload
+
+
+def _refuse(path: Path, why: str) -> InputError:
+    return InputError(f"checkpoint {path} {why}; refused before resuming (file left in place: "
+                      "delete it to start over)")
+
+
 def _load(path: Path) -> dict[str, Any]:
+    """Read, verify (schema, length, checksum, structure) and return a checkpoint's payload."""
     import torch
 
     try:
-        with open(path, "rb") as f:
-            return torch.load(f, map_location="cpu", weights_only=True)
-    except Exception as e:  # a truncated or foreign file: say so, do not crash deep inside torch
-        raise InputError(f"checkpoint {path} is unreadable ({type(e).__name__}); delete it to start over") from None
+        raw = path.read_bytes()
+    except OSError as e:
+        raise _refuse(path, f"is unreadable ({type(e).__name__})") from None
+    if not raw.startswith(MAGIC):
+        raise _refuse(path, "is unreadable (not a batchproof checkpoint, or one from before schema "
+                            f"{_FORMAT} without a checksum)")
+    rest = raw[len(MAGIC):]
+    nl = rest.find(b"\n")
+    try:
+        head = json.loads(rest[:nl].decode("ascii")) if nl >= 0 else None
+    except (UnicodeDecodeError, ValueError):
+        head = None
+    if not isinstance(head, dict) or not isinstance(head.get("bytes"), int) \
+            or not isinstance(head.get("sha256"), str):
+        raise _refuse(path, "is unreadable (corrupt header)")
+    if head.get("schema") != _FORMAT:
+        raise _refuse(path, f"has schema {head.get('schema')!r}, this version reads schema {_FORMAT}")
+    payload = rest[nl + 1:]
+    if len(payload) != head["bytes"]:
+        raise _refuse(path, f"is truncated or padded ({len(payload)} payload bytes, header says "
+                            f"{head['bytes']})")
+    if hashlib.sha256(payload).hexdigest() != head["sha256"]:
+        raise _refuse(path, "fails its SHA-256 checksum (corrupted: a changed bit or byte)")
+    try:
+        data = torch.load(io.BytesIO(payload), map_location="cpu", weights_only=True)
+    except Exception as e:  # checksummed but not loadable: written by something else
+        raise _refuse(path, f"is unreadable ({type(e).__name__})") from None
+    problem = validate_payload(data)
+    if problem:
+        raise _refuse(path, f"is inconsistent ({problem})")
+    return data
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _stream_state_problem(st: Any) -> str | None:
+    """Why ``st`` is not a valid :meth:`StreamStats.state`, or ``None``."""
+    if not isinstance(st, dict):
+        return "a streaming statistic is not a dict"
+    shape = st.get("shape")
+    if not isinstance(shape, list) or not all(_is_int(a) and a >= 0 for a in shape):
+        return f"a streaming statistic has shape {shape!r}"
+    if not _is_int(st.get("n")) or st["n"] < 0:
+        return f"a streaming statistic has count n = {st.get('n')!r}"
+    for key in ("s1", "s2", "s3", "mx", "mn") + (() if st.get("shift") is None else ("shift",)):
+        if key not in st and key in ("s3", "mx", "mn"):
+            continue
+        try:
+            a = np.asarray(st[key], dtype=np.float64)
+        except (KeyError, TypeError, ValueError):
+            return f"a streaming statistic's {key} is missing or not numeric"
+        if a.shape != tuple(shape):
+            return f"a streaming statistic's {key} has shape {a.shape}, it declares {tuple(shape)}"
+    return None
+
+
+def _walk_stream_states(x: Any) -> Iterator[Any]:
+    if isinstance(x, dict) and "s1" in x and "shape" in x:
+        yield x
+    elif isinstance(x, dict):
+        for v in x.values():
+            yield from _walk_stream_states(v)
+    elif isinstance(x, (list, tuple)):
+        for v in x:
+            yield from _walk_stream_states(v)
+
+
+def validate_payload(data: Any) -> str | None:
+    """Structural check of a loaded checkpoint payload: why it cannot be resumed, or ``None``."""
+    import torch
+
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        return "payload is not a schema-%d checkpoint" % _FORMAT
+    if not isinstance(data.get("fingerprint"), str) or not isinstance(data.get("tasks"), dict):
+        return "fingerprint or task table missing"
+    if not _is_int(data.get("interruptions")) or data["interruptions"] < 0:
+        return f"interruption counter {data.get('interruptions')!r}"
+    for key, t in data["tasks"].items():
+        if not isinstance(key, str) or not isinstance(t, dict) or not isinstance(t.get("chunks"), dict):
+            return f"task {key!r} malformed"
+        if not all(_is_int(k) and k >= 0 for k in t["chunks"]):
+            return f"task {key!r} has a chunk number that is not an integer >= 0"
+        for st in _walk_stream_states([t["chunks"], t.get("result")]):
+            why = _stream_state_problem(st)
+            if why:
+                return f"task {key!r}: {why}"
+        p = t.get("partial")
+        if p is None:
+            continue
+        if not isinstance(p, dict):
+            return f"task {key!r}: in-flight state is not a dict"
+        for c in ("t", "j", "chunk"):
+            if not _is_int(p.get(c)) or p[c] < 0:
+                return f"task {key!r}: in-flight step counter {c} = {p.get(c)!r}"
+        if p["j"] > p["t"] + 1:
+            return f"task {key!r}: {p['j']} recordings by step {p['t']}"
+        if p["chunk"] in t["chunks"]:
+            return f"task {key!r}: chunk {p['chunk']} is both finished and in flight"
+        g = p.get("gen")
+        if g is not None and not (isinstance(g, torch.Tensor) and g.dtype == torch.uint8 and g.dim() == 1):
+            return f"task {key!r}: generator state is not a byte tensor"
+    return None
+
+
+def check_partial(partial: dict[str, Any], *, T: int, times: Any, shapes: dict[str, tuple[int, ...]],
+                  where: str = "checkpoint") -> None:
+    """Check an in-flight state against the kernel call that resumes it (before continuing).
+
+    ``T``: the last step; ``times``: the recording times; ``shapes``: expected shape of each
+    tensor entry (``state.<name>`` for entries of a ``state`` dict; a missing entry or a
+    shape that differs is refused).  The step counter ``t`` must lie in ``[0, T]`` and the
+    recording index ``j`` must equal the number of recording times before ``t``.
+    """
+    import torch
+
+    times = np.asarray(times)
+    t, j = partial.get("t"), partial.get("j")
+    if not (_is_int(t) and 0 <= t <= T):
+        raise InputError(f"{where}: in-flight step counter t = {t!r} outside [0, {T}]; refused before "
+                         "resuming (file left in place: delete it to start over)")
+    expected_j = int(np.searchsorted(times, t, side="left"))
+    if j != expected_j:
+        raise InputError(f"{where}: in-flight state at step {t} has {j!r} recordings, the schedule gives "
+                         f"{expected_j}; refused before resuming (file left in place: delete it to start over)")
+    for name, shp in shapes.items():
+        obj: Any = partial
+        for part in name.split("."):
+            obj = obj.get(part) if isinstance(obj, dict) else None
+        if not isinstance(obj, torch.Tensor) or tuple(obj.shape) != tuple(shp) or obj.dtype != torch.float64:
+            got = tuple(obj.shape) if isinstance(obj, torch.Tensor) else type(obj).__name__
+            raise InputError(f"{where}: in-flight tensor {name} is {got}, the call needs float64 {tuple(shp)}; "
+                             "refused before resuming (file left in place: delete it to start over)")
+
+
+def restore_generator(gen: Any, state: Any, where: str = "checkpoint") -> None:
+    """``gen.set_state(state)``, refusing a state that does not fit the generator."""
+    try:
+        gen.set_state(state)
+    except (RuntimeError, TypeError, ValueError) as e:
+        raise InputError(f"{where}: generator state does not fit ({str(e).splitlines()[0][:80]}); refused "
+                         "before resuming (file left in place: delete it to start over)") from None
 
 
 @contextlib.contextmanager
@@ -304,34 +477,3 @@ def checkpoint_path(topic: str, out_dir: str | os.PathLike | None = None, rank: 
 
     suffix = "" if world == 1 else f".rank{rank}of{world}"
     return Path(out_dir or RESULTS_DIR) / f".harness_{topic}{suffix}.ckpt"
-
-
-def run_topic_resumable(topic: str, cfg, out_dir: str | os.PathLike | None = None,
-                        progress: Callable[[str, float], None] | None = None,
-                        checkpoint: str | os.PathLike | None = None,
-                        save_every_s: float | None = 60.0) -> dict[str, Any]:
-    """:func:`verify.harness.run_topic` inside a resume session.
-
-    Interrupted by SIGINT/SIGTERM it raises :class:`Interrupted` after saving; called again
-    with the same arguments it resumes and, on completion, removes the checkpoint.  The
-    results JSON gains ``provenance.resume`` (whether state was restored, how many
-    interruptions the run survived).
-    """
-    from dataclasses import asdict
-
-    from verify.harness import resolve_device, run_topic, world_info
-    from verify.core.results import RESULTS_DIR, write_json
-
-    rank, world = world_info()
-    path = Path(checkpoint) if checkpoint else checkpoint_path(topic, out_dir, rank, world)
-    conf = {**asdict(cfg), "device": resolve_device(cfg.device)}
-    fp = fingerprint("harness", topic, sorted(conf.items()), world, rank)
-    with Session(path, fp, save_every_s) as s:
-        report = run_topic(topic, cfg, out_dir, progress)
-        resumed, interruptions = s.resumed, s.interruptions
-    s.finish()
-    report["provenance"]["resume"] = {"resumed": resumed, "interruptions": interruptions}
-    out = Path(out_dir or RESULTS_DIR) / f"harness_{topic}.json"
-    if rank == 0 and Path(report.get("path", out)) == out:
-        write_json(out, {k: v for k, v in report.items() if k != "path"})
-    return report

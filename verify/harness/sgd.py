@@ -64,6 +64,7 @@ def lsq_sgd_moments(
     import torch
 
     from verify.harness.distributed import run_chunked
+    from verify.harness.resume import check_partial, restore_generator
 
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
@@ -99,10 +100,11 @@ def lsq_sgd_moments(
             dbuf = torch.empty((r, K), dtype=torch.float64, device=dev)
             lbuf = torch.empty_like(dbuf)
         else:
+            check_partial(partial, T=T, times=times, shapes={"e": (r, d), "dbuf": (r, K), "lbuf": (r, K)})
             t0, j = int(partial["t"]), int(partial["j"])
             e = partial["e"].to(dev)
             dbuf, lbuf = partial["dbuf"].to(dev), partial["lbuf"].to(dev)
-            gen.set_state(partial["gen"])
+            restore_generator(gen, partial["gen"])
         ones = torch.ones((r, m), dtype=torch.float64, device=dev) if form == "dense" else None
         for t in range(t0, T + 1):
             poll(lambda: {"t": t, "j": j, "e": e.to("cpu", copy=True), "dbuf": dbuf.to("cpu", copy=True),
