@@ -306,6 +306,16 @@ def theorem_bounds(step: dict[str, sp.Expr] | None = None) -> dict[str, sp.Expr]
       mean, divided by ``gamma B``.
 
     ``step`` optionally substitutes a step-size per class (keys as below)."""
+    out = dict(_theorem_bounds_general())
+    if step:
+        out = {k: sp.simplify(v_.subs(gamma, step[k])) for k, v_ in out.items()}
+    return out
+
+
+@lru_cache(maxsize=None)
+def _theorem_bounds_general() -> dict[str, sp.Expr]:
+    """:func:`theorem_bounds` before any step-size is substituted (computed once; SymPy
+    expressions are immutable, the dict is copied by every caller that changes it)."""
     ob = one_step_bounds()
     kk = sp.Symbol("k", integer=True, nonnegative=True)
     K = Tn / B
@@ -323,10 +333,7 @@ def theorem_bounds(step: dict[str, sp.Expr] | None = None) -> dict[str, sp.Expr]
     sm = ob["smooth"].subs({ob["F"]: Fk(kk), ob["Fn"]: Fk(kk + 1)})
     ssum = sp.expand(sp.Sum(sm, (kk, 0, K - 1)).doit()).subs({Fk(0): F0, Fk(K): 0})  # F_0 - F* ; F_K - F* >= 0
     out["smooth"] = ssum / (K * gamma * B)
-    out = {k: sp.simplify(out[k]) for k in ("strongly_convex", "convex", "smooth", "pl")}
-    if step:
-        out = {k: sp.simplify(v_.subs(gamma, step[k])) for k, v_ in out.items()}
-    return out
+    return {k: sp.simplify(out[k]) for k in ("strongly_convex", "convex", "smooth", "pl")}
 
 
 #: the step-sizes chosen in Theorems 4-7 (serial choice); Table 1 divides them by 1+delta.
