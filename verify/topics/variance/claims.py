@@ -20,6 +20,7 @@ general degree), and ``c_b >= 0`` decreases in b.
 
 from __future__ import annotations
 
+import itertools
 import random
 from fractions import Fraction as F
 from functools import lru_cache
@@ -1983,12 +1984,18 @@ def _check_l7_flip() -> Outcome:
 
 _FN2 = ("a b^T A1 c d^T A2 e f^T", "a (b^T A1 c)[d^T A2 e] f^T", "a [d^T A2 e](b^T A1 c) f^T",
         "a [d^T (b^T A1 c) A2 e] f^T", "a [d^T A2 (b^T A1 c) e] f^T")
+
+
+def _fn2_step(k: int) -> None:
+    _step(f"lemma7.footnote2.step{k}", _L7W + f"footnote 2, line {k} -> {k + 1}: {_FN2[k - 1]} = {_FN2[k]}",
+          _FN2[k - 1] + " = " + _FN2[k] + r"\quad(a, b, c, d, e, f = x_{i_1}, x_{i'_1}, x_{i_2}, x_{i'_2}, x_{i_3}, x_{i'_3})",
+          f"Lemma 7, footnote 2: step {k}")(
+        lambda: _b2_chain(P.printed_lemma7_footnote2, _S("a", "b", "c", "d", "e", "f", "A1", "A2"), k,
+                          "moving the scalar factors"))
+
+
 for _k in range(1, 5):
-    _step(f"lemma7.footnote2.step{_k}", _L7W + f"footnote 2, line {_k} -> {_k + 1}: {_FN2[_k - 1]} = {_FN2[_k]}",
-          _FN2[_k - 1] + " = " + _FN2[_k] + r"\quad(a, b, c, d, e, f = x_{i_1}, x_{i'_1}, x_{i_2}, x_{i'_2}, x_{i_3}, x_{i'_3})",
-          f"Lemma 7, footnote 2: step {_k}")(
-        (lambda k: lambda: _b2_chain(P.printed_lemma7_footnote2, _S("a", "b", "c", "d", "e", "f", "A1", "A2"), k,
-                                     "moving the scalar factors"))(_k))
+    _fn2_step(_k)
 
 _FN3 = ("x1 x2^T A1 x1 x1^T A2 x3 x3^T A3 x1 x2^T", "x1 (x2^T A1 x1)[x1^T A2 x3]{x3^T A3 x1} x2^T",
         "x1 (x1^T A1 x2)[x3^T A2 x1]{x1^T A3 x3} x2^T", "x1 x1^T A1 x2 x3^T A2 x1 x1^T A3 x3 x2^T",
@@ -2187,7 +2194,7 @@ def _check_l8_classes() -> Outcome:
     for d in (2, 3):
         nM = [len(_xhat_classes(d, bb)) for bb in range(1, 6)]
         rows[d] = nM
-        if any(_sign(y - x) != P.lemma8_classes_change for x, y in zip(nM, nM[1:])):
+        if any(_sign(y - x) != P.lemma8_classes_change for x, y in itertools.pairwise(nM)):
             printed_bad.append(d)
         th = thr(d)
         if not (all(x <= bound(d) for x in nM) and len(set(nM[th - 1:])) == 1 and nM[th - 2] != nM[th - 1]):
@@ -2271,7 +2278,7 @@ def _check_l9_inference() -> Outcome:
     fails = sum(xs) > P.lemma9_sum_bound(ds)
     bad, n_inst = [], 0
     for dsc in _ds_cases():
-        for combo in __import__("itertools").product(*[_expand_update(di) for di in dsc]):
+        for combo in itertools.product(*[_expand_update(di) for di in dsc]):
             n_inst += 1
             gdeg = [c[0] for c in combo]
             if not (all(g <= bound_c(di) for g, di in zip(gdeg, dsc)) and sum(gdeg) <= sum(bound_c(di) for di in dsc)):
@@ -2335,8 +2342,8 @@ def _check_t3_split() -> Outcome:
 @_step("theorem3.step_q", _T3W + "last display: 'q <= d + 3 q_t <= (1/2)(3^{t+2} - 1) d + (1/2)(3^{t+1} - 1) d'' with 'q_t <= d' + (1/2)(3^t - 1)(3d + d')'",
        r"q \le d + 3q_t \le \tfrac12(3^{t+2}-1)d + \tfrac12(3^{t+1}-1)d',\quad q_t \le d' + \tfrac12(3^t-1)(3d+d')",
        "Theorem 3, proof: the degree in 1/b at t + 1",
-       assumptions=("the definition of q_t (equations (16)-(20)) is lost in the extraction; the step is decided from "
-                    "the printed bound on q_t",),
+       assumptions=(("the definition of q_t (equations (16)-(20)) is lost in the extraction; the step is decided "
+                     "from the printed bound on q_t"),),
        erratum=Erratum(printed="q <= d + 3 q_t <= (1/2)(3^{t+2}-1) d + (1/2)(3^{t+1}-1) d', q_t <= d' + (1/2)(3^t-1)(3d+d')",
                        corrected="q <= d + q_t with q_t <= (1/2)(3^{t+1}-1)(3d + d') (the induction hypothesis for terms of "
                                  "total degree <= 3d + d' in g_t, W_t), and d + (1/2)(3^{t+1}-1)(3d + d') = "
@@ -2521,8 +2528,8 @@ def _check_t5_b0() -> Outcome:
        r"f'(b) = -\tfrac1{b^{r+1}}\big(\beta_1b^{r-1} + 2\beta_2b^{r-2} + \dots + r\beta_r\big),\quad "
        r"\operatorname{var}' = -\tfrac r{b^{r+1}}f(b) + \tfrac1{b^r}f'(b)",
        "Theorem 5, proof: the derivative",
-       assumptions=("the definition of f is lost ('We denote f(b) = 0'); the second display's last factor is read as "
-                    "f'(b) and as f(b) (the extraction shows f(b)); both readings are checked",),
+       assumptions=(("the definition of f is lost ('We denote f(b) = 0'); the second display's last factor is read "
+                     "as f'(b) and as f(b) (the extraction shows f(b)); both readings are checked"),),
        erratum=Erratum(printed="f'(b) = -(1/b^{r+1}) sum_k k beta_k b^{r-k} and var' = -(r/b^{r+1}) f + (1/b^r) f'",
                        corrected="with f(b) = beta_1 b^{r-1} + ... + beta_r (var = f/b^r): var' = -(r/b^{r+1}) f + (1/b^r) f' "
                                  "= -(1/b^{r+1})(beta_1 b^{r-1} + 2 beta_2 b^{r-2} + ... + r beta_r); the first display is "
