@@ -575,8 +575,8 @@ def _canon_index_term(f, lims):
 
 
 def index_terms(e) -> dict:
-    """``e`` (a scalar expression of matrix entries, Traces, 1 x 1 products and Sums with symbolic
-    bounds) as ``{canonical index monomial: coefficient}``: Traces and matrix products are written
+    """``e`` (a scalar expression of matrix entries, Traces, 1 x 1 products and Sums -- or products
+    of Sums -- with symbolic bounds) as ``{canonical index monomial: coefficient}``: Traces and matrix products are written
     as index sums, sums of sums split by linearity, factors free of the bound indices pulled out,
     a bound index that does not occur gives the factor (hi - lo + 1).  Two expressions with equal
     dicts are equal for every size (general p, general n)."""
@@ -598,9 +598,18 @@ def index_terms(e) -> dict:
         if not sums:
             out[("1",)] += rest
             continue
-        if len(sums) > 1:
-            raise ValueError("products of sums are not supported")
-        f, lims = _flat_sum(sums[0])
+        if len(sums) > 1:  # a product of sums is one sum over fresh, distinct indices
+            fs, lims = [], []
+            for s_ in sums:
+                f_, ls_ = _flat_sum(s_)
+                ren = {}
+                for i, lo, hi in ls_:
+                    ren[i] = sp.Symbol(f"_m{len(lims)}", integer=True)
+                    lims.append((ren[i], lo, hi))
+                fs.append(f_.xreplace(ren))
+            f = sp.Mul(*fs)
+        else:
+            f, lims = _flat_sum(sums[0])
         for sub in sp.Add.make_args(sp.expand(f)):
             idx = {i for i, _, _ in lims}
             dep = sp.Mul(*[x for x in sp.Mul.make_args(sub) if x.free_symbols & idx])
@@ -682,6 +691,84 @@ def discrete_product_step() -> sp.Expr:
     the change, which is <= 0 (returned expanded; all symbols nonnegative, every term carries a minus)."""
     F1, G1, dF, dG = sp.symbols("F1 G1 dF dG", nonnegative=True)
     return sp.expand(F1 * G1 - (F1 + dF) * (G1 + dG))
+
+
+# ------------------------------------------------------------------ Appendix B.2 (issue 16)
+def b2_symbols() -> dict:
+    """Matrix symbols of general size p for the proofs of Appendix B.2: vectors (p x 1) and p x p matrices,
+    and two free entry indices ``i, j`` (a p x p identity is checked entrywise at a symbolic entry)."""
+    pp = sp.Symbol("p", integer=True, positive=True)
+    vec = {k: sp.MatrixSymbol(k, pp, 1) for k in ("a", "b", "c", "d", "e", "f", "x1", "x2", "x3", "x", "y",
+                                                  "u", "v", "P")}
+    mat = {k: sp.MatrixSymbol(k, pp, pp) for k in ("A", "A0", "A1", "A2", "A3", "Ad", "R", "M1", "M2")}
+    i, j = sp.symbols("i j", integer=True)
+    return {"p": pp, "i": i, "j": j, **vec, **mat}
+
+
+def entry_equal(L, R) -> bool:
+    """Two p x p (or p x 1, 1 x 1) matrix expressions equal at a symbolic entry, as index sums
+    (:func:`index_terms`): equal in general p."""
+    S = b2_symbols()
+    i = S["i"]
+    j = S["j"] if L.shape[1] != 1 else 0
+    if L.shape == (1, 1):
+        i = 0
+    return index_equal(L[i, j], R[i, j])
+
+
+def set_partitions(d: int):
+    """All set partitions of ``range(d)`` (lists of blocks)."""
+    if d == 0:
+        yield []
+        return
+    for part in set_partitions(d - 1):
+        for k in range(len(part)):
+            yield part[:k] + [part[k] + [d - 1]] + part[k + 1:]
+        yield part + [[d - 1]]
+
+
+def falling_factorial_u(d: int, k: int) -> list:
+    """``b^{-d} b(b-1)...(b-k+1)`` (the number of index tuples in [b]^d with a given pattern of k distinct
+    values, over b^d) as coefficients of ``u^0, u^1, ...`` (u = 1/b): ``u^{d-k} prod_{j<k} (1 - j u)``,
+    a polynomial in u whose coefficients are free of b (Stirling numbers of the first kind)."""
+    if not 0 <= k <= d:
+        raise ValueError("0 <= k <= d")
+    P = sp.Poly(sp.expand(u ** (d - k) * sp.prod([1 - j * u for j in range(k)])), u)
+    if P.free_symbols - {u}:
+        raise RuntimeError("coefficients depend on b")
+    return [P.coeff_monomial(u**m) for m in range(d)]
+
+
+def theorem3_induction() -> dict:
+    """The induction step of Theorem 3 in general t, d, d' (the repaired display).
+
+    After Lemma 8 at t + 1 and Lemma 9, every term has g_t-degree ``d1`` and W_t-degree ``d1'`` with
+    ``d1 + d1' <= D = 3d + d'`` (each W_{t+1} factor becomes W_t or -alpha g_t).  The induction
+    hypothesis bounds its degree in 1/b by ``h(d1, d1') = (3^{t+1}-1) d1/2 + (3^t-1) d1'/2`` and its
+    coefficient degree by ``3^t (3 d1 + d1')``.  With ``3^t = 1 + z`` (z >= 0 for t >= 0) and the slack
+    ``s = D - d1 - d1' >= 0`` the maximum ``h(D, 0)`` minus ``h(d1, d1')`` and ``3^{t+1} D`` minus the
+    coefficient degree are returned as expressions in nonnegative symbols, with ``q_next = d + h(D, 0)``.
+    """
+    z, s, d1p = sp.symbols("z s d1p", nonnegative=True)
+    D = 3 * d_ + dp_
+    h = lambda a, c: sp.Rational(1, 2) * (3 ** (t_ + 1) - 1) * a + sp.Rational(1, 2) * (3**t_ - 1) * c  # noqa: E731
+    d1 = D - s - d1p
+    q_slack = sp.expand(sp.expand(h(D, 0) - h(d1, d1p)).subs(3**t_, 1 + z))  # expand: 3^(t+1) -> 3 * 3^t
+    deg_slack = sp.expand((3 ** (t_ + 1) * D - 3**t_ * (3 * d1 + d1p)).subs(3 ** (t_ + 1), 3 * 3**t_).subs(3**t_, 1 + z))
+    return {"h_max": h(D, 0), "q_slack": q_slack, "deg_slack": deg_slack, "q_next": sp.expand(d_ + h(D, 0)),
+            "deg_next": 3 ** (t_ + 1) * D, "z": z, "s": s, "d1p": d1p}
+
+
+def theorem5_summands() -> dict:
+    """Summands (index k, general r) of ``var = sum_k beta_k b^{-k}``: its derivative's, and those of
+    ``f(b) = sum_k beta_k b^{r-k}`` and ``f'(b)`` (so ``var = f / b^r``)."""
+    bb = sp.Symbol("b", positive=True)
+    r, k = sp.symbols("r k", integer=True, positive=True)
+    beta = sp.Symbol("beta_k", real=True)
+    v = beta * bb ** (-k)
+    f = beta * bb ** (r - k)
+    return {"b": bb, "r": r, "k": k, "beta": beta, "var": v, "var_prime": sp.diff(v, bb), "f": f,
+            "f_prime": sp.diff(f, bb)}
 
 
 def exports() -> list[Export]:

@@ -202,3 +202,154 @@ def theorem4_proof_expansion_coefficient(gamma, gammap, k):
 
 
 theorem4_proof_expansion_range = (1, 0)  # k from 1 to max(q, q') + 0
+
+
+# =====================================================================================
+# Appendix B.2 (issue 16): the proofs of Lemmas 5, 7, 8, 9 and Theorems 3, 4, 5.  Matrix lines
+# are functions of SymPy matrix symbols (general p); degree and count statements are numbers or
+# functions of the degrees.  The checks are in verify.topics.variance.claims ("Appendix B.2").
+# =====================================================================================
+def printed_lemma5_lines(M1, u, v, M2):
+    """Proof of Lemma 5: ``tr(M_1 u_1 v_1^T M_2)``, ``= tr(v_1^T M_2 M_1 u_1)``, ``= v_1^T M_2 M_1 u_1``."""
+    return (sp.Trace(M1 * u * v.T * M2), sp.Trace(v.T * M2 * M1 * u), (v.T * M2 * M1 * u)[0, 0])
+
+
+# "deg(u_1 v_1^T; M') = deg(u_1 v_1^T; M_1) + deg(u_1 v_1^T; M_2) + 1" (M' = M_2 M_1): the added constant;
+# and deg(A_j; M') = deg(A_j; M_1) + deg(A_j; M_2): added constant 0
+lemma5_proof_deg_u1_offset = 1
+lemma5_proof_deg_A_offset = 0
+
+
+def printed_lemma7_flip(x, A, y):
+    """Proof of Lemma 7: ``x^T A_j y`` "= ``y^T A_j x``" (the scalar flipped); returns the right side."""
+    return (y.T * A * x)[0, 0]
+
+
+def printed_lemma7_footnote2(a, b_, c, d, e, f, A1, A2):
+    """Footnote 2 of Lemma 7's proof, its five lines (a, b_, c, d, e, f = x_{i1}, x_{i'1}, x_{i2}, x_{i'2},
+    x_{i3}, x_{i'3}): ``a b^T A1 c d^T A2 e f^T = a (b^T A1 c)[d^T A2 e] f^T = a [d^T A2 e](b^T A1 c) f^T
+    = a [d^T (b^T A1 c) A2 e] f^T = a [d^T A2 (b^T A1 c) e] f^T``."""
+    s1, s2 = (b_.T * A1 * c)[0, 0], (d.T * A2 * e)[0, 0]
+    return (a * b_.T * A1 * c * d.T * A2 * e * f.T, s1 * s2 * (a * f.T), s2 * s1 * (a * f.T),
+            a * (d.T * (s1 * A2) * e) * f.T, a * (d.T * A2 * (s1 * e)) * f.T)
+
+
+def printed_lemma7_footnote3(x1, x2, x3, A1, A2, A3):
+    """Footnote 3 of Lemma 7's proof, its five lines (the last factor read as x_2^T, as the shapes need):
+    ``x1 x2^T A1 x1 x1^T A2 x3 x3^T A3 x1 x2^T = x1 (x2^T A1 x1)[x1^T A2 x3]{x3^T A3 x1} x2^T
+    = x1 (x1^T A1 x2)[x3^T A2 x1]{x1^T A3 x3} x2^T = x1 x1^T A1 x2 x3^T A2 x1 x1^T A3 x3 x2^T
+    = x1 x1^T At1 x1 x1^T At2 xt x2^T`` with ``At1 = A1 x2 x3^T A2, At2 = A3, xt = x3``."""
+    s = lambda l, A, r: (l.T * A * r)[0, 0]  # noqa: E731
+    At1, At2, xt = A1 * x2 * x3.T * A2, A3, x3
+    return (x1 * x2.T * A1 * x1 * x1.T * A2 * x3 * x3.T * A3 * x1 * x2.T,
+            s(x2, A1, x1) * s(x1, A2, x3) * s(x3, A3, x1) * (x1 * x2.T),
+            s(x1, A1, x2) * s(x3, A2, x1) * s(x1, A3, x3) * (x1 * x2.T),
+            x1 * x1.T * A1 * x2 * x3.T * A2 * x1 * x1.T * A3 * x3 * x2.T,
+            x1 * x1.T * At1 * x1 * x1.T * At2 * xt * x2.T)
+
+
+# footnote 3: "m = 4, beta_1 = 4, thus the degree of x_u x_v^T in all At_k sum up to m - beta_1/2 - 1 = 1"
+lemma7_footnote3_m = 4
+lemma7_footnote3_beta1 = 4
+
+
+def lemma7_footnote3_count(m, beta1):
+    """The printed count ``m - beta_1/2 - 1`` of x_u x_v^T factors in the At_k."""
+    return m - sp.Rational(beta1, 2) - 1
+
+
+# --- Proof of Lemma 8
+def printed_lemma8_trace(P, y, Ad):
+    """``tr(A_0 x_1 x_1^T A_1 ... A_{d-1} x_d x_d^T A_d) = x_d^T A_d A_0 x_1 x_1^T A_1 ... x_d`` with
+    ``P = A_0 x_1 ... A_{d-1} x_d`` (a p-vector) and ``y = x_d``: the right side ``y^T A_d P``."""
+    return (y.T * Ad * P)[0, 0]
+
+
+def printed_lemma8_move(A0, x, R, y, Ad):
+    """``A_0 x_1 x_1^T A_1 ... A_{d0-1} x_{d0} x_{d0}^T A_{d0} = [x_1^T A_1 ... A_{d0-1} x_{d0}] A_0 x_1 x_{d0}^T A_{d0}``
+    (d0 >= 2; R = A_1 x_2 ... A_{d0-1}, y = x_{d0}): the right side."""
+    return (x.T * R * y)[0, 0] * (A0 * x * y.T * Ad)
+
+
+def lemma8_class_coefficients(size: int, bb: int, d: int) -> list[int]:
+    """Lemma 8's proof: ``|S_i| = e_{i,0} + e_{i,1} b + ... + e_{i,d} b^d``, the e_{i,j} the base-b digits
+    of |S_i|, and (7) turns ``|S_i| / b^d`` into ``e_{i,d} + e_{i,d-1}/b + ... + e_{i,0}/b^d``: returns the
+    printed coefficients of ``b^0, b^{-1}, ..., b^{-d}`` (digits, most significant first)."""
+    digits = []
+    for _ in range(d + 1):
+        digits.append(size % bb)
+        size //= bb
+    return list(reversed(digits))
+
+
+# (7), last equality: the coefficient of b^{-k} is e_{i, d - k}: the digit index as a function of (d, k)
+def lemma8_line7_index(d, k):
+    return d - k
+
+
+# "n_M, the number of different equivalent classes, is independent of b": the change of n_M from b to b + 1
+lemma8_classes_change = 0
+
+# Lemma 8's statement: E[M | F_t] = N_0 + ... + N_d b^{-d}: degree in 1/b <= d; coefficient degree <= 3d + d'
+lemma8_q_bound = d_
+lemma8_coef_degree = 3 * d_ + dp_
+
+
+# --- Proof of Lemma 9: "each M_i becomes the sum of 2^{d_i} terms ... prod tr(M_i) M_0 becomes the sum of
+# 2^d terms" with d = 2^{d_0 + ... + d_m}; "deg(M_ik) <= 2^{d_i}, and therefore sum_i deg(M_ik) <= prod_i 2^{d_i} = d"
+def lemma9_term_count(ds):
+    """The printed number of terms, ``2^d`` with ``d = 2^{d_0 + ... + d_m}``."""
+    return 2 ** (2 ** sum(ds))
+
+
+def lemma9_term_degree_bound(di):
+    """The printed bound on ``deg(M_ik)``: ``2^{d_i}``."""
+    return 2**di
+
+
+def lemma9_sum_bound(ds):
+    """The printed conclusion: ``sum_i deg(M_ik) <= prod_i 2^{d_i}``."""
+    out = 1
+    for di in ds:
+        out *= 2**di
+    return out
+
+
+# --- Proof of Theorem 3: "q <= d + 3 q_t <= (1/2)(3^{t+2} - 1) d + (1/2)(3^{t+1} - 1) d'", with
+# "q_t <= d' + (1/2)(3^t - 1)(3d + d')"; "sum deg(M^k_ij) <= 3 x 3^t (3d + d') = 3^{t+1}(3d + d')"
+theorem3_proof_qt = dp_ + sp.Rational(1, 2) * (3**t_ - 1) * (3 * d_ + dp_)
+theorem3_proof_qt_factor = 3
+theorem3_proof_q_next = sp.Rational(1, 2) * (3 ** (t_ + 2) - 1) * d_ + sp.Rational(1, 2) * (3 ** (t_ + 1) - 1) * dp_
+theorem3_proof_deg_factor = 3
+theorem3_proof_deg_next = 3 ** (t_ + 1) * (3 * d_ + dp_)
+# (16), (17): the g-degree and the W_t-degree of each term after Lemma 9 are each <= 3d + d'
+theorem3_proof_split_bound = 3 * d_ + dp_
+
+# --- Proof of Theorem 4: q <= 6 * 3^t for E tr(Delta_t^T W_{t,2} W_{t,2}^T Delta_t) (coefficient degree
+# <= 6 * 3^t), q' <= 2 * 3^(t+1) for ||E W_{t,2}^T Delta_t||^2, "max{q, q'} <= 2 * 3^(t+1)"
+theorem4_proof_q = 6 * 3**t_
+theorem4_proof_coef_degree = 6 * 3**t_
+theorem4_proof_qprime = 2 * 3 ** (t_ + 1)
+theorem4_proof_max = 2 * 3 ** (t_ + 1)
+
+
+# --- Proof of Theorem 5 (summands in general r, k; beta_k the coefficient of b^{-k})
+def theorem5_proof_var_summand(beta_k, bb, r, k):
+    """``var = (1/b^r)(beta_1 b^{r-1} + ... + beta_r)``: the k-th summand as printed."""
+    return beta_k * bb ** (r - k) / bb**r
+
+
+def theorem5_proof_fprime_summand(beta_k, bb, r, k):
+    """``f'(b) = -(1/b^{r+1})(beta_1 b^{r-1} + 2 beta_2 b^{r-2} + ... + r beta_r)``: the k-th summand."""
+    return -k * beta_k * bb ** (r - k) / bb ** (r + 1)
+
+
+def theorem5_proof_var_prime(f, fprime, bb, r):
+    """The last display: ``(var)' = -(r/b^{r+1}) f(b) + (1/b^r) f'(b)`` (second term read with f'; the
+    extraction shows ``f(b)`` there -- both readings are checked)."""
+    return -r / bb ** (r + 1) * f + fprime / bb**r
+
+
+# "Let b_0 be large enough such that for all b >= b_0, beta_1 b^{r-1} + 2 beta_2 b^{r-2} + ... + r beta_r >= 0",
+# after showing beta_1 >= 0 only: the premise it rests on, as the lower bound on beta_1
+theorem5_proof_beta1_lower = 0

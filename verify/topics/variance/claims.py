@@ -20,6 +20,7 @@ general degree), and ``c_b >= 0`` decreases in b.
 
 from __future__ import annotations
 
+import itertools
 import random
 from fractions import Fraction as F
 from functools import lru_cache
@@ -1876,3 +1877,690 @@ def _check_t4_last() -> Outcome:
         Evidence("exact", "q = q' = 2, symbolic gammas and p: the corrected sum equals the line before",
                  sp.simplify(before2 - corrected2) == 0, about="corrected", instances=1)],
         corrected=corr_ok and sp.simplify(before2 - corrected2) == 0)
+
+
+# =====================================================================================================
+# Appendix B.2 (issue 16): the proofs of Lemmas 5, 7, 8, 9 and Theorems 3, 4, 5, step by step.
+# Matrix lines are compared as index sums in general p (derive.entry_equal); degree and count
+# statements against the derived bookkeeping (general t, d, d') or by exhaustive expansion.
+# =====================================================================================================
+_B2 = "Appendix B.2, "
+
+
+def _b2_chain(lines_fn, args, k: int, what: str) -> Outcome:
+    """Line k - 1 -> line k of a printed chain of matrix lines: equal as index sums in general p."""
+    lines = lines_fn(*args)
+    prev, cur = lines[k - 1], under_test(lines[k])
+    ok = dv.entry_equal(prev, cur) if isinstance(prev, sp.MatrixExpr) else dv.index_equal(prev, cur)
+    return Outcome(ok, [Evidence("proof", f"{what}: both lines as index sums at a symbolic entry (general p), equal up "
+                                 "to renaming the summation indices", ok, {"left": str(prev), "right": str(cur)})])
+
+
+def _S(*names):
+    S = dv.b2_symbols()
+    return tuple(S[k] for k in names)
+
+
+# ---------------------------------------------------------------- Lemma 5's proof
+_L5W = _B2 + "proof of Lemma 5, "
+_step("lemma5.step1", _L5W + "tr(M) = tr(M_1 u_1 v_1^T M_2) -> tr(v_1^T M_2 M_1 u_1)",
+      r"\mathrm{tr}(M_1u_1v_1^TM_2) = \mathrm{tr}(v_1^TM_2M_1u_1)", "Lemma 5, proof: cyclic trace")(
+    lambda: _b2_chain(P.printed_lemma5_lines, _S("M1", "u", "v", "M2"), 1, "cyclic trace"))
+_step("lemma5.step2", _L5W + "tr(v_1^T M_2 M_1 u_1) -> v_1^T M_2 M_1 u_1",
+      r"\mathrm{tr}(v_1^TM_2M_1u_1) = v_1^TM_2M_1u_1", "Lemma 5, proof: trace of a scalar")(
+    lambda: _b2_chain(P.printed_lemma5_lines, _S("M1", "u", "v", "M2"), 2, "a 1 x 1 trace"))
+
+
+def _words(maxlen: int):
+    """Words over the letters U (= u_1 v_1^T), V (= u_2 v_2^T), A (= A_1) of length 1..maxlen containing U."""
+    from itertools import product
+
+    return [w for n_ in range(1, maxlen + 1) for w in product("UVA", repeat=n_) if "U" in w]
+
+
+@_step("lemma5.degree", _L5W + "last sentence: deg(u_1 v_1^T; M') = deg(u_1 v_1^T; M_1) + deg(u_1 v_1^T; M_2) + 1",
+       r"M' = M_2M_1:\ \deg(u_1v_1^T; M') = \deg(u_1v_1^T; M_1) + \deg(u_1v_1^T; M_2) + 1",
+       "Lemma 5, proof: the degree of u_1 v_1^T in M'",
+       assumptions=("M' and M_1 print alike ('M 1'): read as M' (with M_1 the line would say deg(u_1 v_1^T; M_1) exceeds itself)",),
+       erratum=Erratum(printed="deg(u_1 v_1^T; M') = deg(u_1 v_1^T; M_1) + deg(u_1 v_1^T; M_2) + 1",
+                       corrected="deg(u_1 v_1^T; M') = deg(u_1 v_1^T; M_1) + deg(u_1 v_1^T; M_2) (= deg(u_1 v_1^T; M) - 1, "
+                                 "as the lemma states)",
+                       explanation="M = M_1 u_1 v_1^T M_2 and M' = M_2 M_1: the factor u_1 v_1^T taken out is not in M'.  "
+                       "M = u_1 v_1^T (M_1 = M_2 = I): M' = I has degree 0 in u_1 v_1^T, the printed line says 1.  "
+                       "The lemma's statement (deg(u_1 v_1^T; M) = deg(u_1 v_1^T; M') + 1) is consistent with the "
+                       "correction; only the proof's last line is off."))
+def _check_l5_degree() -> Outcome:
+    off_c = under_test(0, role="corrected")
+    off_p = P.lemma5_proof_deg_u1_offset
+    cnt = lambda w, ch: sum(1 for x in w if x == ch)  # noqa: E731  (Definition 1: deg counts the factors)
+    bad_p, bad_c, n_cases = [], [], 0
+    for w in _words(6):
+        for pos in [k for k, x in enumerate(w) if x == "U"]:
+            M1, M2 = w[:pos], w[pos + 1:]
+            Mp = M2 + M1
+            n_cases += 1
+            if cnt(Mp, "U") != cnt(M1, "U") + cnt(M2, "U") + off_p:
+                bad_p.append("".join(w))
+            if not (cnt(Mp, "U") == cnt(M1, "U") + cnt(M2, "U") + off_c
+                    and cnt(Mp, "A") == cnt(M1, "A") + cnt(M2, "A") + P.lemma5_proof_deg_A_offset
+                    and cnt(w, "U") == cnt(Mp, "U") + 1):
+                bad_c.append(("".join(w), pos))
+    return Outcome(not bad_p, [
+        Evidence("counterexample", "M = u_1 v_1^T (M_1 = M_2 = I): M' = I has degree 0 in u_1 v_1^T; the printed line "
+                 f"gives 1 (and it fails on all {len(bad_p)} splits of words up to length 6)", bool(bad_p),
+                 {"first_failures": bad_p[:5]}),
+        Evidence("exhaustive", "every word of length <= 6 over {u_1 v_1^T, u_2 v_2^T, A_1} and every occurrence of "
+                 "u_1 v_1^T it is split at: the corrected count holds, deg(A_1; M') adds up, and "
+                 "deg(u_1 v_1^T; M) = deg(u_1 v_1^T; M') + 1", not bad_c, {"failures": bad_c[:5]},
+                 about="corrected", instances=n_cases)], corrected=not bad_c)
+
+
+# ---------------------------------------------------------------- Lemma 7's proof
+_L7W = _B2 + "proof of Lemma 7, "
+
+
+@_step("lemma7.flip", _L7W + "'x_{i'_j}^T A_j x_{i_{j+1}} = x_{i_{j+1}}^T A_j x_{i'_j} is a scalar so that we can move it around'",
+       r"x_{i'_j}^TA_jx_{i_{j+1}} = x_{i_{j+1}}^TA_jx_{i'_j}", "Lemma 7, proof: flipping a scalar",
+       assumptions=("A_j any p x p matrix (Lemma 7 does not assume symmetry)",),
+       erratum=Erratum(printed="x^T A_j y = y^T A_j x", corrected="x^T A_j y = y^T A_j^T x",
+                       explanation="A scalar equals its transpose, and the transpose of x^T A y is y^T A^T x.  "
+                       "p = 2, A = [[0, 1], [0, 0]], x = e_1, y = e_2: x^T A y = 1, y^T A x = 0.  The lemma survives: "
+                       "Definition 1 lets multiplicative terms contain transposes, and deg counts A_j and A_j^T "
+                       "alike, so the M_ik are multiplicative terms of {A_j} with the same degrees; footnote 3 "
+                       "needs the same transposes."))
+def _check_l7_flip() -> Outcome:
+    corr = under_test(lambda x, A, y: (y.T * A.T * x)[0, 0], role="corrected")
+    x, A, y = _S("x", "A", "y")
+    ok = dv.index_equal((x.T * A * y)[0, 0], corr(x, A, y))
+    xe, ye, Ae = sp.Matrix([1, 0]), sp.Matrix([0, 1]), sp.Matrix([[0, 1], [0, 0]])
+    left, right = (xe.T * Ae * ye)[0, 0], P.printed_lemma7_flip(xe, Ae, ye)
+    general = dv.index_equal((x.T * A * y)[0, 0], P.printed_lemma7_flip(x, A, y))
+    return Outcome(left == right, [
+        Evidence("counterexample", f"p = 2, A = [[0, 1], [0, 0]], x = e_1, y = e_2: x^T A y = {left}, printed y^T A x "
+                 f"= {right} (and as index sums the two differ in general p: equal = {general})", left != right),
+        Evidence("proof", "x^T A y = y^T A^T x as index sums in general p", ok, about="corrected")],
+        corrected=ok)
+
+
+_FN2 = ("a b^T A1 c d^T A2 e f^T", "a (b^T A1 c)[d^T A2 e] f^T", "a [d^T A2 e](b^T A1 c) f^T",
+        "a [d^T (b^T A1 c) A2 e] f^T", "a [d^T A2 (b^T A1 c) e] f^T")
+
+
+def _fn2_step(k: int) -> None:
+    _step(f"lemma7.footnote2.step{k}", _L7W + f"footnote 2, line {k} -> {k + 1}: {_FN2[k - 1]} = {_FN2[k]}",
+          _FN2[k - 1] + " = " + _FN2[k] + r"\quad(a, b, c, d, e, f = x_{i_1}, x_{i'_1}, x_{i_2}, x_{i'_2}, x_{i_3}, x_{i'_3})",
+          f"Lemma 7, footnote 2: step {k}")(
+        lambda: _b2_chain(P.printed_lemma7_footnote2, _S("a", "b", "c", "d", "e", "f", "A1", "A2"), k,
+                          "moving the scalar factors"))
+
+
+for _k in range(1, 5):
+    _fn2_step(_k)
+
+_FN3 = ("x1 x2^T A1 x1 x1^T A2 x3 x3^T A3 x1 x2^T", "x1 (x2^T A1 x1)[x1^T A2 x3]{x3^T A3 x1} x2^T",
+        "x1 (x1^T A1 x2)[x3^T A2 x1]{x1^T A3 x3} x2^T", "x1 x1^T A1 x2 x3^T A2 x1 x1^T A3 x3 x2^T",
+        "x1 x1^T At1 x1 x1^T At2 xt x2^T (At1 = A1 x2 x3^T A2, At2 = A3, xt = x3)")
+_FN3_ARGS = ("x1", "x2", "x3", "A1", "A2", "A3")
+
+
+def _fn3_step(k: int) -> None:
+    _step(f"lemma7.footnote3.step{k}", _L7W + f"footnote 3, line {k} -> {k + 1}",
+          _FN3[k - 1] + " = " + _FN3[k], f"Lemma 7, footnote 3: step {k}",
+          assumptions=("the last factor x_2 read as x_2^T (the shapes need it)",))(
+        lambda: _b2_chain(P.printed_lemma7_footnote3, _S(*_FN3_ARGS), k, "grouping, moving scalars, renaming"))
+
+
+_fn3_step(1)
+
+
+@_step("lemma7.footnote3.step2", _L7W + "footnote 3, line 2 -> 3: the three scalars flipped",
+       _FN3[1] + " = " + _FN3[2], "Lemma 7, footnote 3: step 2 (flips)",
+       assumptions=("the last factor x_2 read as x_2^T (the shapes need it)",),
+       erratum=Erratum(printed=_FN3[1] + " = " + _FN3[2],
+                       corrected="x1 (x2^T A1 x1)[x1^T A2 x3]{x3^T A3 x1} x2^T = x1 (x1^T A1^T x2)[x3^T A2^T x1]{x1^T A3^T x3} x2^T",
+                       explanation="The flip of step lemma7.flip, three times: each scalar's transpose carries A_j^T.  "
+                       "With the transposes the later lines hold with At1 = A1^T x2 x3^T A2^T, At2 = A3^T, and the "
+                       "count m - beta_1/2 - 1 = 1 is unchanged."))
+def _check_l7_fn3_s2() -> Outcome:
+    x1, x2, x3, A1, A2, A3 = _S(*_FN3_ARGS)
+    s = lambda l, A, r: (l.T * A * r)[0, 0]  # noqa: E731
+    corr = under_test(s(x1, A1.T, x2) * s(x3, A2.T, x1) * s(x1, A3.T, x3) * (x1 * x2.T), role="corrected")
+    lines = P.printed_lemma7_footnote3(x1, x2, x3, A1, A2, A3)
+    ok = dv.entry_equal(lines[1], corr)
+    rng = random.Random(7)
+    num = lambda r, c: sp.Matrix(r, c, lambda *_: sp.Rational(rng.randint(-3, 3), 2))  # noqa: E731
+    vals = [num(2, 1), num(2, 1), num(2, 1), num(2, 2), num(2, 2), num(2, 2)]
+    L = P.printed_lemma7_footnote3(*vals)
+    differ = L[1] != L[2]
+    return Outcome(not differ, [
+        Evidence("counterexample", "p = 2, rational x1, x2, x3, A1, A2, A3 (seed 7): lines 2 and 3 differ "
+                 f"({L[1].tolist()} vs {L[2].tolist()})", differ),
+        Evidence("proof", "with A_j^T in each flipped scalar the lines are equal as index sums (general p)", ok,
+                 about="corrected")], corrected=ok)
+
+
+_fn3_step(3)
+_fn3_step(4)
+
+
+@_step("lemma7.footnote3.count", _L7W + "footnote 3: 'm = 4, beta_1 = 4, thus the degree of x_u x_v^T in all At_k sum up to m - beta_1/2 - 1 = 1'",
+       r"m = 4,\ \beta_1 = 4,\ \sum_k\deg(x_ux_v^T; \tilde A_k) = m - \beta_1/2 - 1 = 1", "Lemma 7, footnote 3: the counts")
+def _check_l7_fn3_count() -> Outcome:
+    m_p, b_p = under_test(P.lemma7_footnote3_m), under_test(P.lemma7_footnote3_beta1)
+    pairs = ((1, 2), (1, 1), (3, 3), (1, 2))  # (i_j, i'_j) of x1 x2^T A1 x1 x1^T A2 x3 x3^T A3 x1 x2^T
+    m = len(pairs)
+    beta1 = sum(1 for pr in pairs for i in pr if i == 1)
+    inner = 1  # x2 x3^T inside At1 = A1 x2 x3^T A2; At2 = A3 has none
+    want = P.lemma7_footnote3_count(m_p, b_p)
+    ok = m == m_p and beta1 == b_p and want == inner and P.lemma7_footnote3_count(m, beta1) == inner
+    return Outcome(ok, [Evidence("exact", "the example's index pairs (1,2), (1,1), (3,3), (1,2): m = 4 pairs, index 1 "
+                                 "appears 4 times, and the At_k contain one factor x_u x_v^T (x2 x3^T): the printed "
+                                 "numbers and the formula m - beta_1/2 - 1", ok,
+                                 {"m": m, "beta1": beta1, "count": inner, "printed_formula": str(want)}, instances=1)])
+
+
+# ---------------------------------------------------------------- Lemma 8's proof
+_L8W = _B2 + "proof of Lemma 8, "
+_step("lemma8.trace", _L8W + "tr(A_0 x_1 x_1^T A_1 ... x_d x_d^T A_d) = x_d^T A_d A_0 x_1 x_1^T A_1 ... x_d",
+      r"\mathrm{tr}(A_0x_1x_1^TA_1\cdots A_{d-1}x_dx_d^TA_d) = x_d^TA_dA_0x_1x_1^TA_1\cdots A_{d-1}x_d",
+      "Lemma 8, proof: a trace as a quadratic form",
+      assumptions=("P = A_0 x_1 ... A_{d-1} x_d is a p-vector: the identity tr(P y^T A_d) = y^T A_d P covers every d",))(
+    lambda: _b2_chain(lambda Pv, y, Ad: (sp.Trace(Pv * y.T * Ad), P.printed_lemma8_trace(Pv, y, Ad)),
+                      _S("P", "y", "Ad"), 1, "cyclic trace with P = A_0 x_1 ... x_d"))
+_step("lemma8.move", _L8W + "M_k0 = A_0 x_1 x_1^T A_1 ... x_{d0} x_{d0}^T A_{d0} = [x_1^T A_1 ... x_{d0}] A_0 x_1 x_{d0}^T A_{d0}",
+      r"A_0x_1x_1^TA_1\cdots A_{d_0-1}x_{d_0}x_{d_0}^TA_{d_0} = [x_1^TA_1\cdots A_{d_0-1}x_{d_0}]\,A_0x_1x_{d_0}^TA_{d_0}",
+      "Lemma 8, proof: the scalar pulled out of M_k0",
+      assumptions=("d_0 >= 2, R = A_1 x_2 ... A_{d0-1} any p x p matrix (for d_0 = 1 the bracket is empty)",))(
+    lambda: _b2_chain(lambda A0, x, R, y, Ad: (A0 * x * x.T * R * y * y.T * Ad, P.printed_lemma8_move(A0, x, R, y, Ad)),
+                      _S("A0", "x", "R", "y", "Ad"), 1, "the middle x_1^T R x_{d0} is a scalar"))
+
+
+def _dfact2(m: int) -> int:
+    out = 1
+    for k in range(2 * m - 1, 0, -2):
+        out *= k
+    return out
+
+
+@lru_cache(maxsize=None)
+def _xhat_classes(d: int, bb: int) -> tuple:
+    """M = Xhat^d, p = 1: the b^d products x_{i_1}^2 ... x_{i_d}^2 grouped by their expectation
+    (prod over distinct indices of E x^{2m} = (2m-1)!!): ((value, class size), ...)."""
+    from collections import Counter
+    from itertools import product
+
+    cnt = Counter()
+    for tup in product(range(bb), repeat=d):
+        val = 1
+        for m in Counter(tup).values():
+            val *= _dfact2(m)
+        cnt[val] += 1
+    return tuple(sorted(cnt.items()))
+
+
+def _wishart_p1(d: int) -> list:
+    return [F(x) for x in wishart_moment(1, {(0, 0): d})]
+
+
+@_step("lemma8.digits", _L8W + "(7): |S_i| = e_{i,0} + e_{i,1} b + ... + e_{i,d} b^d, e_{i,j} the base-b digits, as coefficients independent of b",
+       r"|S_i| = e_{i,0} + e_{i,1}b + \dots + e_{i,d}b^d\ (e_{i,j}\in\mathbb N,\ e_{i,j} < b),\ "
+       r"E[M\mid F_t] = \sum_i\big(e_{i,d} + e_{i,d-1}\tfrac1b + \dots + e_{i,0}\tfrac1{b^d}\big)E[\hat M_i\mid F_t]",
+       "Lemma 8, proof: class sizes as base-b digits",
+       erratum=Erratum(printed="the base-b digits e_{i,j} of |S_i| are the (b-free) coefficients of the polynomial in 1/b",
+                       corrected="|S_i| is a sum of falling factorials b(b-1)...(b-k+1) (one per index pattern with k distinct "
+                                 "values), and b^{-d} b(b-1)...(b-k+1) = u^{d-k} prod_{j<k}(1 - j u) (u = 1/b) has "
+                                 "b-free coefficients (Stirling numbers): these give N_k",
+                       explanation="The digits of a number in base b depend on b: M = Xhat^2, p = 1 has a class of size "
+                       "b(b - 1) (i != j, E = 1), whose digits are (0, b - 1, 0) -- the coefficient of 1/b is b - 1.  Each "
+                       "line of (7) is true at every fixed b, but it is not a polynomial in 1/b with constant "
+                       "coefficients, which is what Lemma 8 needs.  Grouping the b^d index tuples by their equality "
+                       "pattern instead gives the polynomial (and the lemma's degree <= d)."))
+def _check_l8_digits() -> Outcome:
+    corr = under_test(dv.falling_factorial_u, role="corrected")
+    # printed: the coefficients of b^0..b^-d from the digits, at b = 2..5, for M = Xhat^2 and Xhat^3 (p = 1)
+    rows, varying = [], []
+    for d in (2, 3):
+        per_b = {}
+        for bb in range(2, 6):
+            co = [0] * (d + 1)
+            for val, size in _xhat_classes(d, bb):
+                for j, e in enumerate(P.lemma8_class_coefficients(size, bb, d)):
+                    co[j] += e * val
+            per_b[bb] = co
+        rows.append({"d": d, "printed_coefficients_by_b": per_b, "true_u_coefficients": [str(x) for x in _wishart_p1(d)]})
+        if len({tuple(v) for v in per_b.values()}) > 1:
+            varying.append(d)
+    # corrected: sum over set partitions of range(d), coefficient list of b^-d (b)_k times prod (2|B|-1)!!
+    bad, n_inst = [], 0
+    for d in range(1, 7):
+        tot = [F(0)] * d
+        for part in dv.set_partitions(d):
+            w = 1
+            for blk in part:
+                w *= _dfact2(len(blk))
+            for m, c in enumerate(corr(d, len(part))):
+                tot[m] += F(str(c)) * w
+        want = _wishart_p1(d)
+        n_inst += 1
+        if _trim(tot) != _trim(want):
+            bad.append(d)
+    bad_ff = []
+    for d in range(1, 7):
+        for k in range(1, d + 1):
+            co = corr(d, k)
+            for bb in range(1, 9):
+                direct = F(sp.prod([bb - j for j in range(k)]), bb**d)
+                if sum(F(str(c)) / bb**m for m, c in enumerate(co)) != direct:
+                    bad_ff.append((d, k, bb))
+    return Outcome(not varying, [
+        Evidence("counterexample", "M = Xhat^d, p = 1: the classes' base-b digits give different 'coefficients' at "
+                 f"b = 2, 3, 4, 5 (d in {varying}); e.g. the class i != j of Xhat^2 has size b(b-1), digits (0, b-1, 0)",
+                 bool(varying), {"cases": rows}),
+        Evidence("exact", "E[Xhat^d] (p = 1, d = 1..6) as the sum over index patterns (set partitions) of "
+                 "b^{-d}(b)_k prod (2|B|-1)!! equals the Wishart-MGF moment of the exact engine", not bad,
+                 {"mismatches": bad}, about="corrected", instances=n_inst),
+        Evidence("exhaustive", "the b-free coefficients of b^{-d}(b)_k equal b^{-d} b(b-1)...(b-k+1) at every "
+                 "b = 1..8, d <= 6, k <= d", not bad_ff, {"mismatches": bad_ff[:5]}, about="corrected",
+                 instances=sum(d for d in range(1, 7)) * 8)], corrected=not bad and not bad_ff)
+
+
+@_step("lemma8.line7", _L8W + "(7), last equality: (1/b^d)(e_{i,0} + e_{i,1} b + ... + e_{i,d} b^d) = e_{i,d} + e_{i,d-1}/b + ... + e_{i,0}/b^d",
+       r"\frac1{b^d}\big(e_{i,0} + e_{i,1}b + \dots + e_{i,d}b^d\big) = e_{i,d} + e_{i,d-1}\frac1b + \dots + e_{i,0}\frac1{b^d}",
+       "Lemma 8, proof: dividing by b^d")
+def _check_l8_line7() -> Outcome:
+    idx = under_test(P.lemma8_line7_index)
+    d, k = sp.symbols("d k", integer=True, nonnegative=True)
+    bb = sp.Symbol("b", positive=True)
+    e = sp.Function("e")
+    j = idx(d, k)  # the printed line's b^{-k} carries e_j; the line before has e_j b^j / b^d
+    diff = sp.simplify(e(j) * bb**j / bb**d - e(j) * bb ** (-k))
+    return Outcome(diff == 0, [Evidence("proof", "general d, k: the summand e_j b^j / b^d with j = d - k is "
+                                        "e_{d-k} b^{-k}, the printed coefficient", diff == 0, {"residual": str(diff)})])
+
+
+@_step("lemma8.classes", _L8W + "'n_M, the number of different equivalent classes, is independent of b'",
+       r"n_M\ \text{(the number of classes of equal } E[\tilde M_k\mid F_t])\ \text{is independent of } b",
+       "Lemma 8, proof: the number of classes",
+       erratum=Erratum(printed="n_M is independent of b",
+                       corrected="n_M <= B_d (the Bell number: index patterns of d positions) for every b, and n_M is "
+                                 "constant for b >= d (every pattern occurs); below d it can depend on b",
+                       explanation="An index pattern with k distinct values needs b >= k: M = Xhat^2, p = 1 has one class at "
+                       "b = 1 (E x^4 = 3) and two at b >= 2 (3 and 1); Xhat^3 has 1, 2, 3 classes at b = 1, 2, 3.  The "
+                       "proof's next sentence (n_M bounded independently of b) is what the argument needs, and it holds."))
+def _check_l8_classes() -> Outcome:
+    thr = under_test(lambda d: d, role="corrected")
+    bound = under_test(lambda d: sum(1 for _ in dv.set_partitions(d)), role="corrected")
+    rows, printed_bad, corr_bad = {}, [], []
+    for d in (2, 3):
+        nM = [len(_xhat_classes(d, bb)) for bb in range(1, 6)]
+        rows[d] = nM
+        if any(_sign(y - x) != P.lemma8_classes_change for x, y in itertools.pairwise(nM)):
+            printed_bad.append(d)
+        th = thr(d)
+        if not (all(x <= bound(d) for x in nM) and len(set(nM[th - 1:])) == 1 and nM[th - 2] != nM[th - 1]):
+            corr_bad.append(d)
+    return Outcome(not printed_bad, [
+        Evidence("counterexample", "M = Xhat^d, p = 1: n_M at b = 1..5 is " + str(rows), bool(printed_bad), {"n_M": rows}),
+        Evidence("exhaustive", "d = 2, 3, b = 1..5 (all b^d index tuples): n_M <= B_d everywhere, constant from b = d "
+                 "on and different at b = d - 1", not corr_bad, {"n_M": rows}, about="corrected", instances=10)],
+        corrected=not corr_bad)
+
+
+# ---------------------------------------------------------------- Lemma 9's proof
+_L9W = _B2 + "proof of Lemma 9, "
+
+
+@lru_cache(maxsize=None)
+def _expand_update(D: int) -> tuple:
+    """``prod_{k<D} (W_k - alpha G_k)`` with non-commuting W_k, G_k (W_{t} -> W_{t-1} - alpha g_{t-1} in a
+    product of D weight factors), expanded: the (g-degree, W-degree) of each term."""
+    al = sp.Symbol("alpha", positive=True)
+    Ws = sp.symbols(f"W0:{max(D, 1)}", commutative=False)
+    Gs = sp.symbols(f"G0:{max(D, 1)}", commutative=False)
+    e = sp.expand(sp.Mul(*[Ws[k] - al * Gs[k] for k in range(D)])) if D else sp.Integer(1)
+    out = []
+    for term in sp.Add.make_args(e):
+        syms = [f for f in term.atoms(sp.Symbol) if not f.is_commutative]
+        out.append((sum(1 for s_ in syms if str(s_).startswith("G")), sum(1 for s_ in syms if str(s_).startswith("W"))))
+    return tuple(out)
+
+
+def _ds_cases():
+    from itertools import product
+
+    return [ds for m in (1, 2, 3) for ds in product(range(4), repeat=m) if sum(ds) <= 5]
+
+
+@_step("lemma9.count", _L9W + "'prod tr(M_i) M_0 becomes the sum of 2^d terms' (d = 2^{d_0 + ... + d_m})",
+       r"\prod_i\mathrm{tr}(M_i)M_0\ \text{becomes the sum of } 2^d \text{ terms},\ d = 2^{d_0+\dots+d_m}",
+       "Lemma 9, proof: the number of terms",
+       assumptions=("'2 d' read as 2^d, as '2 di' is 2^{d_i} in the same sentence",),
+       erratum=Erratum(printed="2^d terms, d = 2^{d_0 + ... + d_m}",
+                       corrected="prod_i 2^{d_i} = 2^{d_0 + ... + d_m} = d terms (as the lemma's statement, sum over k in [d])",
+                       explanation="Each M_i has d_i weight factors, each replaced by W_{t-1} - alpha g_{t-1}: 2^{d_i} terms, "
+                       "and the product has prod_i 2^{d_i} = d terms, not 2^d.  M_0 = W_{t,1} (d = 2): 2 terms, "
+                       "printed 4.  The count does not enter the lemma's conclusion."))
+def _check_l9_count() -> Outcome:
+    corr = under_test(lambda ds: 2 ** sum(ds), role="corrected")
+    bad_p, bad_c, rows = [], [], []
+    for ds in _ds_cases():
+        n_terms = 1
+        for di in ds:
+            n_terms *= len(_expand_update(di))
+        rows.append((ds, n_terms))
+        if n_terms != P.lemma9_term_count(ds):
+            bad_p.append(ds)
+        if n_terms != corr(ds):
+            bad_c.append(ds)
+    return Outcome(not bad_p, [
+        Evidence("counterexample", "M_0 = W_{t,1} (d_0 = 1): W_{t-1,1} - alpha g_{t-1,1} has 2 terms, the printed 2^d = "
+                 f"{P.lemma9_term_count((1,))}; the printed count fails at {len(bad_p)} of {len(rows)} degree tuples",
+                 bool(bad_p), {"first_failures": bad_p[:5]}),
+        Evidence("exhaustive", "every (d_0, ..., d_m), m <= 2, d_i <= 3, sum <= 5: the non-commutative expansion has "
+                 "prod 2^{d_i} terms", not bad_c, {"failures": bad_c}, about="corrected", instances=len(rows))],
+        corrected=not bad_c)
+
+
+@_step("lemma9.inference", _L9W + "'deg(M_ik) <= 2^{d_i}, and therefore sum_i deg(M_ik) <= prod_i 2^{d_i} = d'",
+       r"\deg(M_{ik}) \le 2^{d_i}\ \Rightarrow\ \sum_{i=0}^m\deg(M_{ik}) \le \prod_{i=0}^m 2^{d_i} = d",
+       "Lemma 9, proof: the degree bound",
+       erratum=Erratum(printed="deg(M_ik) <= 2^{d_i} for each i, therefore sum_i deg(M_ik) <= prod_i 2^{d_i}",
+                       corrected="deg(M_ik) <= d_i (each weight factor becomes one W or one g), so sum_i deg(M_ik) <= "
+                                 "d_0 + ... + d_m <= 2^{d_0 + ... + d_m} = d",
+                       explanation="A sum of numbers each at most 2^{d_i} can exceed the product: d_0 = d_1 = 0 and "
+                       "degrees 1, 1 satisfy the premise and give 2 > 1.  The conclusion holds for another reason: "
+                       "the terms have degree <= d_i (the proof's own previous sentence), and n <= 2^n."))
+def _check_l9_inference() -> Outcome:
+    bound_c = under_test(lambda di: di, role="corrected")
+    # the printed inference on its premise: degrees x_i = 2^{d_i} (the largest the premise allows)
+    ds = (0, 0)
+    xs = [P.lemma9_term_degree_bound(di) for di in ds]
+    fails = sum(xs) > P.lemma9_sum_bound(ds)
+    bad, n_inst = [], 0
+    for dsc in _ds_cases():
+        for combo in itertools.product(*[_expand_update(di) for di in dsc]):
+            n_inst += 1
+            gdeg = [c[0] for c in combo]
+            if not (all(g <= bound_c(di) for g, di in zip(gdeg, dsc)) and sum(gdeg) <= sum(bound_c(di) for di in dsc)):
+                bad.append(dsc)
+                break
+    nn = sp.Symbol("n", integer=True, nonnegative=True)
+    step = sp.expand((2 ** (nn + 1) - (nn + 1)) - (2**nn - nn))  # 2^n - 1 >= 0
+    induct = bool(step.is_nonnegative) and (2**0 - 0) >= 1
+    return Outcome(not fails, [
+        Evidence("counterexample", f"d_0 = d_1 = 0, deg(M_0k) = deg(M_1k) = 1 meet the premise (1 <= 2^0) and give "
+                 f"sum {sum(xs)} > prod {P.lemma9_sum_bound(ds)}", fails),
+        Evidence("exhaustive", "every term of the expansion for every (d_0, ..., d_m) with m <= 2, d_i <= 3, sum <= 5: "
+                 "g-degree of the i-th factor <= d_i", not bad, {"failures": bad[:5]}, about="corrected",
+                 instances=n_inst),
+        Evidence("lemma", "n <= 2^n for integers n >= 0 by induction: 2^0 - 0 >= 1 and the increment of 2^n - n is "
+                 "2^n - 1 >= 0, so sum d_i <= 2^{sum d_i} = d", induct, about="corrected")],
+        corrected=not bad and induct)
+
+
+# ---------------------------------------------------------------- Theorem 3's proof
+_T3W = _B2 + "proof of Theorem 3, "
+
+
+@_step("theorem3.base", _T3W + "'The base case of t = 0 is the same as the statement in Lemma 8'",
+       r"t = 0:\ q \le \tfrac12(3-1)d + \tfrac12(1-1)d' = d,\ \sum_j\deg M^k_{ij} \le 3d + d'\ \text{(Lemma 8)}",
+       "Theorem 3, proof: base case")
+def _check_t3_base() -> Outcome:
+    qb = under_test(P.theorem3_q_bound).subs(dv.t_, 0)
+    cb = under_test(P.theorem3_coef_degree).subs(dv.t_, 0)
+    same = sp.simplify(qb - P.lemma8_q_bound) == 0 and sp.simplify(cb - P.lemma8_coef_degree) == 0
+    D = dv.theorem3_degrees()
+    within = (sp.simplify(P.lemma8_q_bound - D["q_derived"].subs(dv.t_, 0)) == 1
+              and sp.simplify(P.lemma8_coef_degree - D["coef_degree_derived"].subs(dv.t_, 0)) == 0)
+    return Outcome(same and within, [
+        Evidence("proof", "Theorem 3's bounds at t = 0 are Lemma 8's (q <= d, coefficient degree <= 3d + d'), "
+                 "symbolic in d, d'", same, {"q_at_0": str(qb), "coef_at_0": str(cb)}),
+        Evidence("lemma", "Lemma 8's bounds against the derived bookkeeping at t = 0 (degree d - 1 <= d in 1/b, "
+                 "coefficient degree 3d + d')", within)])
+
+
+@_step("theorem3.split", _T3W + "(16), (17): after Lemma 9, sum_j deg(M_{t,i,j,k,l}) <= 3d + d' and the W_t-degree <= 3d + d'",
+       r"\sum_j\deg(M_{t,i,j,k,l}) \le 3d + d',\quad \sum_j\big(\deg(W_{t,1}; \cdot) + \deg(W_{t,2}; \cdot)\big) \le 3d + d'",
+       "Theorem 3, proof: degrees after Lemma 9",
+       no_proof="each of the D <= 3d + d' factors W_{t+1} becomes W_t or -alpha g_t; checked by expanding the "
+                "non-commutative products for every (d, d') in [0, 2]^2, not argued symbolically in general D")
+def _check_t3_split() -> Outcome:
+    bound = under_test(P.theorem3_proof_split_bound)
+    bad, n_inst = [], 0
+    for d in range(3):
+        for dp in range(3):
+            B = bound.subs({dv.d_: d, dv.dp_: dp})
+            for D in range(int(3 * d + dp) + 1):  # Lemma 8 at t + 1: W_{t+1}-degree <= 3d + d'
+                n_inst += 1
+                if not all(g + w == D and g <= B and w <= B for g, w in _expand_update(D)):
+                    bad.append((d, dp, D))
+    return Outcome(not bad, [Evidence("exhaustive", "d, d' in 0..2, every W_{t+1}-degree D <= 3d + d': each term of the "
+                                      "expanded product of (W_t - alpha g_t) has g-degree + W-degree = D, each <= the "
+                                      "printed 3d + d'", not bad, {"failures": bad[:5]}, instances=n_inst)])
+
+
+@_step("theorem3.step_q", _T3W + "last display: 'q <= d + 3 q_t <= (1/2)(3^{t+2} - 1) d + (1/2)(3^{t+1} - 1) d'' with 'q_t <= d' + (1/2)(3^t - 1)(3d + d')'",
+       r"q \le d + 3q_t \le \tfrac12(3^{t+2}-1)d + \tfrac12(3^{t+1}-1)d',\quad q_t \le d' + \tfrac12(3^t-1)(3d+d')",
+       "Theorem 3, proof: the degree in 1/b at t + 1",
+       assumptions=(("the definition of q_t (equations (16)-(20)) is lost in the extraction; the step is decided "
+                     "from the printed bound on q_t"),),
+       erratum=Erratum(printed="q <= d + 3 q_t <= (1/2)(3^{t+2}-1) d + (1/2)(3^{t+1}-1) d', q_t <= d' + (1/2)(3^t-1)(3d+d')",
+                       corrected="q <= d + q_t with q_t <= (1/2)(3^{t+1}-1)(3d + d') (the induction hypothesis for terms of "
+                                 "total degree <= 3d + d' in g_t, W_t), and d + (1/2)(3^{t+1}-1)(3d + d') = "
+                                 "(1/2)(3^{t+2}-1) d + (1/2)(3^{t+1}-1) d' exactly",
+                       explanation="d + 3 (d' + (1/2)(3^t - 1)(3d + d')) minus the printed bound is 2d' - 3d: the second "
+                       "inequality fails whenever 2d' > 3d (t = 0, d = 0, d' = 1: 3 > 1).  Theorem 3's bound itself "
+                       "holds (claim variance.theorem3); the repaired step gives it with equality."))
+def _check_t3_step_q() -> Outcome:
+    T = dv.theorem3_induction()
+    qt_c = under_test(sp.Rational(1, 2) * (3 ** (dv.t_ + 1) - 1) * (3 * dv.d_ + dv.dp_), role="corrected")
+    gap = sp.factor(sp.expand(dv.d_ + P.theorem3_proof_qt_factor * P.theorem3_proof_qt - P.theorem3_proof_q_next))
+    at = {dv.t_: 0, dv.d_: 0, dv.dp_: 1}
+    lhs0, rhs0 = (dv.d_ + P.theorem3_proof_qt_factor * P.theorem3_proof_qt).subs(at), P.theorem3_proof_q_next.subs(at)
+    fails = lhs0 > rhs0
+    eq = sp.simplify(sp.expand(dv.d_ + qt_c - P.theorem3_proof_q_next)) == 0
+    ih = sp.simplify(qt_c - T["h_max"]) == 0 and bool(T["q_slack"].is_nonnegative)
+    return Outcome(not fails, [
+        Evidence("counterexample", f"t = 0, d = 0, d' = 1: d + 3 q_t = {lhs0} > {rhs0}; in general d + 3 q_t minus the "
+                 f"printed bound = {gap}", fails, {"difference": str(gap)}),
+        Evidence("proof", "general t, d, d': the induction hypothesis h(d1, d1') = (3^{t+1}-1)d1/2 + (3^t-1)d1'/2 is at "
+                 f"most h(3d + d', 0) when d1 + d1' <= 3d + d' (slack {T['q_slack']} >= 0 with 3^t = 1 + z), and "
+                 "d + h(3d + d', 0) equals the printed bound", eq and ih,
+                 {"slack": str(T["q_slack"]), "q_t": str(qt_c)}, about="corrected")], corrected=eq and ih)
+
+
+@_step("theorem3.step_deg", _T3W + "'sum deg(M^k_ij) <= 3 x 3^t (3d + d') = 3^{t+1}(3d + d')'",
+       r"\sum_j\deg M^k_{ij} \le 3\times3^t(3d+d') = 3^{t+1}(3d+d')", "Theorem 3, proof: coefficient degree at t + 1")
+def _check_t3_step_deg() -> Outcome:
+    fac = under_test(P.theorem3_proof_deg_factor)
+    nxt = under_test(P.theorem3_proof_deg_next)
+    T = dv.theorem3_induction()
+    eq = sp.simplify(fac * 3**dv.t_ * (3 * dv.d_ + dv.dp_) - nxt) == 0
+    ih = sp.simplify(fac * 3**dv.t_ * (3 * dv.d_ + dv.dp_) - T["deg_next"]) == 0 and bool(T["deg_slack"].is_nonnegative)
+    return Outcome(eq and ih, [Evidence("proof", "general t, d, d': terms with d1 + d1' <= 3d + d' have coefficient degree "
+                                        "3^t(3 d1 + d1') <= 3 x 3^t (3d + d') (slack " + str(T["deg_slack"]) + " >= 0), "
+                                        "and 3 x 3^t = 3^{t+1}", eq and ih)])
+
+
+# ---------------------------------------------------------------- Theorem 4's proof
+_T4W = _B2 + "proof of Theorem 4, "
+
+
+@lru_cache(maxsize=None)
+def _factor_polys() -> tuple:
+    """(label, t, E||G_t||^2, ||E G_t||^2) in powers of u for every layer-1 case of dl_cases."""
+    return tuple((lab, c.t) + tuple(tuple(x) for x in layer1_factor_moments(c)) for lab, c in dl_cases() if c.layer == 1)
+
+
+def _t4_bound_check(printed_bound, which: int, derived, extra: list | None = None) -> Outcome:
+    tau = {dv.t_: sp.Symbol("tau", integer=True, nonnegative=True)}
+    slack = sp.simplify((printed_bound - derived).subs(tau))
+    proof_ok = bool(slack.is_nonnegative)
+    bad, rows = [], []
+    for lab, t, e2, msq in _factor_polys():
+        dg = poly_degree(list((e2, msq)[which]))
+        rows.append((lab, dg))
+        if dg > printed_bound.subs(dv.t_, t):
+            bad.append(lab)
+    ev = [Evidence("proof", f"general t: the derived degree {derived} (Theorem 3's bookkeeping) is within the printed "
+                   f"{printed_bound} (slack {slack})", proof_ok, {"slack": str(slack)})]
+    ev += list(extra or [])
+    ev.append(Evidence("exact", "exact engine, every layer-1 case (t <= 2): degree in 1/b within the printed bound",
+                       not bad, {"violations": bad, "degrees": rows}, instances=len(rows)))
+    return Outcome(proof_ok and all(e.passed for e in ev), ev)
+
+
+@_step("theorem4.step_q", _T4W + "(21): E tr(Delta_t^T W_{t,2} W_{t,2}^T Delta_t) = gamma_0 + ... + gamma_q b^{-q}, q <= 6 * 3^t, coefficient degree <= 6 * 3^t",
+       r"E\,\mathrm{tr}(\Delta_t^TW_{t,2}W_{t,2}^T\Delta_t) = \gamma_0 + \dots + \gamma_q\tfrac1{b^q},\ q\le 6\cdot3^t,\ "
+       r"\sum_j\deg M^k_{ij}\le 6\cdot3^t", "Theorem 4, proof: the degree of E||G_t||^2",
+       assumptions=("G_t = W_{t,2}^T Delta_t has degree 3 in the weights W_t: E||G_t||^2 is a term with d = 0, d' = 6",))
+def _check_t4_step_q() -> Outcome:
+    q = under_test(P.theorem4_proof_q)
+    cdeg = under_test(P.theorem4_proof_coef_degree)
+    D = dv.theorem3_degrees()
+    derived = sp.simplify(D["q_derived_d0"].subs(dv.dp_, 6))
+    cd = sp.simplify(D["coef_degree_derived"].subs({dv.d_: 0, dv.dp_: 6}))
+    c_ok = sp.simplify(cdeg - cd) == 0
+    return _t4_bound_check(q, 0, derived, [Evidence("proof", f"the derived coefficient degree {cd} equals the printed "
+                                                    f"{cdeg}", c_ok)])
+
+
+@_step("theorem4.step_qprime", _T4W + "(22): ||E W_{t,2}^T Delta_t||^2 = gamma'_0 + ... + gamma'_{q'} b^{-q'}, q' <= 2 * 3^(t+1)",
+       r"\|E\,W_{t,2}^T\Delta_t\|^2 = \gamma'_0 + \dots + \gamma'_{q'}\tfrac1{b^{q'}},\ q' \le 2\cdot3^{t+1}",
+       "Theorem 4, proof: the degree of ||E G_t||^2")
+def _check_t4_step_qp() -> Outcome:
+    qp = under_test(P.theorem4_proof_qprime)
+    D = dv.theorem3_degrees()
+    return _t4_bound_check(qp, 1, sp.simplify(2 * D["q_derived_d0"].subs(dv.dp_, 3)))
+
+
+@_step("theorem4.step_max", _T4W + "'max{q, q'} <= 2 * 3^(t+1)'", r"\max\{q, q'\} \le 2\cdot3^{t+1}",
+       "Theorem 4, proof: the combined degree")
+def _check_t4_step_max() -> Outcome:
+    m = under_test(P.theorem4_proof_max)
+    tau = {dv.t_: sp.Symbol("tau", integer=True, nonnegative=True)}
+    s1 = sp.simplify((m - P.theorem4_proof_q).subs(tau))
+    s2 = sp.simplify((m - P.theorem4_proof_qprime).subs(tau))
+    ok = bool(s1.is_nonnegative) and bool(s2.is_nonnegative)
+    return Outcome(ok, [Evidence("proof", f"from the two printed bounds (6 * 3^t and 2 * 3^(t+1)): slacks {s1}, {s2} "
+                                 "(general t)", ok)])
+
+
+# ---------------------------------------------------------------- Theorem 5's proof
+_T5W = _B2 + "proof of Theorem 5, "
+
+
+@_step("theorem5.beta1", _T5W + "'beta_1 >= 0': if beta_1 < 0, beta_1 b^{r-1} + ... + beta_r < 0 for b large and var = b^{-r}(...) < 0",
+       r"\operatorname{var} = \tfrac1{b^r}(\beta_1b^{r-1} + \dots + \beta_r);\ \beta_1 < 0 \Rightarrow \beta_1b^{r-1}+\dots+\beta_r < 0"
+       r"\ \text{for large } b", "Theorem 5, proof: beta_1 >= 0")
+def _check_t5_beta1() -> Outcome:
+    summand = under_test(P.theorem5_proof_var_summand)
+    S = dv.theorem5_summands()
+    bb, r, k, beta = S["b"], S["r"], S["k"], S["beta"]
+    same = sp.simplify(summand(beta, bb, r, k) - S["var"]) == 0
+    m = sp.Symbol("m", integer=True, nonnegative=True)
+    # the bracket beta_1 b^{r-1} + ... + beta_r is b^r var: its summands times b^{1-r}
+    lead = sp.limit(sp.simplify(bb * summand(beta, bb, r, 1)), bb, sp.oo) == beta
+    rest = sp.limit(sp.simplify(bb * summand(beta, bb, r, m + 2) / beta), bb, sp.oo) == 0
+    bad, n_c = [], 0
+    for lab, c, bt in _dl_polys():
+        if poly_degree(list(bt)) >= 1:
+            n_c += 1
+            if bt[1] < 0:
+                bad.append(lab)
+    ok = same and lead and rest
+    return Outcome(ok and not bad, [
+        Evidence("proof", "general r: the printed summand beta_k b^{r-k}/b^r is beta_k b^{-k}; b^{1-r} times the "
+                 "polynomial tends to beta_1 (k = 1 gives beta_1, k >= 2 gives 0), so beta_1 < 0 makes it negative "
+                 "for large b", ok, {"same_summand": same, "lead": lead, "rest": rest}),
+        Evidence("exact", "every exact engine polynomial of degree >= 1 has beta_1 >= 0", not bad, {"negative": bad},
+                 instances=n_c)])
+
+
+@_step("theorem5.b0", _T5W + "'Let b_0 be large enough such that for all b >= b_0, beta_1 b^{r-1} + 2 beta_2 b^{r-2} + ... + r beta_r >= 0' (after beta_1 >= 0)",
+       r"\beta_1 \ge 0\ \Rightarrow\ \exists b_0\ \forall b\ge b_0:\ \beta_1b^{r-1} + 2\beta_2b^{r-2} + \dots + r\beta_r \ge 0",
+       "Theorem 5, proof: the case beta_1 = 0",
+       erratum=Erratum(printed="from beta_1 >= 0: beta_1 b^{r-1} + 2 beta_2 b^{r-2} + ... + r beta_r >= 0 for all large b",
+                       corrected="the first non-zero beta_k is > 0 (the same contradiction: var = b^{-k}(beta_k + O(1/b)) >= 0); "
+                                 "then sum_j j beta_j b^{r-j} has leading coefficient k beta_k > 0 and is >= 0 for large b",
+                       explanation="beta_1 >= 0 leaves beta_1 = 0 open: beta = (0, -1) (r = 2) has beta_1 >= 0 and "
+                       "0 * b + 2 * (-1) = -2 < 0 for every b.  Such a beta is not a variance (it would be negative), "
+                       "so the theorem survives once the argument is applied to the first non-zero coefficient."))
+def _check_t5_b0() -> Outcome:
+    lead_c = under_test(lambda beta, k: k * beta[k], role="corrected")  # leading coefficient of sum_j j beta_j b^{r-j}
+    beta = (0, 0, -1)  # beta_1 = 0, beta_2 = -1 (index 0 unused)
+    r = 2
+    premise = beta[1] >= P.theorem5_proof_beta1_lower
+    bb = sp.Symbol("b", positive=True)
+    poly = sum(j * beta[j] * bb ** (r - j) for j in range(1, r + 1))
+    fails = premise and sp.simplify(poly) == -2
+    # corrected: the leading coefficient, symbolically (first non-zero index k, general r) and on the engine's polynomials
+    r_, k_ = sp.symbols("r k", integer=True, positive=True)
+    m = sp.Symbol("m", integer=True, nonnegative=True)
+    bk = sp.IndexedBase("beta")
+    lim_lead = sp.limit(bb ** (k_ - r_) * k_ * bk[k_] * bb ** (r_ - k_), bb, sp.oo)
+    lim_rest = sp.limit(bb ** (k_ - r_) * bb ** (r_ - (k_ + m + 1)), bb, sp.oo)
+    sym_ok = sp.simplify(lim_lead - lead_c({k_: bk[k_]}, k_)) == 0 and lim_rest == 0
+    bad, n_c = [], 0
+    for lab, c, bt in _dl_polys():
+        bt = list(bt)
+        if poly_degree(bt) < 1:
+            continue
+        n_c += 1
+        k = next(i for i in range(1, len(bt)) if bt[i] != 0)
+        rr = poly_degree(bt)
+        dpoly = [j * bt[j] for j in range(1, rr + 1)]  # coefficients of b^{r-1}, ..., b^0
+        lead = next(x for x in dpoly if x != 0)
+        if not (bt[k] > 0 and lead == lead_c(bt, k)):
+            bad.append(lab)
+    return Outcome(not fails, [
+        Evidence("counterexample", "beta = (0, -1), r = 2: beta_1 = 0 >= 0 but beta_1 b + 2 beta_2 = -2 < 0 for every b",
+                 fails),
+        Evidence("proof", "general r, k: with beta_k the first non-zero coefficient, b^{k-r} sum_j j beta_j b^{r-j} tends to "
+                 "k beta_k (the later terms to 0), so the polynomial is >= 0 for large b iff beta_k > 0 (given by the "
+                 "contradiction argument applied to beta_k)", sym_ok, about="corrected"),
+        Evidence("exact", "every exact engine polynomial: the first non-zero beta_k is > 0 and k beta_k is the leading "
+                 "coefficient of sum_j j beta_j b^{r-j}", not bad, {"failures": bad}, about="corrected", instances=n_c)],
+        corrected=sym_ok and not bad)
+
+
+@_step("theorem5.derivative", _T5W + "the two displays with f: 'f'(b) = -(1/b^{r+1})(beta_1 b^{r-1} + 2 beta_2 b^{r-2} + ... + r beta_r)' and '(var)' = -(r/b^{r+1}) f(b) + (1/b^r) f'(b) <= 0'",
+       r"f'(b) = -\tfrac1{b^{r+1}}\big(\beta_1b^{r-1} + 2\beta_2b^{r-2} + \dots + r\beta_r\big),\quad "
+       r"\operatorname{var}' = -\tfrac r{b^{r+1}}f(b) + \tfrac1{b^r}f'(b)",
+       "Theorem 5, proof: the derivative",
+       assumptions=(("the definition of f is lost ('We denote f(b) = 0'); the second display's last factor is read "
+                     "as f'(b) and as f(b) (the extraction shows f(b)); both readings are checked"),),
+       erratum=Erratum(printed="f'(b) = -(1/b^{r+1}) sum_k k beta_k b^{r-k} and var' = -(r/b^{r+1}) f + (1/b^r) f'",
+                       corrected="with f(b) = beta_1 b^{r-1} + ... + beta_r (var = f/b^r): var' = -(r/b^{r+1}) f + (1/b^r) f' "
+                                 "= -(1/b^{r+1})(beta_1 b^{r-1} + 2 beta_2 b^{r-2} + ... + r beta_r); the first display is "
+                                 "var', not f'",
+                       explanation="No function f satisfies both displays: r = 1, beta_1 = 1 (var = 1/b): the first forces "
+                       "f' = -1/b^2; the second then forces f = 1 - 1/b (reading f') or f = -1/(b - 1) (reading f), "
+                       "whose derivatives are +1/b^2 and +1/(b-1)^2.  The conclusion var' <= 0 for large b survives "
+                       "with the corrected displays."))
+def _check_t5_derivative() -> Outcome:
+    f_c = under_test(lambda beta_k, bb, r, k: beta_k * bb ** (r - k), role="corrected")
+    S = dv.theorem5_summands()
+    bb, r, k, beta = S["b"], S["r"], S["k"], S["beta"]
+    # the printed displays at r = 1, beta_1 = 1 (var = 1/b)
+    one = sp.Integer(1)
+    fprime = P.theorem5_proof_fprime_summand(one, bb, 1, 1)
+    var_p = sp.diff(1 / bb, bb)
+    F_ = sp.Symbol("F")
+    f_a = sp.solve(sp.Eq(var_p, P.theorem5_proof_var_prime(F_, fprime, bb, 1)), F_)[0]   # reading f'
+    f_b = sp.solve(sp.Eq(var_p, P.theorem5_proof_var_prime(F_, F_, bb, 1)), F_)[0]       # reading f
+    bad_a = sp.simplify(sp.diff(f_a, bb) - fprime) != 0
+    bad_b = sp.simplify(sp.diff(f_b, bb) - fprime) != 0
+    # corrected, general r and k (summand by summand)
+    fs = f_c(beta, bb, r, k)
+    d1 = sp.simplify(fs / bb**r - S["var"]) == 0
+    d2 = sp.simplify(P.theorem5_proof_var_prime(fs, sp.diff(fs, bb), bb, r) - S["var_prime"]) == 0
+    d3 = sp.simplify(P.theorem5_proof_fprime_summand(beta, bb, r, k) - S["var_prime"]) == 0
+    corr_ok = d1 and d2 and d3
+    return Outcome(not (bad_a and bad_b), [
+        Evidence("counterexample", f"r = 1, beta_1 = 1: display 1 gives f' = {fprime}; display 2 then forces f = {f_a} "
+                 f"(reading f') or f = {sp.simplify(f_b)} (reading f), with derivatives {sp.simplify(sp.diff(f_a, bb))} and "
+                 f"{sp.simplify(sp.diff(f_b, bb))}: neither is {fprime}", bad_a and bad_b),
+        Evidence("proof", "general r, k (summands): with f = sum beta_k b^{r-k}, f/b^r = var, -(r/b^{r+1}) f + f'/b^r = "
+                 "var', and the first display's right side is var'", corr_ok, {"steps": [d1, d2, d3]}, about="corrected")],
+        corrected=corr_ok)
