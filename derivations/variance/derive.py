@@ -560,16 +560,40 @@ def _flat_sum(e):
 
 
 def _canon_index_term(f, lims):
-    """Canonical key of ``sum_{lims} f`` (f a product): the least rendering over all renamings of
-    the bound indices (so sums equal up to renaming their dummies get equal keys)."""
-    from itertools import permutations
+    """Canonical key of ``sum_{lims} f`` (f a product): the least rendering over the renamings of
+    the bound indices (so sums equal up to renaming their dummies get equal keys).
 
-    names = [sp.Symbol(f"k{j}", integer=True) for j in range(len(lims))]
+    Only renamings that list the indices in the order of a renaming-invariant signature (its
+    limits and the factors it occurs in, with itself and the other bound indices blanked) are
+    tried -- all orders within a tie.  Renaming f permutes the signatures with the indices, so the
+    candidate set, and its least key, is the same for every renaming of f."""
+    from itertools import permutations, product
+
+    n = len(lims)
+    idx = [lim[0] for lim in lims]
+    names = [sp.Symbol(f"k{j}", integer=True) for j in range(n)]
+    me, other = sp.Symbol("_self", integer=True), sp.Symbol("_other", integer=True)
+    factors = sp.Mul.make_args(f)
+
+    def signature(j):
+        blank = {k: (me if k == idx[j] else other) for k in idx}
+        return (str(lims[j][1]), str(lims[j][2]),
+                tuple(sorted(sp.srepr(a.xreplace(blank)) for a in factors if idx[j] in a.free_symbols)))
+
+    sigs = [signature(j) for j in range(n)]
+    order = sorted(range(n), key=lambda j: sigs[j])
+    groups: list[list[int]] = []
+    for j in order:
+        if groups and sigs[groups[-1][0]] == sigs[j]:
+            groups[-1].append(j)
+        else:
+            groups.append([j])
     best = None
-    for perm in permutations(range(len(lims))):
-        sub = {lims[j][0]: names[perm[j]] for j in range(len(lims))}
+    for combo in product(*(permutations(g) for g in groups)):
+        seq = [j for g in combo for j in g]  # slot s gets the name k_s
+        sub = {idx[seq[s]]: names[s] for s in range(n)}
         key = (sp.srepr(f.xreplace(sub)),
-               tuple(sorted((str(names[perm[j]]), str(lims[j][1]), str(lims[j][2])) for j in range(len(lims)))))
+               tuple(sorted((str(names[s]), str(lims[seq[s]][1]), str(lims[seq[s]][2])) for s in range(n))))
         best = key if best is None or key < best else best
     return best
 
