@@ -255,7 +255,8 @@ def _cmd_check(args) -> int:
     t0 = time.perf_counter()
     with Progress(console=console, transient=True, disable=args.quiet) as prog:
         task = prog.add_task("checking claims", total=len(claims))
-        results = run_claims(claims, progress=lambda r: prog.advance(task), jobs=args.jobs or default_jobs())
+        results = run_claims(claims, progress=lambda r: prog.advance(task), jobs=args.jobs or default_jobs(),
+                             hints=_timing_hints())
     wall = time.perf_counter() - t0
     if args.harness_results:
         attach_montecarlo(results, Path(args.harness_results))
@@ -309,6 +310,18 @@ def _cmd_check(args) -> int:
     if args.junit_xml:
         atomic_write_text(args.junit_xml, junit_xml(results, wall))
     return 0 if ok else 1
+
+
+def _timing_hints() -> dict[str, float]:
+    """Seconds per claim from the last ``results/check.json`` (they only order the parallel
+    work; missing or unreadable: none)."""
+    from verify.core.results import RESULTS_DIR
+
+    try:
+        with open(Path(RESULTS_DIR) / "check.json", encoding="utf-8") as f:
+            return {c["id"]: float(c["seconds"]) for c in json.load(f).get("claims", [])}
+    except Exception:  # noqa: BLE001 - hints are optional
+        return {}
 
 
 def strength_text(r) -> str:

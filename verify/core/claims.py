@@ -464,14 +464,16 @@ def default_jobs() -> int:
 
 
 def run_claims(
-    claims: list[Claim], progress: Callable[[Result], None] | None = None, jobs: int = 1
+    claims: list[Claim], progress: Callable[[Result], None] | None = None, jobs: int = 1,
+    hints: dict[str, float] | None = None,
 ) -> list[Result]:
     """Decide ``claims``; results in the order given.
 
     ``jobs > 1`` decides them in that many forked worker processes (each claim's check is
     independent; a worker sends back the result's JSON, rebuilt here with
     :func:`result_from_json`, so what a parallel run reports is exactly what a results
-    file holds).  Where ``fork`` is unavailable the claims run here, one after another.
+    file holds).  ``hints`` (claim id -> seconds) only order the work.  Where ``fork`` is
+    unavailable the claims run here, one after another.
     """
     import multiprocessing as mp
 
@@ -483,7 +485,7 @@ def run_claims(
             if progress is not None:
                 progress(r)
         return results
-    chunks = _schedule(claims, jobs)
+    chunks = _schedule(claims, jobs, hints)
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     global _POOL_CLAIMS, _POOL_QUEUE
@@ -516,22 +518,13 @@ def run_claims(
     return [r for r in out if r is not None]
 
 
-def _schedule(claims: list[Claim], jobs: int) -> list[list[int]]:
+def _schedule(claims: list[Claim], jobs: int, hints: dict[str, float] | None = None) -> list[list[int]]:
     """Units of work for ``jobs`` workers, largest first (so a free worker takes the next
     largest: LPT).  A unit is a topic's claims, so the caches a topic's checks share
     (engines, derivations) are computed once per run; a topic costing more than a worker's
-    fair share is cut into contiguous pieces.  Costs are the seconds each claim took in the
-    last results file (``results/check.json``) where it has them, else one second each."""
-    hint: dict[str, float] = {}
-    try:
-        import json
-
-        from verify.core.results import RESULTS_DIR
-
-        with open(os.path.join(RESULTS_DIR, "check.json"), encoding="utf-8") as f:
-            hint = {c["id"]: float(c["seconds"]) for c in json.load(f).get("claims", [])}
-    except Exception:  # no or unreadable hints: equal costs (only the schedule changes)
-        hint = {}
+    fair share is cut into contiguous pieces.  Costs are ``hints`` (claim id -> seconds, e.g.
+    from the last results file) where given, else one second each."""
+    hint = hints or {}
     cost = [max(hint.get(c.id, 1.0), 0.01) for c in claims]
     share = sum(cost) / jobs
     units: list[list[int]] = []
