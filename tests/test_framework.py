@@ -311,3 +311,24 @@ def test_results_round_trip_and_the_book_reads_check_json(tmp_path, monkeypatch)
     finally:
         B._all_results.cache_clear()
         B.topic_results.cache_clear()
+
+
+def test_parallel_run_claims_equals_sequential():
+    """Deciding claims in forked workers reports exactly what one process reports (verdict,
+    strength, evidence), in the order given, whatever the timing hints."""
+    from verify.core.claims import registry, run_claims
+
+    claims = [c for c in registry() if c.topic in ("stationary", "volterra")][:5] + registry("interpolation")[:3]
+    seq = run_claims(claims, jobs=1)
+    seen = []
+    par = run_claims(claims, jobs=2, progress=lambda r: seen.append(r.claim.id),
+                     hints={c.id: float(i) for i, c in enumerate(claims)})
+    assert [r.claim.id for r in par] == [c.id for c in claims]
+    assert sorted(seen) == sorted(c.id for c in claims)
+
+    def strip(r):
+        d = r.to_json()
+        d.pop("seconds")
+        return d
+
+    assert [strip(r) for r in par] == [strip(r) for r in seq]
