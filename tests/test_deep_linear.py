@@ -285,3 +285,81 @@ def test_size_estimate_orders_cases():
     feasible = [c(1, 4), c(2, 2), c(3, 1), c(3, 2), c3(1)]  # benchmarks/bench_deep_linear.py
     infeasible = [c(1, 5), c(1, 6), c3(2), c(3, 3)]  # scalar t = 5: minutes, only with --allow-large
     assert max(map(estimated_terms, feasible)) < LARGE_TERMS < min(map(estimated_terms, infeasible))
+
+
+# ---------------------------------------------------------------- exact real roots (FLINT)
+def _sympy_poly(coeffs):
+    import sympy as sp
+
+    x = sp.Symbol("x")
+    return sp.Poly([sp.Rational(c.numerator, c.denominator) for c in coeffs], x)
+
+
+@settings(deadline=None, derandomize=True, max_examples=120)
+@given(st.lists(st.fractions(-6, 6, max_denominator=3), min_size=0, max_size=6),
+       st.lists(st.fractions(-9, 9, max_denominator=4), min_size=1, max_size=5),
+       st.integers(0, 2))
+def test_real_roots_match_sympy(rational_roots, other, square):
+    """FLINT isolation == SymPy real_roots on small degrees: rational roots (repeated, at bisection
+    points, at 0) exact, irrational ones to double precision, odd multiplicities on their own."""
+    import sympy as sp
+
+    from verify.topics.variance.deep_linear import RealRoot, largest_real_root, real_roots
+
+    x = sp.Symbol("x")
+    expr = sp.prod([x - sp.Rational(r.numerator, r.denominator) for r in rational_roots])
+    expr *= _sympy_poly(other).as_expr() ** (square + 1)
+    P = sp.Poly(expr, x)
+    if P.is_zero:
+        return
+    coeffs = [F(int(c.p), int(c.q)) for c in P.all_coeffs()]
+    want = sorted(set(sp.real_roots(P))) if P.degree() > 0 else []
+    got = real_roots(coeffs)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert isinstance(g, RealRoot)
+        if w.is_Rational:
+            assert g == F(int(w.p), int(w.q))
+        assert float(g) == float(w.evalf(40))  # correctly rounded
+        assert g.lo <= w <= g.hi  # the certified interval holds SymPy's root
+    _, factors = sp.sqf_list(P)
+    odd = sorted(r for f, m in factors if m % 2 and f.degree() > 0 for r in set(sp.real_roots(f)))
+    assert [float(r) for r in real_roots(coeffs, odd_only=True)] == [float(r.evalf(40)) for r in odd]
+    top = largest_real_root(coeffs)
+    assert (top is None) == (not want) and (top is None or float(top) == float(want[-1].evalf(40)))
+
+
+def test_real_root_comparisons_exact():
+    """Roots compare exactly with rationals and with each other (equal algebraic numbers from
+    different polynomials included); ceil and the decimal enclosure are exact."""
+    import math
+
+    from verify.topics.variance.deep_linear import real_roots
+
+    s2 = real_roots([1, 0, -2])[1]                      # sqrt 2
+    s2b = real_roots([1, 0, -4, 0, 4])                  # (x^2 - 2)^2: same roots
+    s2c = real_roots([1, -1, -2, 2])                    # (x - 1)(x^2 - 2)
+    assert s2 == s2b[1] and s2 == s2c[2] and s2 > s2c[1] and s2c[1] == 1
+    assert F(141421356, 10 ** 8) < s2 < F(141421357, 10 ** 8) and not s2 == F(7, 5)
+    assert math.ceil(s2) == 2 and math.ceil(real_roots([1, -4])[0]) == 4
+    lo, hi = s2.enclosure(25)
+    assert lo == "1.414213562373095048801688" and hi == "1.414213562373095048801689"
+    assert F(lo) < s2 < F(hi)
+
+
+def test_b0_fast_at_degree_236():
+    """The printed-b0 polynomial of the scalar network at t = 4 (degree 236; SymPy's real_roots did
+    not return in 6 minutes): roots at about -2.8846 and -2.0000000014, exact enclosures."""
+    import time
+
+    from derivations.variance import printed as P
+    from verify.topics.variance.deep_linear import largest_real_root, real_roots
+
+    beta = variance_polynomial(DeepLinearCase([[F(1, 2)]], [[F(1, 3)]], [[F(1)]], [[F(1)]], [F(1, 10)] * 4, 4, 1))
+    t0 = time.process_time()
+    roots = real_roots(P.theorem5_b0_polynomial(beta))
+    b0 = largest_real_root(P.theorem5_b0_polynomial(beta))
+    assert time.process_time() - t0 < 30  # about 0.2 s
+    assert len(roots) == 2 and b0 == roots[1]
+    assert b0.enclosure(20) == ("-2.0000000014143914175", "-2.0000000014143914174")
+    assert abs(float(roots[0]) + 2.884581547482064) < 1e-14
