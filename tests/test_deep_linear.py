@@ -363,3 +363,76 @@ def test_b0_fast_at_degree_236():
     assert len(roots) == 2 and b0 == roots[1]
     assert b0.enclosure(20) == ("-2.0000000014143914175", "-2.0000000014143914174")
     assert abs(float(roots[0]) + 2.884581547482064) < 1e-14
+
+
+# ---------------------------------------------------------------- hostile case files (issue 14)
+_OK_CASE = {"W1": [["1/2"]], "W2": [["1/3"]], "W1_teacher": [[1]], "W2_teacher": [[1]], "alphas": ["1/10"], "t": 1}
+
+
+def _run_text(tmp_path, capsys, text):
+    import time
+
+    f = tmp_path / "c.json"
+    f.write_text(text)
+    t0 = time.process_time()
+    rc = run_case(f)
+    cpu = time.process_time() - t0
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err, cpu
+
+
+@pytest.mark.parametrize("entry", [
+    "1e308", "-1e308", "1e-308", "10" * 1, '"1e308"', '"1e999999999"', '"1/1' + "0" * 40 + '"',
+    "1" + "0" * 400, '"' + "1" * 5000 + '"', "NaN", "Infinity", '"inf"', '"nan"', "true", "null", '"1/0"',
+    '"0x10"', "[1]", "{}",
+])
+def test_cli_refuses_bad_numbers_up_front(tmp_path, capsys, entry):
+    """Numbers too large (1e308, 10**400), too fine (1e-308), not finite or not numbers: exit 2 with
+    one line, before any work (the size guard used to count terms only: 1e308 ran for minutes)."""
+    text = json.dumps(_OK_CASE).replace('[["1/2"]]', f"[[{entry}]]")
+    if entry == "10":
+        text = text.replace('"t": 1', '"t": 1' + ', "layer": 1')  # a valid variant: the control
+        rc, out, err, cpu = _run_text(tmp_path, capsys, text)
+        assert rc == 0
+        return
+    rc, out, err, cpu = _run_text(tmp_path, capsys, text)
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "error" in err and "Traceback" not in err
+    assert cpu < 5
+
+
+def test_cli_reads_decimals_exactly(tmp_path, capsys):
+    """``0.1`` (a JSON float) and ``"0.1"`` are 1/10, not the binary fraction 3602879701896397/2^55."""
+    outs = []
+    for a, w in (("0.1", "0.5"), ('"0.1"', '"0.5"'), ('"1/10"', '"1/2"')):
+        text = json.dumps(_OK_CASE).replace('["1/10"]', f"[{a}]").replace('[["1/2"]]', f"[[{w}]]")
+        rc, out, err, _ = _run_text(tmp_path, capsys, text)
+        assert rc == 0, err
+        outs.append(json.loads(out)["coefficients"])
+    assert outs[0] == outs[1] == outs[2]
+    beta = variance_polynomial(_scalar(F(1, 2), F(1, 3), F(1), F(1, 10), 1))
+    assert outs[0] == [str(x) for x in beta[1:]]
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 100_000 + "]" * 100_000, "{" * 100_000, '{"W1": ' + "[" * 5000 + "]" * 5000 + "}",
+    json.dumps({**_OK_CASE, "t": 10 ** 6, "alphas": ["1/10"]}), json.dumps({**_OK_CASE, "t": 13}),
+    json.dumps({**_OK_CASE, "W1": [[1] * 17]}), '{"t": 1, "t": 1}', json.dumps({**_OK_CASE, "layer": 3}),
+    json.dumps({**_OK_CASE, "alphas": ["-1/10"]}), " " * (1 << 20) + "{}",
+])
+def test_cli_refuses_bad_structure(tmp_path, capsys, text):
+    """10^5 nested brackets, huge t, oversized matrices, duplicate keys, a file over 1 MiB: one line,
+    exit 2, never a RecursionError or any traceback."""
+    rc, out, err, cpu = _run_text(tmp_path, capsys, text)
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert cpu < 5
+
+
+def test_cli_help_documents_case_format(capsys):
+    from verify.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["deep-linear", "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    for word in ("W1_teacher", "W2_teacher", "alphas", "layer", "3/7", "0.1", "b0_enclosure", "--allow-large"):
+        assert word in out

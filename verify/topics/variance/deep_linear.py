@@ -53,6 +53,7 @@ import time as _time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from math import factorial, gcd
 
@@ -95,7 +96,16 @@ def _check_matrix(M, name: str) -> list[list[Fraction]]:
     q = len(M[0])
     if q == 0 or any(len(r) != q for r in M):
         raise ValueError(f"{name} must be rectangular with non-empty rows")
-    return [[as_fraction(v, f"{name} entry") for v in r] for r in M]
+    return [[_as_exact(v, f"{name} entry") for v in r] for r in M]
+
+
+def _as_exact(v, what: str) -> Fraction:
+    """``as_fraction``, but a ``Decimal`` is taken exactly (``Decimal("0.1")`` is 1/10)."""
+    if isinstance(v, Decimal):
+        if not v.is_finite():
+            raise ValueError(f"{what} must be finite, got {v!r}")
+        return Fraction(v)
+    return as_fraction(v, what)
 
 
 class DeepLinearCase:
@@ -123,7 +133,7 @@ class DeepLinearCase:
             raise ValueError(f"layer must be 1 or 2, got {layer!r}")
         if not isinstance(alphas, (list, tuple)) or len(alphas) < t:
             raise ValueError(f"need at least t = {t} step sizes alpha_0..alpha_(t-1)")
-        self.alphas = [as_fraction(a, "alpha") for a in alphas[:t]]
+        self.alphas = [_as_exact(a, "alpha") for a in alphas[:t]]
         if any(a <= 0 for a in self.alphas):
             raise ValueError("step sizes must be positive")
         self.t, self.layer = t, layer
