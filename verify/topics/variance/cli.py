@@ -50,8 +50,9 @@ output (JSON on stdout): "coefficients" (beta_1..beta_r of var = sum_k beta_k b^
 "constant_term", "b0" (largest real root of Theorem 5's printed polynomial, null if none),
 "b0_enclosure" ({B0_DIGITS}-digit decimal bounds, certified), "b0_derivative",
 "decreasing_for_all_b", "t", "layer", "dims".
-Cases estimated to exhaust the machine (e.g. p = 3 at t = 3, the scalar network at t = 6) are
-refused unless --allow-large is given.  Bad input: one line on stderr, exit code 2."""
+Cases estimated to exhaust the machine ((3,3,3) at t = 2, the scalar network at t = 6, p = 3 at
+t = 3) are refused unless --allow-large is given; the scalar network at t = 5 runs (about 7 minutes
+of CPU, 4.5 GiB).  Bad input: one line on stderr, exit code 2."""
 
 
 class _Bad(ValueError):

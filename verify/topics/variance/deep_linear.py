@@ -745,15 +745,15 @@ def estimated_terms(case: DeepLinearCase) -> int:
     degrees reached (``C(n + d, n)`` for d in n variables) times the u-degree + 1: realised
     polynomials are sparser.  Measured on a 2-core machine shared with other jobs: scalar t = 4
     (bound 2.2e5) in 4-5 s; dims (3,1,1) at t = 2 (bound 2.5e6) in 15-33 s, 0.6-1.2 GB; scalar
-    t = 5 (bound 1.8e7) in 452 s of CPU (1012 s wall at 44 % CPU), 4.6 GB peak.  Refused:
-    (3,3,3) at t = 2 (bound 2.5e8), scalar t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
+    t = 5 (bound 1.8e7) in 432-452 s of CPU (1012 s wall at 44 % CPU, 2064 s at 20 %), 4.4-4.6 GiB
+    peak.  Refused: (3,3,3) at t = 2 (bound 2.5e8), scalar t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
     return _plan(case)[1]
 
 
-LARGE_TERMS = 10_000_000
-"""Above this estimate the CLI refuses a case unless asked: the engine would take hours or run
-out of memory, or (the scalar network at t = 5, bound 1.8e7) takes 8-17 minutes and its
-printed-b0 root of degree 722 has not been timed."""
+LARGE_TERMS = 20_000_000
+"""Above this estimate the CLI refuses a case unless asked: the engine would take hours or run out
+of memory.  Below it: the scalar network at t = 5 (bound 1.8e7; 432 s of CPU, 4.4 GiB peak; its
+printed-b0 root of degree 722 in 0.5 s)."""
 
 
 def variance_polynomial(case: DeepLinearCase, split: int | None = None) -> list[Fraction]:
@@ -1231,7 +1231,8 @@ def decreasing_on_reals(beta: Sequence, lower=1) -> bool:
         return P[0] >= 0
     if not isinstance(lower, RealRoot):
         lower = _exact(lower)
-    if any(r > lower for r in _sign_change_roots(P)):
+    top = real_roots(P, odd_only=True, largest_only=True)  # the largest sign change decides
+    if top and top[0] > lower:
         return False
     # no sign change above lower: the sign on (lower, inf) is that at infinity (leading coefficient),
     # and P(lower) >= 0 follows by continuity (lower may be an algebraic number)
@@ -1252,8 +1253,8 @@ def decreasing_for_all_b(beta: Sequence) -> bool:
     P = _deriv_numerator(beta)
     if P[0] < 0:
         return False
-    roots = _sign_change_roots(P)
-    top = max(1, math.ceil(roots[-1]) + 1) if roots else 1
+    roots = real_roots(P, odd_only=True, largest_only=True)
+    top = max(1, math.ceil(roots[0]) + 1) if roots else 1
     beta = [_exact(c) for c in beta]
     vals = [eval_poly(beta, Fraction(1, b)) for b in range(1, top + 2)]
     return all(a >= c for a, c in zip(vals, vals[1:]))
