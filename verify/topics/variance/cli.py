@@ -66,7 +66,7 @@ def _digits_ok(n: int) -> bool:
 def _from_decimal(d: Decimal, text: str, what: str) -> Fraction:
     if not d.is_finite():
         raise _Bad(f"{what} = {text!r} is not finite")
-    sign, digits, exp = d.as_tuple()
+    _, digits, exp = d.as_tuple()
     digits = list(digits)
     while len(digits) > 1 and digits[-1] == 0:  # exact value: drop trailing zeros (no rounding)
         digits.pop()
@@ -210,6 +210,7 @@ def parse_case(path):
 
 
 def run_case(path, allow_large: bool = False) -> int:
+    from derivations.variance import printed as P
     from verify.topics.variance.deep_linear import (
         LARGE_TERMS,
         b0_derivative,
@@ -218,8 +219,6 @@ def run_case(path, allow_large: bool = False) -> int:
         largest_real_root,
         variance_polynomial,
     )
-
-    from derivations.variance import printed as P
 
     try:
         case = parse_case(path)

@@ -1019,7 +1019,7 @@ class RealRoot:
     exactly), or the rational root ``lo == hi``.  Compares exactly with rationals and with other
     roots; ``float()`` is correctly rounded (both ends of the enclosure round to it)."""
 
-    __slots__ = ("poly", "lo", "hi", "_slo")
+    __slots__ = ("_slo", "hi", "lo", "poly")
 
     def __init__(self, poly, lo: Fraction, hi: Fraction):
         self.poly, self.lo, self.hi = poly, Fraction(lo), Fraction(hi)
