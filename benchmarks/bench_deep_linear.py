@@ -16,8 +16,9 @@ Weights: entries k/4, k in -4..4 but not 0, from a seeded generator; alpha_t = 1
 ``--frontier`` runs only the frontier cases (the scalar network W1 = 1/2, W2 = 1/3, teacher 1,
 alpha = 1/10 at t = 4 and t = 5; dims (3, 1, 1) and (3, 3, 3) at t = 2), each in its own process
 under ``--frontier-budget`` seconds, and prints time, peak memory (``resource.getrusage`` of that
-process), degree, the split k, the size bound and the largest polynomial formed (terms), and b0 (the
-printed Theorem 5 root and the root of the derivative's numerator, as ``batchproof deep-linear``).
+process), wall and CPU seconds, degree, the split k, the size bound and the largest polynomial formed
+(terms), the CPU seconds of the exact real-root isolation, and b0 (the printed Theorem 5 root as a
+certified 20-digit enclosure, and the root of the derivative's numerator, as ``batchproof deep-linear``).
 Run it alone (it is memory-hungry), under a hard cap, e.g.
 ``prlimit --as=17179869184 -- python benchmarks/bench_deep_linear.py --frontier``.
 """
@@ -90,19 +91,23 @@ def _run_frontier(i, q):
     from verify.topics.variance.deep_linear import LAST_RUN, b0_derivative, largest_real_root
 
     _label, case = _frontier_cases()[i]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     beta = variance_polynomial(case)
-    dt = time.perf_counter() - t0
+    dt, dc = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2 ** 20  # KiB -> GiB
+    c0 = time.process_time()
     b0 = largest_real_root(P.theorem5_b0_polynomial(beta))
-    q.put((dt, len(beta) - 1, peak, dict(LAST_RUN), None if b0 is None else float(b0), b0_derivative(beta)))
+    enc = None if b0 is None else b0.enclosure(20)
+    b0d = b0_derivative(beta)
+    droot = time.process_time() - c0
+    q.put((dt, dc, len(beta) - 1, peak, dict(LAST_RUN), enc, b0d, droot))
 
 
 def frontier(limit):
     from verify.topics.variance.deep_linear import estimated_terms
 
-    print(f"{'case':<14} {'seconds':>8} {'peak GiB':>8} {'degree':>6} {'k':>2} {'bound':>9} {'terms':>9} "
-          f"{'b0 (Thm 5)':>12} {'b0 (deriv)':>12}")
+    print(f"{'case':<14} {'wall s':>8} {'CPU s':>8} {'peak GiB':>8} {'degree':>6} {'k':>2} {'bound':>9} {'terms':>9} "
+          f"{'roots CPU s':>11} {'b0 (Thm 5), 20 digits, enclosure':>48} {'b0 (deriv)':>12}")
     for i, (label, case) in enumerate(_frontier_cases()):
         q = mp.Queue()
         pr = mp.Process(target=_run_frontier, args=(i, q))
@@ -122,10 +127,11 @@ def frontier(limit):
             why = f"> {limit:.0f} s" if pr.exitcode in (None, -15) else f"failed (exit code {pr.exitcode})"
             print(f"{label:<14} {why:>8}   (size bound {estimated_terms(case):.1e})", flush=True)
             continue
-        dt, deg, peak, run, b0, b0d = res
+        dt, dc, deg, peak, run, enc, b0d, droot = res
         f = (lambda x: "none" if x is None else f"{x:.6g}")
-        print(f"{label:<14} {dt:8.1f} {peak:8.2f} {deg:>6} {run['split']:>2} {run['bound']:9.2e} "
-              f"{run['max_terms']:9d} {f(b0):>12} {f(b0d):>12}", flush=True)
+        b0 = "none" if enc is None else f"[{enc[0]}, {enc[1]}]"
+        print(f"{label:<14} {dt:8.1f} {dc:8.1f} {peak:8.2f} {deg:>6} {run['split']:>2} {run['bound']:9.2e} "
+              f"{run['max_terms']:9d} {droot:11.2f} {b0:>48} {f(b0d):>12}", flush=True)
 
 
 def _ok(r):

@@ -282,6 +282,157 @@ def test_size_estimate_orders_cases():
         eye = [[1 if i == j else 0 for j in range(3)] for i in range(3)]
         return DeepLinearCase(eye, eye, eye, eye, [F(1, 10)] * t, t)
 
-    feasible = [c(1, 4), c(2, 2), c(3, 1), c(3, 2), c3(1)]  # benchmarks/bench_deep_linear.py
-    infeasible = [c(1, 5), c(1, 6), c3(2), c(3, 3)]  # scalar t = 5: minutes, only with --allow-large
+    feasible = [c(1, 4), c(1, 5), c(2, 2), c(3, 1), c(3, 2), c3(1)]  # benchmarks/bench_deep_linear.py
+    infeasible = [c(1, 6), c3(2), c(3, 3)]  # scalar t = 5: about 7 minutes of CPU, allowed
     assert max(map(estimated_terms, feasible)) < LARGE_TERMS < min(map(estimated_terms, infeasible))
+
+
+# ---------------------------------------------------------------- exact real roots (FLINT)
+def _sympy_poly(coeffs):
+    import sympy as sp
+
+    x = sp.Symbol("x")
+    return sp.Poly([sp.Rational(c.numerator, c.denominator) for c in coeffs], x)
+
+
+@settings(deadline=None, derandomize=True, max_examples=120)
+@given(st.lists(st.fractions(-6, 6, max_denominator=3), min_size=0, max_size=6),
+       st.lists(st.fractions(-9, 9, max_denominator=4), min_size=1, max_size=5),
+       st.integers(0, 2))
+def test_real_roots_match_sympy(rational_roots, other, square):
+    """FLINT isolation == SymPy real_roots on small degrees: rational roots (repeated, at bisection
+    points, at 0) exact, irrational ones to double precision, odd multiplicities on their own."""
+    import sympy as sp
+
+    from verify.topics.variance.deep_linear import RealRoot, largest_real_root, real_roots
+
+    x = sp.Symbol("x")
+    expr = sp.prod([x - sp.Rational(r.numerator, r.denominator) for r in rational_roots])
+    expr *= _sympy_poly(other).as_expr() ** (square + 1)
+    P = sp.Poly(expr, x)
+    if P.is_zero:
+        return
+    coeffs = [F(int(c.p), int(c.q)) for c in P.all_coeffs()]
+    want = sorted(set(sp.real_roots(P))) if P.degree() > 0 else []
+    got = real_roots(coeffs)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert isinstance(g, RealRoot)
+        if w.is_Rational:
+            assert g == F(int(w.p), int(w.q))
+        assert float(g) == float(w.evalf(40))  # correctly rounded
+        assert g.lo <= w <= g.hi  # the certified interval holds SymPy's root
+    _, factors = sp.sqf_list(P)
+    odd = sorted(r for f, m in factors if m % 2 and f.degree() > 0 for r in set(sp.real_roots(f)))
+    assert [float(r) for r in real_roots(coeffs, odd_only=True)] == [float(r.evalf(40)) for r in odd]
+    top = largest_real_root(coeffs)
+    assert (top is None) == (not want) and (top is None or float(top) == float(want[-1].evalf(40)))
+
+
+def test_real_root_comparisons_exact():
+    """Roots compare exactly with rationals and with each other (equal algebraic numbers from
+    different polynomials included); ceil and the decimal enclosure are exact."""
+    import math
+
+    from verify.topics.variance.deep_linear import real_roots
+
+    s2 = real_roots([1, 0, -2])[1]                      # sqrt 2
+    s2b = real_roots([1, 0, -4, 0, 4])                  # (x^2 - 2)^2: same roots
+    s2c = real_roots([1, -1, -2, 2])                    # (x - 1)(x^2 - 2)
+    assert s2 == s2b[1] and s2 == s2c[2] and s2 > s2c[1] and s2c[1] == 1
+    assert F(141421356, 10 ** 8) < s2 < F(141421357, 10 ** 8) and s2 != F(7, 5)
+    assert math.ceil(s2) == 2 and math.ceil(real_roots([1, -4])[0]) == 4
+    lo, hi = s2.enclosure(25)
+    assert lo == "1.414213562373095048801688" and hi == "1.414213562373095048801689"
+    assert F(lo) < s2 < F(hi)
+
+
+def test_b0_fast_at_degree_236():
+    """The printed-b0 polynomial of the scalar network at t = 4 (degree 236; SymPy's real_roots did
+    not return in 6 minutes): roots at about -2.8846 and -2.0000000014, exact enclosures."""
+    import time
+
+    from derivations.variance import printed as P
+    from verify.topics.variance.deep_linear import largest_real_root, real_roots
+
+    beta = variance_polynomial(DeepLinearCase([[F(1, 2)]], [[F(1, 3)]], [[F(1)]], [[F(1)]], [F(1, 10)] * 4, 4, 1))
+    t0 = time.process_time()
+    roots = real_roots(P.theorem5_b0_polynomial(beta))
+    b0 = largest_real_root(P.theorem5_b0_polynomial(beta))
+    assert time.process_time() - t0 < 30  # about 0.2 s
+    assert len(roots) == 2 and b0 == roots[1]
+    assert b0.enclosure(20) == ("-2.0000000014143914175", "-2.0000000014143914174")
+    assert abs(float(roots[0]) + 2.884581547482064) < 1e-14
+
+
+# ---------------------------------------------------------------- hostile case files (issue 14)
+_OK_CASE = {"W1": [["1/2"]], "W2": [["1/3"]], "W1_teacher": [[1]], "W2_teacher": [[1]], "alphas": ["1/10"], "t": 1}
+
+
+def _run_text(tmp_path, capsys, text):
+    import time
+
+    f = tmp_path / "c.json"
+    f.write_text(text)
+    t0 = time.process_time()
+    rc = run_case(f)
+    cpu = time.process_time() - t0
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err, cpu
+
+
+@pytest.mark.parametrize("entry", [
+    "1e308", "-1e308", "1e-308", "10" * 1, '"1e308"', '"1e999999999"', '"1/1' + "0" * 40 + '"',
+    "1" + "0" * 400, '"' + "1" * 5000 + '"', "NaN", "Infinity", '"inf"', '"nan"', "true", "null", '"1/0"',
+    '"0x10"', "[1]", "{}",
+])
+def test_cli_refuses_bad_numbers_up_front(tmp_path, capsys, entry):
+    """Numbers too large (1e308, 10**400), too fine (1e-308), not finite or not numbers: exit 2 with
+    one line, before any work (the size guard used to count terms only: 1e308 ran for minutes)."""
+    text = json.dumps(_OK_CASE).replace('[["1/2"]]', f"[[{entry}]]")
+    if entry == "10":
+        text = text.replace('"t": 1', '"t": 1' + ', "layer": 1')  # a valid variant: the control
+        rc, out, err, cpu = _run_text(tmp_path, capsys, text)
+        assert rc == 0
+        return
+    rc, out, err, cpu = _run_text(tmp_path, capsys, text)
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "error" in err and "Traceback" not in err
+    assert cpu < 5
+
+
+def test_cli_reads_decimals_exactly(tmp_path, capsys):
+    """``0.1`` (a JSON float) and ``"0.1"`` are 1/10, not the binary fraction 3602879701896397/2^55."""
+    outs = []
+    for a, w in (("0.1", "0.5"), ('"0.1"', '"0.5"'), ('"1/10"', '"1/2"')):
+        text = json.dumps(_OK_CASE).replace('["1/10"]', f"[{a}]").replace('[["1/2"]]', f"[[{w}]]")
+        rc, out, err, _ = _run_text(tmp_path, capsys, text)
+        assert rc == 0, err
+        outs.append(json.loads(out)["coefficients"])
+    assert outs[0] == outs[1] == outs[2]
+    beta = variance_polynomial(_scalar(F(1, 2), F(1, 3), F(1), F(1, 10), 1))
+    assert outs[0] == [str(x) for x in beta[1:]]
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 100_000 + "]" * 100_000, "{" * 100_000, '{"W1": ' + "[" * 5000 + "]" * 5000 + "}",
+    json.dumps({**_OK_CASE, "t": 10 ** 6, "alphas": ["1/10"]}), json.dumps({**_OK_CASE, "t": 13}),
+    json.dumps({**_OK_CASE, "W1": [[1] * 17]}), '{"t": 1, "t": 1}', json.dumps({**_OK_CASE, "layer": 3}),
+    json.dumps({**_OK_CASE, "alphas": ["-1/10"]}), " " * (1 << 20) + "{}",
+])
+def test_cli_refuses_bad_structure(tmp_path, capsys, text):
+    """10^5 nested brackets, huge t, oversized matrices, duplicate keys, a file over 1 MiB: one line,
+    exit 2, never a RecursionError or any traceback."""
+    rc, out, err, cpu = _run_text(tmp_path, capsys, text)
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert cpu < 5
+
+
+def test_cli_help_documents_case_format(capsys):
+    from verify.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["deep-linear", "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    for word in ("W1_teacher", "W2_teacher", "alphas", "layer", "3/7", "0.1", "b0_enclosure", "--allow-large"):
+        assert word in out

@@ -53,8 +53,9 @@ import time as _time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
-from math import factorial
+from math import factorial, gcd
 
 import flint
 
@@ -74,6 +75,8 @@ __all__ = [
     "matmul",
     "matsub",
     "moment_table",
+    "RealRoot",
+    "real_roots",
     "index_pairs",
     "trace",
     "transpose",
@@ -93,7 +96,16 @@ def _check_matrix(M, name: str) -> list[list[Fraction]]:
     q = len(M[0])
     if q == 0 or any(len(r) != q for r in M):
         raise ValueError(f"{name} must be rectangular with non-empty rows")
-    return [[as_fraction(v, f"{name} entry") for v in r] for r in M]
+    return [[_as_exact(v, f"{name} entry") for v in r] for r in M]
+
+
+def _as_exact(v, what: str) -> Fraction:
+    """``as_fraction``, but a ``Decimal`` is taken exactly (``Decimal("0.1")`` is 1/10)."""
+    if isinstance(v, Decimal):
+        if not v.is_finite():
+            raise ValueError(f"{what} must be finite, got {v!r}")
+        return Fraction(v)
+    return as_fraction(v, what)
 
 
 class DeepLinearCase:
@@ -121,7 +133,7 @@ class DeepLinearCase:
             raise ValueError(f"layer must be 1 or 2, got {layer!r}")
         if not isinstance(alphas, (list, tuple)) or len(alphas) < t:
             raise ValueError(f"need at least t = {t} step sizes alpha_0..alpha_(t-1)")
-        self.alphas = [as_fraction(a, "alpha") for a in alphas[:t]]
+        self.alphas = [_as_exact(a, "alpha") for a in alphas[:t]]
         if any(a <= 0 for a in self.alphas):
             raise ValueError("step sizes must be positive")
         self.t, self.layer = t, layer
@@ -733,15 +745,15 @@ def estimated_terms(case: DeepLinearCase) -> int:
     degrees reached (``C(n + d, n)`` for d in n variables) times the u-degree + 1: realised
     polynomials are sparser.  Measured on a 2-core machine shared with other jobs: scalar t = 4
     (bound 2.2e5) in 4-5 s; dims (3,1,1) at t = 2 (bound 2.5e6) in 15-33 s, 0.6-1.2 GB; scalar
-    t = 5 (bound 1.8e7) in 452 s of CPU (1012 s wall at 44 % CPU), 4.6 GB peak.  Refused:
-    (3,3,3) at t = 2 (bound 2.5e8), scalar t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
+    t = 5 (bound 1.8e7) in 432-452 s of CPU (1012 s wall at 44 % CPU, 2064 s at 20 %), 4.4-4.6 GiB
+    peak.  Refused: (3,3,3) at t = 2 (bound 2.5e8), scalar t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
     return _plan(case)[1]
 
 
-LARGE_TERMS = 10_000_000
-"""Above this estimate the CLI refuses a case unless asked: the engine would take hours or run
-out of memory, or (the scalar network at t = 5, bound 1.8e7) takes 8-17 minutes and its
-printed-b0 root of degree 722 has not been timed."""
+LARGE_TERMS = 20_000_000
+"""Above this estimate the CLI refuses a case unless asked: the engine would take hours or run out
+of memory.  Below it: the scalar network at t = 5 (bound 1.8e7; 432 s of CPU, 4.4 GiB peak; its
+printed-b0 root of degree 722 in 0.5 s)."""
 
 
 def variance_polynomial(case: DeepLinearCase, split: int | None = None) -> list[Fraction]:
@@ -891,85 +903,343 @@ def degrees(tr: Trajectory, P) -> dict[int, int]:
     return out
 
 
-# ---------------------------------------------------------------- Theorem 5
-def _real_roots(coeffs_high_first: list[Fraction]) -> list[float]:
-    import sympy as sp
-
-    x = sp.Symbol("x")
-    P = sp.Poly([sp.Rational(c.numerator, c.denominator) for c in coeffs_high_first], x)
-    if P.degree() <= 0:
-        return []
-    return [float(r) for r in sp.real_roots(P)]
+# ---------------------------------------------------------------- Theorem 5: exact real roots
+# Real-root isolation in FLINT integer polynomials: square-free factorisation (fmpz_poly
+# .factor_squarefree), then Descartes' rule of signs with bisection (Vincent-Collins-Akritas) on
+# (0, 2^e) and (-2^e, 0), 2^e a strict bound on the absolute values of the roots (Fujiwara).  Every
+# isolating interval is certified by a strict sign change of the factor at its rational endpoints
+# (exact evaluation), and refined by bisection at rational points.  Degree 722 (the scalar network
+# at t = 5) takes well under a second; SymPy's real_roots did not return in 6 minutes at degree 236.
 
 
-def largest_real_root(coeffs_high_first: Sequence[Fraction]):
-    """Largest real root (exact, a SymPy algebraic number) of a polynomial given highest power
-    first; None when it has none (or is constant)."""
-    import sympy as sp
+def _exact(x) -> Fraction:
+    """An exact rational from int / Fraction / fmpq / SymPy Rational (never through a float)."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, int) and not isinstance(x, bool):
+        return Fraction(x)
+    p, q = getattr(x, "p", None), getattr(x, "q", None)
+    if p is not None and q is not None:
+        return Fraction(int(p), int(q))
+    raise TypeError(f"expected an exact rational number, got {type(x).__name__}")
 
-    x = sp.Symbol("x")
-    P = sp.Poly([sp.Rational(c.numerator, c.denominator) for c in coeffs_high_first], x)
-    if P.degree() <= 0:
+
+def _primitive(coeffs) -> flint.fmpz_poly:
+    P = flint.fmpz_poly(coeffs)
+    c = P.content()
+    return P if c == 1 or c == 0 else flint.fmpz_poly([a // c for a in P.coeffs()])
+
+
+def _int_poly(coeffs_high_first) -> flint.fmpz_poly | None:
+    """The primitive integer polynomial with these rational coefficients (highest power first);
+    None for the zero polynomial."""
+    cs = [_exact(c) for c in coeffs_high_first]
+    while cs and cs[0] == 0:
+        cs.pop(0)
+    if not cs:
         return None
-    roots = sp.real_roots(P)
-    return max(roots) if roots else None
+    den = 1
+    for c in cs:
+        den = den * c.denominator // gcd(den, c.denominator)
+    P = _primitive([c.numerator * (den // c.denominator) for c in reversed(cs)])
+    return P if cs[0] > 0 else -P
 
 
-def b0_derivative(beta: Sequence[Fraction]) -> float | None:
-    """Largest real root of ``beta_1 b^{r-1} + 2 beta_2 b^{r-2} + ... + r beta_r`` (the proof's polynomial):
-    ``d/db var = -b^{-r-1} (that polynomial)``."""
-    r = poly_degree(beta)
-    if r < 1:
-        return None
-    roots = _real_roots([k * beta[k] for k in range(1, r + 1)])
-    return max(roots) if roots else None
+def _sign_variations(P) -> int:
+    n, s = 0, 0
+    for c in P.coeffs():
+        if c != 0:
+            sc = 1 if c > 0 else -1
+            if s and sc != s:
+                n += 1
+            s = sc
+    return n
 
 
-def _deriv_numerator(beta: Sequence[Fraction]):
-    """``P(b) = sum_k k beta_k b^{r-k}``: ``d/db sum_k beta_k b^{-k} = -b^{-r-1} P(b)``."""
-    import sympy as sp
-
-    x = sp.Symbol("b")
-    r = poly_degree(beta)
-    return sp.Poly([sp.Rational(k * beta[k].numerator, beta[k].denominator) for k in range(1, r + 1)], x)
+_X_PLUS_1 = flint.fmpz_poly([1, 1])
+_TWO_X_MINUS_1 = flint.fmpz_poly([-1, 2])
+_HALF = flint.fmpq(1, 2)
 
 
-def _sign_change_roots(P) -> list:
-    """Exact real roots of odd multiplicity of a SymPy Poly (where P changes sign), sorted."""
-    import sympy as sp
+def _isolate_unit(q, right_first: bool, limit: int | None) -> list[tuple[int, int, bool]]:
+    """Roots in the open interval (0, 1) of the square-free integer polynomial q, by Descartes' rule
+    with bisection: ``(c, k, False)`` is an interval ``(c/2^k, (c+1)/2^k)`` holding exactly one root,
+    ``(c, k, True)`` the exact root ``c/2^k``.  Output in decreasing order when ``right_first`` (else
+    increasing), stopping after ``limit`` roots."""
+    out: list[tuple[int, int, bool]] = []
+    stack: list[tuple] = [(q, 0, 0)]
+    while stack:
+        item = stack.pop()
+        if item[0] is None:  # an exact root at a bisection point, kept in order
+            out.append((item[1], item[2], True))
+        else:
+            q, c, k = item
+            co = q.coeffs()
+            n = len(co) - 1
+            if n <= 0:
+                continue
+            # sign variations of (x+1)^n q(1/(x+1)): a bound on the roots in (0, 1), exact for 0 and 1
+            v = _sign_variations(flint.fmpz_poly(co[::-1])(_X_PLUS_1))
+            if v == 0:
+                continue
+            if v == 1:
+                out.append((c, k, False))
+            else:
+                kids = []
+                if q(_HALF) == 0:  # a root at the bisection point: recorded, divided out
+                    q = q // _TWO_X_MINUS_1
+                    co = q.coeffs()
+                    n = len(co) - 1
+                    kids.append((None, 2 * c + 1, k + 1))
+                qL = _primitive([a << (n - i) for i, a in enumerate(co)])  # 2^n q(x/2)
+                qR = qL(_X_PLUS_1)                                         # 2^n q((x+1)/2)
+                kids = [(qL, 2 * c, k + 1)] + kids + [(qR, 2 * c + 1, k + 1)]
+                stack.extend(kids if right_first else kids[::-1])
+                continue
+        if limit is not None and len(out) >= limit:
+            break
+    return out
 
+
+def _root_bound_exponent(f) -> int:
+    """e with every root z of f satisfying |z| < 2^e (Fujiwara: |z| <= 2 max_i |a_i/a_n|^(1/(n-i)))."""
+    cs = f.coeffs()
+    n = len(cs) - 1
+    bn = int(abs(cs[n])).bit_length()
+    m = 0
+    for i in range(n):
+        if cs[i] != 0:
+            m = max(m, -(-(int(abs(cs[i])).bit_length() - bn + 1) // (n - i)))
+    return m + 2
+
+
+class RealRoot:
+    """A real algebraic number: the only root of the square-free integer polynomial ``poly`` in the
+    open interval ``(lo, hi)`` (rational endpoints where ``poly`` has opposite signs, checked
+    exactly), or the rational root ``lo == hi``.  Compares exactly with rationals and with other
+    roots; ``float()`` is correctly rounded (both ends of the enclosure round to it)."""
+
+    __slots__ = ("_slo", "hi", "lo", "poly")
+
+    def __init__(self, poly, lo: Fraction, hi: Fraction):
+        self.poly, self.lo, self.hi = poly, Fraction(lo), Fraction(hi)
+        if self.lo == self.hi:
+            if self._sign(self.lo) != 0:
+                raise RuntimeError("internal error: a claimed rational root is not a root")
+            self._slo = 0
+        else:
+            self._slo = self._sign(self.lo)
+            if not (self.lo < self.hi and self._slo * self._sign(self.hi) < 0):
+                raise RuntimeError("internal error: an isolating interval without a sign change")
+
+    def _sign(self, x: Fraction) -> int:
+        v = self.poly(flint.fmpq(x.numerator, x.denominator))
+        return (v > 0) - (v < 0)
+
+    def cmp_rational(self, x) -> int:
+        """Sign of ``root - x`` (exact; narrows the interval to one side of x)."""
+        x = _exact(x)
+        if self.lo == self.hi:
+            return (self.lo > x) - (self.lo < x)
+        if x <= self.lo:
+            return 1
+        if x >= self.hi:
+            return -1
+        s = self._sign(x)
+        if s == 0:
+            self.lo = self.hi = x
+            self._slo = 0
+            return 0
+        if s == self._slo:
+            self.lo = x
+            return 1
+        self.hi = x
+        return -1
+
+    def refine(self, width) -> RealRoot:
+        """Bisect until ``hi - lo <= width``."""
+        width = _exact(width)
+        while self.hi - self.lo > width:
+            self.cmp_rational((self.lo + self.hi) / 2)
+        return self
+
+    def _cmp(self, other) -> int:
+        if not isinstance(other, RealRoot):
+            return self.cmp_rational(other)
+        if other.lo == other.hi:
+            return self.cmp_rational(other.lo)
+        if self.lo == self.hi:
+            return -other.cmp_rational(self.lo)
+        a, b = max(self.lo, other.lo), min(self.hi, other.hi)
+        if a < b:
+            # equal iff a common factor has its (single, simple) root in (a, b): a sign change there
+            g = self.poly.gcd(other.poly)
+            if g.degree() > 0:
+                va = g(flint.fmpq(a.numerator, a.denominator))
+                vb = g(flint.fmpq(b.numerator, b.denominator))
+                if (va > 0) != (vb > 0):
+                    return 0
+        while not (self.hi <= other.lo or other.hi <= self.lo):
+            w = self if self.hi - self.lo >= other.hi - other.lo else other
+            w.cmp_rational((w.lo + w.hi) / 2)
+            if self.lo == self.hi:
+                return -other.cmp_rational(self.lo)
+            if other.lo == other.hi:
+                return self.cmp_rational(other.lo)
+        return 1 if self.lo >= other.hi else -1
+
+    def __lt__(self, o):
+        return self._cmp(o) < 0
+
+    def __le__(self, o):
+        return self._cmp(o) <= 0
+
+    def __gt__(self, o):
+        return self._cmp(o) > 0
+
+    def __ge__(self, o):
+        return self._cmp(o) >= 0
+
+    def __eq__(self, o):
+        return isinstance(o, (RealRoot, int, Fraction)) and self._cmp(o) == 0
+
+    __hash__ = None
+
+    def _narrow(self, rel_bits: int) -> None:
+        while self.lo != self.hi and (self.hi - self.lo) * 2 ** rel_bits > min(abs(self.lo), abs(self.hi)):
+            self.cmp_rational((self.lo + self.hi) / 2)
+
+    def __float__(self) -> float:
+        self._narrow(60)
+        for _ in range(200):  # until both ends round to the same double (a dyadic root may stop it)
+            if self.lo == self.hi or float(self.lo) == float(self.hi):
+                break
+            self.cmp_rational((self.lo + self.hi) / 2)
+        return float((self.lo + self.hi) / 2)
+
+    def __ceil__(self) -> int:
+        import math
+
+        n = math.ceil(float(self))
+        while self.cmp_rational(n) > 0:
+            n += 1
+        while self.cmp_rational(n - 1) <= 0:
+            n -= 1
+        return n
+
+    def enclosure(self, digits: int = 20) -> tuple[str, str]:
+        """Decimal strings ``(lo, hi)`` with ``digits`` significant digits, rounded outward, enclosing
+        the root (equal when it is rational and representable)."""
+        from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
+
+        self._narrow(int(digits * 3.33) + 4)
+
+        def dec(x: Fraction, rounding) -> str:  # one correctly rounded division of exact integers
+            return str(Context(prec=digits, rounding=rounding).divide(Decimal(x.numerator), Decimal(x.denominator)))
+
+        return dec(self.lo, ROUND_FLOOR), dec(self.hi, ROUND_CEILING)
+
+    def __repr__(self) -> str:
+        return f"RealRoot({float(self)!r}, in ({self.lo}, {self.hi}))"
+
+
+def _isolate(f, largest_only: bool) -> list[RealRoot]:
+    """Real roots of the square-free integer polynomial f, increasing (only the largest if asked)."""
+    cs = f.coeffs()
+    e = _root_bound_exponent(f)
+    lim = 1 if largest_only else None
+    scale = Fraction(2) ** e
+    pos = _isolate_unit(_primitive([a << (e * i) for i, a in enumerate(cs)]), True, lim)
+    found = [(Fraction(c, 2 ** k) * scale, Fraction(c + (not x), 2 ** k) * scale) for c, k, x in pos]
+    if not (largest_only and found):
+        if cs[0] == 0:
+            found.append((Fraction(0), Fraction(0)))
+        if not (largest_only and found):
+            neg = _isolate_unit(_primitive([(-a if i % 2 else a) << (e * i) for i, a in enumerate(cs)]), False, lim)
+            found += [(-Fraction(c + (not x), 2 ** k) * scale, -Fraction(c, 2 ** k) * scale) for c, k, x in neg]
+    # an interval's endpoint may be a rational root (0 or a bisection point): the root inside is then
+    # certified on f with those linear factors divided out (still a sign change: f is square-free)
     out = []
-    _, factors = sp.sqf_list(P)
-    for f, mult in factors:
-        if mult % 2 == 1 and f.degree() > 0:
-            out.extend(sp.real_roots(f))
+    for lo, hi in found:
+        g = f
+        if lo != hi:
+            for x in (lo, hi):
+                if f(flint.fmpq(x.numerator, x.denominator)) == 0:
+                    g = g // flint.fmpz_poly([-x.numerator, x.denominator])
+        out.append(RealRoot(g, lo, hi))
     return sorted(out)
 
 
-def decreasing_on_reals(beta: Sequence[Fraction], lower=1) -> bool:
+def real_roots(coeffs_high_first: Sequence, odd_only: bool = False, largest_only: bool = False) -> list[RealRoot]:
+    """The distinct real roots, increasing, of the polynomial with these exact rational coefficients
+    (highest power first): of every multiplicity, or (``odd_only``) those of odd multiplicity, where
+    the polynomial changes sign; only the largest with ``largest_only``."""
+    P = _int_poly(coeffs_high_first)
+    if P is None or P.degree() <= 0:
+        return []
+    _, factors = P.factor_squarefree()
+    out: list[RealRoot] = []
+    for f, m in factors:
+        if f.degree() > 0 and (m % 2 == 1 or not odd_only):
+            out.extend(_isolate(f, largest_only))
+    out.sort()  # the factors are coprime: no two roots are equal, every comparison ends
+    return out[-1:] if largest_only else out
+
+
+def largest_real_root(coeffs_high_first: Sequence) -> RealRoot | None:
+    """Largest real root (exact, a :class:`RealRoot`) of a polynomial given highest power first;
+    None when it has none (or is constant)."""
+    r = real_roots(coeffs_high_first, largest_only=True)
+    return r[0] if r else None
+
+
+def _deriv_numerator(beta: Sequence) -> list[Fraction]:
+    """``P(b) = sum_k k beta_k b^{r-k}`` (highest power first, leading zeros dropped):
+    ``d/db sum_k beta_k b^{-k} = -b^{-r-1} P(b)``."""
+    r = poly_degree(beta)
+    P = [k * _exact(beta[k]) for k in range(1, r + 1)]
+    while P and P[0] == 0:
+        P.pop(0)
+    return P
+
+
+def b0_derivative(beta: Sequence) -> float | None:
+    """Largest real root of ``beta_1 b^{r-1} + 2 beta_2 b^{r-2} + ... + r beta_r`` (the proof's polynomial):
+    ``d/db var = -b^{-r-1} (that polynomial)``."""
+    if poly_degree(beta) < 1:
+        return None
+    root = largest_real_root(_deriv_numerator(beta))
+    return None if root is None else float(root)
+
+
+def _sign_change_roots(P: Sequence) -> list[RealRoot]:
+    """Exact real roots of odd multiplicity (where P changes sign), increasing; P highest power first."""
+    return real_roots(P, odd_only=True)
+
+
+def decreasing_on_reals(beta: Sequence, lower=1) -> bool:
     """Exact: ``v(b) = sum beta_k b^{-k}`` is non-increasing on every real ``b >= lower``.
 
-    Equivalent to ``P(b) = sum k beta_k b^{r-k} >= 0`` on ``[lower, inf)``: decided from
-    the sign of P at ``lower`` and the odd-multiplicity real roots above it (sympy
-    ``real_roots``: exact isolation, no floating point).
+    Equivalent to ``P(b) = sum k beta_k b^{r-k} >= 0`` on ``[lower, inf)``: decided from the
+    odd-multiplicity real roots above ``lower`` (exact isolation, no floating point) and the sign
+    at infinity.  ``lower``: an exact rational or a :class:`RealRoot`.
     """
-    import sympy as sp
-
     if poly_degree(beta) < 1:
         return True
     P = _deriv_numerator(beta)
-    lower = sp.nsimplify(lower) if not isinstance(lower, sp.Basic) else lower
-    roots = [r for r in _sign_change_roots(P) if r > lower]
-    if P.degree() == 0:
-        return bool(P.LC() >= 0)
-    if roots:
+    if len(P) == 1:
+        return P[0] >= 0
+    if not isinstance(lower, RealRoot):
+        lower = _exact(lower)
+    top = real_roots(P, odd_only=True, largest_only=True)  # the largest sign change decides
+    if top and top[0] > lower:
         return False
     # no sign change above lower: the sign on (lower, inf) is that at infinity (leading coefficient),
-    # and P(lower) >= 0 follows by continuity (lower may be an exact algebraic number)
-    return bool(P.LC() > 0)
+    # and P(lower) >= 0 follows by continuity (lower may be an algebraic number)
+    return P[0] > 0
 
 
-def decreasing_for_all_b(beta: Sequence[Fraction]) -> bool:
+def decreasing_for_all_b(beta: Sequence) -> bool:
     """Exact: ``v(1) >= v(2) >= v(3) >= ...`` for every integer ``b >= 1``.
 
     Beyond the largest sign-changing real root of P (see :func:`decreasing_on_reals`) the
@@ -978,13 +1248,13 @@ def decreasing_for_all_b(beta: Sequence[Fraction]) -> bool:
     """
     import math
 
-    r = poly_degree(beta)
-    if r < 1:
+    if poly_degree(beta) < 1:
         return True
     P = _deriv_numerator(beta)
-    if P.LC() < 0:
+    if P[0] < 0:
         return False
-    roots = _sign_change_roots(P)
-    top = max(1, math.ceil(float(max(roots))) + 1) if roots else 1
+    roots = real_roots(P, odd_only=True, largest_only=True)
+    top = max(1, math.ceil(roots[0]) + 1) if roots else 1
+    beta = [_exact(c) for c in beta]
     vals = [eval_poly(beta, Fraction(1, b)) for b in range(1, top + 2)]
     return all(a >= c for a, c in zip(vals, vals[1:]))
