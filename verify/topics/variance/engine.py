@@ -29,6 +29,7 @@ being the coefficient of ``c^k`` (or of ``u^k = b^{-k}`` after :func:`c_poly_to_
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
@@ -52,12 +53,17 @@ Vec = list[Fraction]
 
 
 def as_fraction(x, what: str = "value") -> Fraction:
-    """Exact rational from int / Fraction / float / numpy scalar / string like ``"3/7"``."""
+    """Exact rational from int / Fraction / Decimal (exactly) / float (its binary value) / numpy
+    scalar / string like ``"3/7"`` or ``"0.1"``."""
     if isinstance(x, bool):
         raise ValueError(f"{what} must be a number, got {x!r}")
     if isinstance(x, Fraction):
         return x
     if isinstance(x, int):
+        return Fraction(x)
+    if isinstance(x, Decimal):  # a decimal is read as the decimal it is (0.1 -> 1/10)
+        if not x.is_finite():
+            raise ValueError(f"{what} must be finite, got {x!r}")
         return Fraction(x)
     if isinstance(x, str):
         try:
