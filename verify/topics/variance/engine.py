@@ -28,6 +28,8 @@ being the coefficient of ``c^k`` (or of ``u^k = b^{-k}`` after :func:`c_poly_to_
 
 from __future__ import annotations
 
+import math
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -146,13 +148,26 @@ def _pmul(p: Sequence, q: Sequence) -> list:
     return out
 
 
+def _over(rows) -> tuple[int, list[list[int]]]:
+    """``(L, N)`` with ``rows = N / L`` entrywise: ``L`` the least common denominator, ``N``
+    integers (exact rational arithmetic then needs one gcd per result entry, not per product)."""
+    L = math.lcm(*(a.denominator for r in rows for a in r)) if rows and rows[0] else 1
+    return L, [[a.numerator * (L // a.denominator) for a in r] for r in rows]
+
+
 def _matmul(A: Mat, B: Mat) -> Mat:
-    Bt = list(zip(*B))
-    return [[sum((a * b for a, b in zip(row, col)), Fraction(0)) for col in Bt] for row in A]
+    La, Ai = _over(A)
+    Lb, Bi = _over(B)
+    den = La * Lb
+    Bt = list(zip(*Bi))
+    return [[Fraction(sum(map(operator.mul, row, col)), den) for col in Bt] for row in Ai]
 
 
 def _matvec(A: Mat, v: Vec) -> Vec:
-    return [sum((a * b for a, b in zip(row, v)), Fraction(0)) for row in A]
+    La, Ai = _over(A)
+    Lv, (vi,) = _over([v])
+    den = La * Lv
+    return [Fraction(sum(map(operator.mul, row, vi)), den) for row in Ai]
 
 
 def _outer(u: Vec, v: Vec) -> Mat:
@@ -180,7 +195,9 @@ def _trace(A: Mat) -> Fraction:
 
 
 def _dot(u: Vec, v: Vec) -> Fraction:
-    return sum((a * b for a, b in zip(u, v)), Fraction(0))
+    Lu, (ui,) = _over([u])
+    Lv, (vi,) = _over([v])
+    return Fraction(sum(map(operator.mul, ui, vi)), Lu * Lv)
 
 
 @dataclass(frozen=True)
@@ -275,6 +292,19 @@ class LinRegData:
         return K
 
     @cached_property
+    def _K_int(self) -> tuple[int, dict]:
+        """:attr:`_K` as ``(den, {(a, c): integer weights over the (d <= e) pairs})``: entry
+        (a, c) of ``fourth(S)`` is ``sum_w w S_de / den`` (the same numbers, in integers)."""
+        D, Xi, _ = self._int_form
+        n, p = self.n, self.p
+        Xo = Xi.astype(object)
+        T4 = self._isum(Xo[:, :, None, None, None] * Xo[:, None, :, None, None]
+                        * Xo[:, None, None, :, None] * Xo[:, None, None, None, :])
+        rows = {(a, c): [int(T4[a, c, d, e]) * (1 if d == e else 2) for d in range(p) for e in range(d, p)]
+                for a in range(p) for c in range(a, p)}
+        return n * D**4, rows
+
+    @cached_property
     def _Ky(self):
         """``(1/n) sum_i y_i x_i x_i^T (x_i)_d`` as [a][c][d] and ``(1/n) sum_i y_i^2 x_i x_i^T``."""
         D, Xi, yi = self._int_form
@@ -292,10 +322,11 @@ class LinRegData:
         """``(1/n) sum_i x_i x_i^T (x_i^T S x_i - 2 y_i x_i^T m + [y_i^2])`` for symmetric S."""
         p = self.p
         out = _zeros(p)
-        for a in range(p):
-            for c in range(a, p):
-                v = sum((k * S[d][e] for (d, e), k in self._K[(a, c)].items()), Fraction(0))
-                out[a][c] = out[c][a] = v
+        LS, Si = _over(S)
+        den = self._K_int[0] * LS
+        flat = [Si[d][e] for d in range(p) for e in range(d, p)]
+        for (a, c), w in self._K_int[1].items():
+            out[a][c] = out[c][a] = Fraction(sum(map(operator.mul, w, flat)), den)
         if m is not None:
             lin, const = self._Ky
             for a in range(p):
