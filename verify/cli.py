@@ -333,7 +333,7 @@ def _cmd_book(args) -> int:
     root = Path(__file__).resolve().parents[1]  # the checkout whose code the book imports
     env = {**os.environ, "BATCHPROOF_RESULTS": str(results),
            "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])]),
-           "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONUNBUFFERED": "1"}  # live progress
     console = Console(stderr=False)
     from verify.core.book import results_status
 
@@ -356,7 +356,7 @@ def _cmd_book(args) -> int:
     stage = re.compile(r"^(reading sources|writing output)\.\.\. \[\s*(\d+)%\] (\S+)")
     problems: list[str] = []
     t0 = time.perf_counter()
-    with open(log_path, "w", encoding="utf-8") as log, \
+    with open(log_path, "w", encoding="utf-8", buffering=1) as log, \
             Progress(TextColumn("[bold]book"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                      TimeElapsedColumn(), TextColumn("{task.fields[msg]}"), console=console,
                      transient=True) as prog:

@@ -303,11 +303,36 @@ def _text(s: str) -> str:
     return s
 
 
+_WORD_RUN = None
+
+
+def _words_as_text(s: str) -> str:
+    """English inside a LaTeX statement as ``\\text{...}``: every run of words (letters only,
+    not a ``\\command``, not directly followed by ``_``, ``^``, ``{`` or ``(``) that holds a
+    word of three or more letters, so that "(and its expected loss is ...)" keeps its spaces."""
+    import re
+
+    global _WORD_RUN
+    if _WORD_RUN is None:
+        word = r"(?<![\\A-Za-z])[A-Za-z]{2,}(?![A-Za-z_^{(])"
+        _WORD_RUN = re.compile(rf"{word}(?:[ ,;:.'-]+{word})*")
+
+    def repl(m: "re.Match[str]") -> str:
+        run = m.group(0)
+        return r"\text{" + run + "}" if re.search(r"[A-Za-z]{3,}", run) else run
+
+    # leave the arguments of \\text{...}, \\operatorname{...}, \\mathrm{...} etc. alone
+    parts = re.split(r"(\\[A-Za-z]+\{[^{}]*\})", s)
+    return "".join(p if i % 2 else _WORD_RUN.sub(repl, p) for i, p in enumerate(parts))
+
+
 def _fmt(s: str, display: bool = False) -> str:
-    """A statement as math when it is LaTeX, else as escaped text (mixed text/$math$ kept)."""
+    """A statement as math when it is LaTeX (English runs inside as ``\\text``), else as
+    escaped text (mixed text/$math$ kept)."""
     if "$" in s:
         return s
     if any(tok in s for tok in ("\\", "^", "_", "{")):
+        s = _words_as_text(s)
         return f"$$\n{s}\n$$" if display else f"${s}$"
     return _text(s)
 
