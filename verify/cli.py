@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -316,6 +317,25 @@ def _cmd_harness(args) -> int:
     return 0 if ok else 1
 
 
+def _book_inputs_stamp(results: Path) -> str:
+    """SHA-256 over what the book's pages read besides their own source: the results files
+    (``check.json``, ``harness_*.json``) and the Python code they import."""
+    import hashlib
+
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    files = [results / "check.json", *sorted(results.glob("harness_*.json")),
+             *sorted((root / "verify").rglob("*.py")), *sorted((root / "derivations").rglob("*.py")),
+             *sorted((root / "examples").glob("*.py"))]
+    for f in files:
+        h.update(str(f.name).encode())
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"-")
+    return h.hexdigest()
+
+
 def _cmd_book(args) -> int:
     """Build the book from the results the main job wrote (``results/check.json``, deciding
     the claims once first when it is missing or stale), with one progress display; the
@@ -334,7 +354,7 @@ def _cmd_book(args) -> int:
     env = {**os.environ, "BATCHPROOF_RESULTS": str(results),
            "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])]),
            "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONUNBUFFERED": "1"}  # live progress
-    console = Console(stderr=False)
+    console = Console(soft_wrap=True)
     from verify.core.book import results_status
 
     os.environ["BATCHPROOF_RESULTS"] = str(results)
@@ -347,6 +367,11 @@ def _cmd_book(args) -> int:
             return rc
     build = path / "_build"
     build.mkdir(parents=True, exist_ok=True)
+    # jupyter-cache keys a page on its own source only: when the results or the code the
+    # pages import change, the cached outputs are stale, so the cache goes
+    stamp, stamp_path = _book_inputs_stamp(results), build / "inputs.sha256"
+    if not stamp_path.exists() or stamp_path.read_text().strip() != stamp:
+        shutil.rmtree(build / ".jupyter_cache", ignore_errors=True)
     log_path = build / "build.log"
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
            "build", str(path), "-W", "-n", "--keep-going", "--all"]  # --all: every page rewritten;
@@ -385,6 +410,7 @@ def _cmd_book(args) -> int:
         console.print(f"book: the build FAILED after {secs:.0f} s ({len(problems)} warnings/errors); "
                       f"full log: {log_path}", markup=False, highlight=False)
         return 1
+    stamp_path.write_text(stamp + "\n")
     html = path / "_build" / "html"
     console.print(f"book: built in {secs:.0f} s; log: {log_path}", markup=False, highlight=False)
     from verify.core.browser import find_chromium, screenshot_pages

@@ -7,22 +7,33 @@ registry, the derivations and the results files; the book's code cells call them
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+import math
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from verify.core.claims import Result, Strength, Verdict, registry
 from verify.core.results import RESULTS_DIR, attach_montecarlo
 
-__all__ = ["claim_block", "claim_blocks", "summary_markdown", "errata_markdown", "harness_results", "montecarlo_md", "provenance_markdown",
-           "strength_md",
-           "topic_results", "verdict_table"]
+__all__ = [
+    "claim_block",
+    "claim_blocks",
+    "errata_markdown",
+    "harness_results",
+    "montecarlo_md",
+    "provenance_markdown",
+    "strength_md",
+    "summary_markdown",
+    "topic_results",
+    "verdict_table",
+]
 
 # plain symbols that every text font has (colour emoji render as empty boxes without an emoji font)
 _BADGE = {Verdict.HOLDS: "✓ holds", Verdict.ERRATUM: "⚠ erratum", Verdict.FAILED: "✗ FAILED"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def topic_results(topic: str | None = None) -> tuple[Result, ...]:
     """The claims of ``topic`` (all topics if None) with their results, and the Monte-Carlo
     results of ``results/harness_<topic>.json`` attached when present.
@@ -60,7 +71,7 @@ def results_status(folder: Path | None = None) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _all_results() -> tuple[Result, ...]:
     from verify.core.claims import result_from_json
     from verify.core.results import read_json
@@ -100,15 +111,15 @@ def montecarlo_md(r: Result) -> str:
 #: paper file stem -> (number, authors, title, year); the chapter is found by topic
 PAPERS: dict[str, tuple[str, str, str, str]] = {
     "000_f78adc64a8dc1795": ("000", "S. Ma, R. Bassily, M. Belkin",
-                             "The Power of Interpolation: Understanding the Effectiveness of SGD in "
-                             "Modern Over-parametrized Learning", "2018"),
+                             ("The Power of Interpolation: Understanding the Effectiveness of SGD in "
+                              "Modern Over-parametrized Learning"), "2018"),
     "001_ce97798776b2d5f8": ("001", "Anonymous (under review)",
                              "The Impact of the Mini-batch Size on the Dynamics of SGD: Variance and Beyond", ""),
     "002_a2b006a18fc551b7": ("002", "D. Yin, A. Pananjady, M. Lam, D. Papailiopoulos, K. Ramchandran, P. Bartlett",
                              "Gradient Diversity: a Key Ingredient for Scalable Distributed Learning", "2018"),
     "003_650c190516f9cbc7": ("003", "C. Paquette (talk slides)",
-                             "Optimization Algorithms in the Large: Exact Dynamics, Average-case Analysis, "
-                             "and Stepsize Criticality", "2022"),
+                             ("Optimization Algorithms in the Large: Exact Dynamics, Average-case Analysis, "
+                              "and Stepsize Criticality"), "2022"),
     "004_8f90174d47f4361b": ("004", "V. Luo, Y. Wang", "How Many Factors Influence Minima in SGD?", "2021"),
 }
 
@@ -174,7 +185,7 @@ def fmt_number(x: Any, digits: int = 4) -> str:
         return str(x) if abs(x) < 10**12 else f"{float(x):.{digits}g}"
     if isinstance(x, float) or type(x).__name__.startswith("float"):
         x = float(x)
-        if x != x:
+        if math.isnan(x):
             return "NaN"
         return f"{x:.{digits}g}"
     return str(x)
@@ -212,8 +223,7 @@ def md_table(header: Sequence[Any], rows: Sequence[Sequence[Any]], align: str | 
 
 # --- LaTeX --------------------------------------------------------------------------------
 
-_GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-          "omicron pi rho sigma tau upsilon phi varphi chi psi omega").split()
+_GREEK = ["alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega"]
 #: abbreviations used for SymPy symbol names in the derivations -> LaTeX
 SYMBOL_WORDS = {"lam": r"\lambda", "eps": r"\varepsilon", "inf": r"\infty", "infty": r"\infty",
                 "sigma2": r"\sigma^2", "star": "*", "tr": r"\operatorname{tr}", "var": r"\operatorname{var}",
@@ -317,7 +327,7 @@ def _words_as_text(s: str) -> str:
         word = r"(?<![\\A-Za-z])[A-Za-z]{2,}(?![A-Za-z_^{(])"
         _WORD_RUN = re.compile(rf"{word}(?:[ ,;:.'-]+{word})*")
 
-    def repl(m: "re.Match[str]") -> str:
+    def repl(m: re.Match[str]) -> str:
         run = m.group(0)
         return r"\text{" + run + "}" if re.search(r"[A-Za-z]{3,}", run) else run
 
@@ -475,11 +485,11 @@ def errata_markdown() -> str:
             out.append(f"\n## {k}. {dict(ERRATUM_RANKS)[k]}\n")
         ch = _chapter(c.topic)
         title = paper_title(c.paper)
-        paper = f"[{title}]({ch}#{anchor(c.id)})" if ch else title
+        paper = f"[{title}]({ch})" if ch else title
         against = [e for e in (r.outcome.evidence if r.outcome else []) if e.about == "printed"]
         repair = [e for e in (r.outcome.evidence if r.outcome else []) if e.about == "corrected"]
         out.append(f"({anchor(c.id)}-erratum)=\n### {_text(c.title or c.where)}\n\n"
-                   f"`{c.id}` · {paper} · {_text(c.where)}\n\n"
+                   f"{{ref}}`{c.id} <{anchor(c.id)}>` · {paper} · {_text(c.where)}\n\n"
                    f"**Printed:** {_fmt(c.erratum.printed)}\n\n"
                    f"**Corrected:** {_fmt(c.erratum.corrected)}\n\n{_text(c.erratum.explanation)}\n\n"
                    f"Verdict: {_BADGE[r.verdict]}, {_erratum_strength(r)}.\n\n"
