@@ -319,13 +319,15 @@ def _cmd_harness(args) -> int:
 
 def _book_inputs_stamp(results: Path) -> str:
     """SHA-256 over what the book's pages read besides their own source: the results files
-    (``check.json``, ``harness_*.json``) and the Python code they import."""
+    (``check.json``, ``harness_*.json``) and the Python code they import (not the CLI and
+    the browser helpers, which no page imports)."""
     import hashlib
 
     h = hashlib.sha256()
     root = Path(__file__).resolve().parents[1]
     files = [results / "check.json", *sorted(results.glob("harness_*.json")),
-             *sorted((root / "verify").rglob("*.py")), *sorted((root / "derivations").rglob("*.py")),
+             *sorted(f for f in (root / "verify").rglob("*.py") if f.name not in ("cli.py", "browser.py")),
+             *sorted((root / "derivations").rglob("*.py")),
              *sorted((root / "examples").glob("*.py"))]
     for f in files:
         h.update(str(f.name).encode())
@@ -417,9 +419,14 @@ def _cmd_book(args) -> int:
 
     if find_chromium():
         t1 = time.perf_counter()
-        shots = screenshot_pages(html, path / "_build" / "screenshots")
-        console.print(f"book: {len(shots)} screenshots in {time.perf_counter() - t1:.0f} s -> "
-                      f"{path / '_build' / 'screenshots'}", markup=False, highlight=False)
+        try:
+            shots = screenshot_pages(html, path / "_build" / "screenshots")
+        except Exception as e:  # noqa: BLE001 -- screenshots are a by-product: the book is built
+            console.print(f"book: screenshots failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
+                          markup=False, highlight=False)
+        else:
+            console.print(f"book: {len(shots)} screenshots in {time.perf_counter() - t1:.0f} s -> "
+                          f"{path / '_build' / 'screenshots'}", markup=False, highlight=False)
     else:
         console.print("book: no Chromium installed: screenshots skipped (apt-get install chromium)")
     console.print(f"book: {(html / 'index.html').resolve()}", markup=False, highlight=False)

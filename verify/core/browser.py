@@ -43,7 +43,7 @@ const article = document.querySelector('article.bd-article') || main;
 const col = article.getBoundingClientRect();
 const slack = 2;
 const tables = [];
-for (const t of main.querySelectorAll('table')) {
+for (const t of article.querySelectorAll('table')) {
   const rows = Array.from(t.rows);
   if (!rows.length) continue;
   const width = (r) => Array.from(r.cells).reduce((n, c) => n + (c.colSpan || 1), 0);
@@ -53,7 +53,7 @@ for (const t of main.querySelectorAll('table')) {
 }
 const wide = [];
 const sel = 'table, img, figure, pre, p, li, .cell_output, mjx-container[display="true"], .admonition, h1, h2, h3';
-for (const e of main.querySelectorAll(sel)) {
+for (const e of article.querySelectorAll(sel)) {
   const r = e.getBoundingClientRect();
   if (r.width === 0) continue;
   const scroller = e.closest('.table-wrapper, .cell_output, .highlight, .math-wrapper, mjx-container[display="true"]');
@@ -65,9 +65,9 @@ for (const e of main.querySelectorAll(sel)) {
     wide.push({tag: 'table (scrolls)', width: e.scrollWidth, column: Math.round(col.width),
                text: e.innerText.slice(0, 80)});
 }
-const images = Array.from(main.querySelectorAll('img')).map(i => ({src: i.getAttribute('src'),
+const images = Array.from(article.querySelectorAll('img')).map(i => ({src: i.getAttribute('src'),
   natural: i.naturalWidth, shown: Math.round(i.getBoundingClientRect().width), complete: i.complete}));
-const scrollingMath = Array.from(main.querySelectorAll('mjx-container[display="true"]'))
+const scrollingMath = Array.from(article.querySelectorAll('mjx-container[display="true"]'))
   .filter(m => m.scrollWidth > m.clientWidth + slack).length;
 return {tables, wide, images, scrollingMath, column: Math.round(col.width)};
 """
@@ -129,7 +129,7 @@ def _name(html: Path, page: Path) -> str:
 def screenshot_pages(html: Path, out_dir: Path, width: int = 1280, max_height: int = 16000) -> list[Path]:
     """A screenshot of every page of the built book ``html`` into ``out_dir`` (the whole
     page, up to ``max_height`` pixels), named after the page (``chapters__p000_...png``)."""
-    html, out_dir = Path(html), Path(out_dir)
+    html, out_dir = Path(html).resolve(), Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.png"):
         old.unlink()
