@@ -411,7 +411,7 @@ def summary_markdown() -> str:
     rows = []
     for topic, rs in sorted(by.items(), key=lambda kv: (_chapter(kv[0]) or "~", kv[0])):
         ch = _chapter(topic)
-        num = PAPERS.get(rs[0].claim.paper, (rs[0].claim.paper,))[0]
+        num = Path(ch).stem.split("_")[0][1:] if ch else PAPERS.get(rs[0].claim.paper, (rs[0].claim.paper,))[0]
         label = f"{num} {topic}"
         name = MD(f"[{label}]({ch})") if ch else label
         n = {v: sum(r.verdict is v for r in rs) for v in Verdict}
