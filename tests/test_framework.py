@@ -284,7 +284,7 @@ def test_generated_functions_refuse_what_they_cannot_compute():
 
 def test_results_round_trip_and_the_book_reads_check_json(tmp_path, monkeypatch):
     """A Result survives to_json -> result_from_json; the book reuses a check.json written
-    by the same code (same fingerprint) instead of deciding the claims again."""
+    by the same code (same fingerprint) and refuses a stale one (it never decides a claim)."""
     import verify.core.book as B
     import verify.core.results as R
     from verify.core.claims import result_from_json, run_claims
@@ -297,7 +297,6 @@ def test_results_round_trip_and_the_book_reads_check_json(tmp_path, monkeypatch)
             "claims": [{**res[0].to_json(), "id": c.id} for c in claims]}
     (tmp_path / "check.json").write_text(json.dumps(data))
     monkeypatch.setattr(B, "RESULTS_DIR", tmp_path)
-    monkeypatch.setattr(B, "run_claims", lambda *a, **k: pytest.fail("the book re-decided the claims"))
     B._all_results.cache_clear()
     B.topic_results.cache_clear()
     try:
@@ -306,8 +305,8 @@ def test_results_round_trip_and_the_book_reads_check_json(tmp_path, monkeypatch)
         (tmp_path / "check.json").write_text(json.dumps(data))
         B._all_results.cache_clear()
         B.topic_results.cache_clear()
-        with pytest.raises(pytest.fail.Exception):
-            B.topic_results("variance")  # stale: it would decide them again
+        with pytest.raises(B.StaleResults, match="fingerprint differs"):
+            B.topic_results("variance")  # stale: the book never decides, it refuses
     finally:
         B._all_results.cache_clear()
         B.topic_results.cache_clear()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -408,33 +409,119 @@ def _cmd_harness(args) -> int:
     return 0 if ok else 1
 
 
+def _book_inputs_stamp(results: Path) -> str:
+    """SHA-256 over what the book's pages read besides their own source: the results files
+    (``check.json``, ``harness_*.json``) and the Python code they import (not the CLI and
+    the browser helpers, which no page imports)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    files = [results / "check.json", *sorted(results.glob("harness_*.json")),
+             *sorted(f for f in (root / "verify").rglob("*.py") if f.name not in ("cli.py", "browser.py")),
+             *sorted((root / "derivations").rglob("*.py")),
+             *sorted((root / "examples").glob("*.py"))]
+    for f in files:
+        h.update(str(f.name).encode())
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"-")
+    return h.hexdigest()
+
+
 def _cmd_book(args) -> int:
+    """Build the book from the results the main job wrote (``results/check.json``, deciding
+    the claims once first when it is missing or stale), with one progress display; the
+    Sphinx/Jupyter Book log goes to ``_build/build.log`` and only its warnings and errors
+    are shown. Then a screenshot of every page in ``_build/screenshots/``."""
+    import re
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     path = Path(args.path)
     if not (path / "_config.yml").exists():
         raise UsageError(f"batchproof book: error: no Jupyter Book at {str(path)!r} (missing _config.yml)")
+    results = Path("results").resolve()
+    root = Path(__file__).resolve().parents[1]  # the checkout whose code the book imports
+    env = {**os.environ, "BATCHPROOF_RESULTS": str(results),
+           "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])]),
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONUNBUFFERED": "1"}  # live progress
+    console = Console(soft_wrap=True)
+    from verify.core.book import results_status
+
+    os.environ["BATCHPROOF_RESULTS"] = str(results)
+    why = results_status(results)
+    if why is not None:  # the book never decides a claim: the main job's check does, once
+        console.print(f"book: {why}; deciding the claims once (batchproof check)")
+        results.mkdir(exist_ok=True)
+        rc = main(["check", "--quiet", "--json", str(results / "check.json")])
+        if rc not in (0, 1):
+            return rc
+    build = path / "_build"
+    build.mkdir(parents=True, exist_ok=True)
+    # jupyter-cache keys a page on its own source only: when the results or the code the
+    # pages import change, the cached outputs are stale, so the cache goes
+    stamp, stamp_path = _book_inputs_stamp(results), build / "inputs.sha256"
+    if not stamp_path.exists() or stamp_path.read_text().strip() != stamp:
+        shutil.rmtree(build / ".jupyter_cache", ignore_errors=True)
+    log_path = build / "build.log"
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
            "build", str(path), "-W", "-n", "--keep-going", "--all"]  # --all: every page rewritten;
     # notebook execution is still cached by jupyter-cache, so an unchanged page is not re-executed
-    root = Path(__file__).resolve().parents[1]  # the checkout whose code the book imports
-    env = {**os.environ, "BATCHPROOF_RESULTS": str(Path("results").resolve()),
-           "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    rc = subprocess.call(cmd, env=env)
+    n_pages = max(1, sum(1 for _ in path.rglob("*.md")) - sum(1 for _ in build.rglob("*.md")))
+    ansi = re.compile(r"\x1b\[[0-9;]*m")
+    stage = re.compile(r"^(reading sources|writing output)\.\.\. \[\s*(\d+)%\] (\S+)")
+    problems: list[str] = []
+    t0 = time.perf_counter()
+    with open(log_path, "w", encoding="utf-8", buffering=1) as log, \
+            Progress(TextColumn("[bold]book"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                     TimeElapsedColumn(), TextColumn("{task.fields[msg]}"), console=console,
+                     transient=True) as prog:
+        task = prog.add_task("book", total=100.0, msg=f"starting ({n_pages} pages)")
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, errors="replace", bufsize=1)
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            log.write(raw)
+            line = ansi.sub("", raw).rstrip()
+            m = stage.match(line)
+            if m:  # reading (= executing the notebooks) is nearly all the time
+                frac = int(m.group(2)) / 100
+                done = 90 * frac if m.group(1) == "reading sources" else 90 + 10 * frac
+                verb = "executing" if m.group(1) == "reading sources" else "writing"
+                prog.update(task, completed=done, msg=f"{verb} {m.group(3)}")
+            elif re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback|Error:", line) \
+                    and "Kernel is running over TCP" not in line:
+                problems.append(line)
+        rc = proc.wait()
+        prog.update(task, completed=100.0, msg="done")
+    secs = time.perf_counter() - t0
+    for line in problems[:40]:
+        console.print(line, markup=False, highlight=False)
     if rc:
+        console.print(f"book: the build FAILED after {secs:.0f} s ({len(problems)} warnings/errors); "
+                      f"full log: {log_path}", markup=False, highlight=False)
         return 1
+    stamp_path.write_text(stamp + "\n")
     html = path / "_build" / "html"
-    from verify.core.browser import find_chromium, screenshot
+    console.print(f"book: built in {secs:.0f} s; log: {log_path}", markup=False, highlight=False)
+    from verify.core.browser import find_chromium, screenshot_pages
 
     if find_chromium():
-        shots = html / "_screenshots"
-        chapters = sorted((html / "chapters").glob("*.html"))
-        for page in [html / "index.html", *chapters[:1]]:
-            try:
-                print(f"screenshot: {screenshot(page, shots / (page.stem + '.png'))}")
-            except (RuntimeError, subprocess.SubprocessError) as e:
-                print(f"screenshot of {page.name} failed: {e}", file=sys.stderr)
+        t1 = time.perf_counter()
+        try:
+            shots = screenshot_pages(html, path / "_build" / "screenshots")
+        except Exception as e:  # noqa: BLE001 -- screenshots are a by-product: the book is built
+            console.print(f"book: screenshots failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
+                          markup=False, highlight=False)
+        else:
+            console.print(f"book: {len(shots)} screenshots in {time.perf_counter() - t1:.0f} s -> "
+                          f"{path / '_build' / 'screenshots'}", markup=False, highlight=False)
     else:
-        print("no Chromium installed: screenshots skipped (apt-get install chromium)")
-    print(f"book: {(html / 'index.html').resolve()}")
+        console.print("book: no Chromium installed: screenshots skipped (apt-get install chromium)")
+    console.print(f"book: {(html / 'index.html').resolve()}", markup=False, highlight=False)
     return 0
 
 

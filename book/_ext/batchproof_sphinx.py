@@ -1,0 +1,27 @@
+"""Local Sphinx extension of the batchproof book.
+
+sphinx-thebe registers its inline configuration script (``const THEBE_JS_URL = ...``) once
+per read phase, so a page can carry it twice and every page then logs "Identifier
+'THEBE_JS_URL' has already been declared". This drops repeated script entries (same file
+or same inline body, same attributes) from each page's context.
+"""
+
+
+def _dedup_scripts(app, pagename, templatename, context, doctree):
+    files = context.get("script_files")
+    if not files:
+        return
+    seen, out = set(), []
+    for js in files:
+        key = (str(getattr(js, "filename", js)), tuple(sorted(getattr(js, "attributes", {}).items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(js)
+    context["script_files"] = out
+
+
+def setup(app):
+    # early: html-page-context stops at the first handler that returns a template name
+    app.connect("html-page-context", _dedup_scripts, priority=1)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
