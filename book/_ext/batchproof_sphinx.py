@@ -13,7 +13,8 @@ def _dedup_scripts(app, pagename, templatename, context, doctree):
         return
     seen, out = set(), []
     for js in files:
-        key = (str(getattr(js, "filename", js)), tuple(sorted(getattr(js, "attributes", {}).items())))
+        # an inline script's filename is None or "" depending on who added it: both mean none
+        key = (str(getattr(js, "filename", js) or ""), tuple(sorted(getattr(js, "attributes", {}).items())))
         if key in seen:
             continue
         seen.add(key)
