@@ -378,3 +378,60 @@ def decide(topic: str, report: dict[str, Any], cfg: Any) -> dict[str, Any]:
         "passed": n_rej == 0 and not problems,
     }
     return rep
+
+
+#: Replicas of the pilot that fixes a plan where no exact higher moment is available; fixed,
+#: so the plan is monotone in the main run's replica count.
+PILOT_REPLICAS = 2000
+#: The pilot's seeds are the main run's plus this offset: an independent stream.
+PILOT_SEED_OFFSET = 777_000_000
+
+
+class Planner:
+    """Runs an experiment body twice: a *pilot* pass (:data:`PILOT_REPLICAS` replicas, seeds
+    offset by :data:`PILOT_SEED_OFFSET`) that fixes each comparison's status from the pilot's
+    skewness and kurtosis (:func:`plan_entry`), then -- after :func:`require_testable` -- the
+    *main* pass with ``R`` replicas, which tests exactly what the plan says.
+
+    The body calls :meth:`replicas` and :meth:`seed` for its sampling and :meth:`compare` for
+    every value it means to compare."""
+
+    def __init__(self, R: int, pilot_replicas: int = PILOT_REPLICAS) -> None:
+        self.R, self.P = int(R), int(pilot_replicas)
+        self.pilot = True
+        self.plan: dict[str, dict[str, Any]] = {}
+        self.comps: list[dict[str, Any]] = []
+        self.unresolved: list[dict[str, Any]] = []
+
+    @property
+    def replicas(self) -> int:
+        return self.P if self.pilot else self.R
+
+    def seed(self, s: int) -> int:
+        return s + PILOT_SEED_OFFSET if self.pilot else s
+
+    def compare(self, name: str, stats: "StreamStats", j: Any, predicted: float, kind: str,
+                meta: dict[str, Any]) -> None:
+        if self.pilot:
+            if name in self.plan:
+                raise ValueError(f"comparison {name!r} planned twice")
+            self.plan[name] = plan_entry(
+                name, meta["claim"], self.R, float(np.asarray(stats.skewness)[j]),
+                float(np.asarray(stats.kurtosis)[j]), kind=kind,
+                moments=f"pilot of {self.P} replicas (seed stream offset {PILOT_SEED_OFFSET})")
+            return
+        est, sem = float(np.asarray(stats.mean)[j]), float(np.asarray(stats.sem)[j])
+        entry = self.plan[name]
+        if entry["status"] == "tested":
+            self.comps.append(Comparison(name, est, sem, float(predicted), kind, meta).to_json())
+        else:
+            self.unresolved.append(dict(name=name, estimate=est, sem=sem, predicted=float(predicted),
+                                        needed_replicas=entry["needed_replicas"], reason=entry["reason"],
+                                        **meta))
+
+    def start_main(self, topic: str = "") -> None:
+        require_testable(list(self.plan.values()), self.R, topic)
+        self.pilot = False
+
+    def plan_list(self) -> list[dict[str, Any]]:
+        return list(self.plan.values())
