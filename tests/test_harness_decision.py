@@ -95,3 +95,13 @@ def test_streamstats_kurtosis_merges():
     np.testing.assert_allclose(full.kurtosis, (d**4).mean(0) / (d**2).mean(0) ** 2, rtol=1e-10)
     c = StreamStats.from_state(a.state())
     np.testing.assert_allclose(c.kurtosis, full.kurtosis, rtol=1e-12)
+
+
+def test_planted_scale_is_detected_and_reported():
+    from dataclasses import replace
+
+    report = {"comparisons": [_c("a", 1.0, 0.01)], "plan": _plan("a")}
+    assert decide("t", report, CFG)["decision"]["passed"]
+    planted = decide("t", report, replace(CFG, plant_scale=1.1))
+    assert not planted["decision"]["passed"] and planted["decision"]["planted_prediction_scale"] == 1.1
+    assert report["comparisons"][0]["predicted"] == 1.0

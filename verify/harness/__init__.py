@@ -45,6 +45,9 @@ class HarnessConfig:
     seed: int = 20261125
     alpha: float = 0.01
     dtype: str = "float64"
+    #: calibration only (``benchmarks/false_alarm.py``): every exact prediction is multiplied by
+    #: this before the decision -- a planted error whose detection rate is the power
+    plant_scale: float = 1.0
 
 
 def resolve_device(device: str) -> str:

@@ -315,9 +315,13 @@ def decide(topic: str, report: dict[str, Any], cfg: Any) -> dict[str, Any]:
       tested.  A report without a plan gets one built from its comparisons (tested) and its
       ``unresolved`` entries (not tested), flagged ``"plan_fixed_before_run": false``.
     """
-    alpha = float(getattr(cfg, "alpha", cfg["alpha"] if isinstance(cfg, dict) else 0.01))
+    get = (lambda k, d: cfg.get(k, d)) if isinstance(cfg, dict) else (lambda k, d: getattr(cfg, k, d))
+    alpha = float(get("alpha", 0.01))
+    plant = float(get("plant_scale", 1.0))
     rep = dict(report)
     raw = list(report.get("comparisons", []))
+    if plant != 1.0:  # calibration: a planted error in every exact prediction
+        raw = [{**c, "predicted": plant * c["predicted"]} for c in raw]
     keys = ("name", "estimate", "sem", "predicted", "kind")
     comps = [Comparison(**{k: c[k] for k in keys},
                         meta={k: v for k, v in c.items() if k not in (*keys, "z", "p", "rejected", "reason")})
@@ -366,6 +370,7 @@ def decide(topic: str, report: dict[str, Any], cfg: Any) -> dict[str, Any]:
     rep["decision"] = {
         "method": "Holm step-down over two-sided / one-sided z-tests; plan fixed before the run",
         "family_wise_alpha": alpha,
+        **({"planted_prediction_scale": plant} if plant != 1.0 else {}),
         "n_comparisons": len(comps),
         "n_rejected": n_rej,
         "n_nonfinite": sum(1 for r in out if "reason" in r),
