@@ -431,8 +431,9 @@ class Planner:
             self.comps.append(Comparison(name, est, sem, float(predicted), kind, meta).to_json())
         else:
             self.unresolved.append(dict(name=name, estimate=est, sem=sem, predicted=float(predicted),
-                                        needed_replicas=entry["needed_replicas"], reason=entry["reason"],
-                                        **meta))
+                                        replicas=self.R, needed_replicas=entry["needed_replicas"],
+                                        skewness=entry["skewness"], kurtosis=entry["kurtosis"],
+                                        moments=entry["moments"], reason=entry["reason"], **meta))
 
     def start_main(self, topic: str = "") -> None:
         require_testable(list(self.plan.values()), self.R, topic)
