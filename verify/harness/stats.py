@@ -430,10 +430,11 @@ class Planner:
         if entry["status"] == "tested":
             self.comps.append(Comparison(name, est, sem, float(predicted), kind, meta).to_json())
         else:
-            self.unresolved.append(dict(name=name, estimate=est, sem=sem, predicted=float(predicted),
-                                        replicas=self.R, needed_replicas=entry["needed_replicas"],
-                                        skewness=entry["skewness"], kurtosis=entry["kurtosis"],
-                                        moments=entry["moments"], reason=entry["reason"], **meta))
+            self.unresolved.append({**meta, "name": name, "estimate": est, "sem": sem,
+                                    "predicted": float(predicted), "replicas": self.R,
+                                    "needed_replicas": entry["needed_replicas"], "skewness": entry["skewness"],
+                                    "kurtosis": entry["kurtosis"], "moments": entry["moments"],
+                                    "reason": entry["reason"]})
 
     def start_main(self, topic: str = "") -> None:
         require_testable(list(self.plan.values()), self.R, topic)
