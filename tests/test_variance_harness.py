@@ -146,3 +146,17 @@ def test_quick_harness_passes(tmp_path):
     rep = run_topic("variance", HarnessConfig(device="cpu", quick=True), out_dir=tmp_path)
     assert rep["decision"]["n_comparisons"] >= 60
     assert rep["decision"]["passed"], [c["name"] for c in rep["comparisons"] if c["rejected"]]
+
+
+def test_plan_fixed_before_the_run(small_run):
+    """The plan lists every value once; the comparisons are exactly its tested values; the issue's
+    false alarm (dims (1,2,2), var(g_(t,2)) at b = 1, t = 2) is planned not tested from exact
+    moments, whatever the replica count."""
+    plan = {p["name"]: p for p in small_run["plan"]}
+    assert len(plan) == len(small_run["plan"]) == len(small_run["comparisons"]) + len(small_run["unresolved"])
+    assert {c["name"] for c in small_run["comparisons"]} == {n for n, p in plan.items() if p["status"] == "tested"}
+    fa = plan["dims (p,p1,p2)=(1,2,2): var(g_(t,2)|F_0) [b=1, t=2]"]
+    assert fa["status"] == "not tested" and fa["moments"].startswith("exact") and fa["needed_replicas"] > 2**40
+    for c in small_run["comparisons"]:
+        if c["se"] == "exact":  # the exact standard error replaces the sample one
+            assert c["sem"] > 0 and c["setting"].startswith("dims (p,p1,p2)=(1,")

@@ -3,8 +3,10 @@
 Experiments live in the topics, ``verify.topics.<topic>.montecarlo`` (each with
 ``run(cfg, progress) -> dict``).  The returned dict holds at least ``comparisons``
 (a list of :class:`verify.harness.stats.Comparison` ``.to_json()`` dicts, each with a
-``claim`` naming the registered claim it tests, as do ``unresolved`` entries); the runner
-adds Holm's multiple-testing decision and provenance, and writes
+``claim`` naming the registered claim it tests, as do ``unresolved`` entries) and a
+``plan`` (every comparison it means to make, tested or not with the reason, fixed before
+sampling: :func:`verify.harness.stats.plan_entry`); the runner adds the decision
+(:func:`decide`: plan rule, Holm) and provenance, and writes
 ``results/harness_<topic>.json`` atomically.
 """
 
@@ -17,7 +19,15 @@ from typing import Any, Callable
 
 from verify.core.errors import InputError
 
-__all__ = ["HarnessConfig", "experiment_topics", "resolve_device", "run_topic"]
+
+def decide(topic: str, report: dict[str, Any], cfg: "HarnessConfig") -> dict[str, Any]:
+    """The pure decision of a topic's run: plan rule, Holm, ``"passed"``
+    (:func:`verify.harness.stats.decide`; returns a new report, writes nothing)."""
+    from verify.harness.stats import decide as _decide
+
+    return _decide(topic, report, cfg)
+
+__all__ = ["HarnessConfig", "decide", "experiment_topics", "resolve_device", "run_topic"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,9 @@ class HarnessConfig:
     seed: int = 20261125
     alpha: float = 0.01
     dtype: str = "float64"
+    #: calibration only (``benchmarks/false_alarm.py``): every exact prediction is multiplied by
+    #: this before the decision -- a planted error whose detection rate is the power
+    plant_scale: float = 1.0
 
 
 def resolve_device(device: str) -> str:
@@ -74,7 +87,6 @@ def run_topic(
     progress: Callable[[str, float], None] | None = None,
 ) -> dict[str, Any]:
     """Run one topic's experiments, decide with Holm, write ``harness_<topic>.json``."""
-    from verify.harness.stats import Comparison, holm
     from verify.core.results import RESULTS_DIR, provenance, write_json
 
     if topic not in experiment_topics():
@@ -87,20 +99,8 @@ def run_topic(
     t0 = time.perf_counter()
     report = mod.run(cfg, progress or (lambda msg, frac: None))
     wall = time.perf_counter() - t0
-    comps = [Comparison(**{k: c[k] for k in ("name", "estimate", "sem", "predicted", "kind")},
-                        meta={k: v for k, v in c.items() if k not in
-                              ("name", "estimate", "sem", "predicted", "kind", "z", "p")})
-             for c in report.get("comparisons", [])]
-    _check_claim_ids(topic, comps, report.get("unresolved", []))
-    rejected = holm(comps, cfg.alpha)
-    report["comparisons"] = [{**c.to_json(), "rejected": r} for c, r in zip(comps, rejected)]
-    report["decision"] = {
-        "method": "Holm step-down over two-sided / one-sided z-tests",
-        "family_wise_alpha": cfg.alpha,
-        "n_comparisons": len(comps),
-        "n_rejected": int(sum(rejected)),
-        "passed": not any(rejected) and not report.get("unresolved_failures"),
-    }
+    _check_claim_ids(topic, report.get("comparisons", []), report.get("unresolved", []))
+    report = decide(topic, report, cfg)
     report["provenance"] = provenance(
         topic=topic, config=asdict(cfg), wall_seconds=round(wall, 3), **_device_info(device)
     )
@@ -117,9 +117,9 @@ def _check_claim_ids(topic: str, comps: list, unresolved: list) -> None:
 
     ids = {c.id for c in registry(topic)}
     for c in comps:
-        cid = c.meta.get("claim")
+        cid = c.get("claim")
         if cid not in ids:
-            raise ValueError(f"harness comparison {c.name!r} of topic {topic!r} names no registered "
+            raise ValueError(f"harness comparison {c.get('name')!r} of topic {topic!r} names no registered "
                              f"claim (claim={cid!r})")
     for u in unresolved:
         if isinstance(u, dict) and u.get("claim") not in ids:

@@ -48,7 +48,11 @@ def torch_generator(device: str, seed: int) -> torch.Generator:
 
 
 # ------------------------------------------------------------------ (a) Lemma 1
-def lemma1_experiment(cfg: HarnessConfig, replicas: int, progress) -> list[Comparison]:
+def lemma1_experiment(cfg: HarnessConfig, replicas: int, progress, sample_seed: int | None = None,
+                      moments: dict | None = None) -> list[Comparison]:
+    """Lemma 1 by Monte-Carlo; ``sample_seed`` (default ``cfg.seed + 2``) seeds the batches
+    (the problem is drawn from ``cfg.seed + 1`` either way); ``moments``, if given, receives
+    each comparison's per-replica (skewness, kurtosis)."""
     dev = cfg.device
     g0 = torch_generator("cpu", cfg.seed + 1)
     n, d = 10, 4
@@ -64,7 +68,7 @@ def lemma1_experiment(cfg: HarnessConfig, replicas: int, progress) -> list[Compa
     rad = 1.02 * float(torch.linalg.norm(ws))  # ball containing w*; w may lie outside
     gamma = 0.05
     g, w, ws = g.to(dev), w.to(dev), ws.to(dev)
-    rng = torch_generator(dev, cfg.seed + 2)
+    rng = torch_generator(dev, cfg.seed + 2 if sample_seed is None else sample_seed)
     out = []
     chunk = 1 << 15
     for B in (1, 4, 16):
@@ -82,6 +86,9 @@ def lemma1_experiment(cfg: HarnessConfig, replicas: int, progress) -> list[Compa
         pred = float(gen.lemma1_expected_distance(dist2, inner, gamma, B, M2, G))
         meta = {"claim": "diversity.lemma1", "B": B, "replicas": replicas,
                 "B_S": float(gen.batch_size_bound_from_moments(M2, G)), "gamma": gamma, "n": n, "d": d}
+        if moments is not None:
+            moments[f"lemma1_equality_B{B}"] = (float(st.skewness), float(st.kurtosis))
+            moments[f"lemma1_projected_B{B}"] = (float(stp.skewness), float(stp.kurtosis))
         out.append(Comparison(f"lemma1_equality_B{B}", float(st.mean), float(st.sem), pred, "equal", meta))
         out.append(Comparison(f"lemma1_projected_B{B}", float(stp.mean), float(stp.sem), pred, "upper",
                               {**meta, "radius": rad}))
@@ -212,7 +219,7 @@ def replication_experiment(cfg: HarnessConfig, progress) -> tuple[list[Compariso
     X, y = load_digits_tensors(dev)
     n = X.shape[0]
     quick = cfg.quick
-    R = min(cfg.replicas or (4 if quick else 16), 64)
+    R = replication_replicas(cfg)
     rs = (1, 4, 16) if quick else (1, 2, 4, 8, 16, 32)
     models = ("logreg", "mlp")
     b_small, b_large = 16, 512
@@ -278,10 +285,20 @@ def replication_experiment(cfg: HarnessConfig, progress) -> tuple[list[Compariso
         diff = b["ratio_mean"] - a["ratio_mean"]
         sem = math.hypot(a["ratio_sem"], b["ratio_sem"])
         # one-sided: the paper's trend (ratio grows with r) is contradicted only if diff < 0
-        comps.append(Comparison(f"replication_{kind}_ratio_trend", -diff, sem, 0.0, "upper",
+        # a Welch t statistic of two samples of R replicas, reported as the normal deviate of the same
+        # one-sided p-value (so the runner's z-test equals a t-test; exact for Gaussian replicas)
+        from scipy import stats as _st
+
+        t_stat = -diff / sem if sem > 0 else 0.0
+        va, vb = a["ratio_sem"] ** 2, b["ratio_sem"] ** 2
+        nu = (va + vb) ** 2 / ((va**2 + vb**2) / (R - 1)) if (va + vb) > 0 else float(R - 1)
+        z_eq = float(_st.norm.isf(_st.t.sf(t_stat, nu)))
+        comps.append(Comparison(f"replication_{kind}_ratio_trend", z_eq, 1.0, 0.0, "upper",
                                 {"claim": "diversity.replication",
-                                 "note": "estimate = -(ratio(r_max) - ratio(1)); rejected iff the ratio "
+                                 "note": "estimate = the normal deviate of the Welch t-test's one-sided p of "
+                                         "-(ratio(r_max) - ratio(1)) (sem 1); rejected iff the ratio "
                                          "significantly DEcreases with r", "z_increase": diff / sem if sem else 0.0,
+                                 "t": t_stat, "welch_dof": nu, "difference": -diff, "difference_sem": sem,
                                  "r_max": rs[-1]}))
         md["trend"] = {"diff": diff, "sem": sem, "z": diff / sem if sem else 0.0,
                        "resolved": abs(diff) > 2 * sem}
@@ -318,7 +335,7 @@ def mechanisms_experiment(cfg: HarnessConfig, keep: dict, progress) -> tuple[lis
                  "quant": Sq}
     den_exact = {"drop": float(gen.dropout_denominator(S, C, p_drop)),
                  "sgld": float(gen.sgld_denominator(n, S, C, P, v)), "quant": float(gen.quant_denominator(Sq, C))}
-    reps = 16 * cfg.replicas if cfg.replicas else (32 if cfg.quick else 512)
+    reps = mechanism_replicas(cfg)
     rng = torch_generator(dev, cfg.seed + 77)
     comps = []
     mc = {}
@@ -353,6 +370,20 @@ def mechanisms_experiment(cfg: HarnessConfig, keep: dict, progress) -> tuple[lis
                    if exact["none"] <= n else None}
 
 
+def mechanism_replicas(cfg: HarnessConfig) -> int:
+    """Replicas of the mechanisms experiment: ``16 * --replicas``, default 64 quick (the least
+    power of two above the 50 a sample standard error needs for a Gaussian statistic), 512 full."""
+    return 16 * cfg.replicas if cfg.replicas else (64 if cfg.quick else 512)
+
+
+def estimator_pairs(cfg: HarnessConfig) -> int:
+    return 16 * (cfg.replicas or (8 if cfg.quick else 64))
+
+
+def replication_replicas(cfg: HarnessConfig) -> int:
+    return min(cfg.replicas or (4 if cfg.quick else 16), 64)
+
+
 def estimator_experiment(cfg: HarnessConfig, progress) -> tuple[list[Comparison], dict]:
     """(d) The public two-batch estimator against exact per-sample moments on the digits MLP
     (torch.nn, float64) at its random initial point: z-tests of the unbiased ``M2_hat`` and
@@ -365,7 +396,7 @@ def estimator_experiment(cfg: HarnessConfig, progress) -> tuple[list[Comparison]
     net = torch.nn.Sequential(torch.nn.Linear(X.shape[1], 32), torch.nn.Tanh(), torch.nn.Linear(32, 10)).double()
     loss_fn = torch.nn.functional.cross_entropy
     exact = batch_size_bound(net, loss_fn, X, y, method="exact")
-    pairs = 16 * (cfg.replicas or (8 if cfg.quick else 64))
+    pairs = estimator_pairs(cfg)
     out, rows = [], {}
     for b in (1, 32):
         est = batch_size_bound(net, loss_fn, X, y, method="two_batch", batch_size=b, pairs=pairs, seed=cfg.seed + b)
@@ -383,12 +414,59 @@ def estimator_experiment(cfg: HarnessConfig, progress) -> tuple[list[Comparison]
     return out, {"exact_B_S": exact.B_S, "two_batch": rows, "pairs": pairs}
 
 
+def _plan(cfg: HarnessConfig, progress) -> list[dict[str, Any]]:
+    """Every comparison of the run with its status, fixed before the main run.
+
+    * Lemma 1: a pilot of fixed size (:data:`~verify.harness.stats.PILOT_REPLICAS`, an
+      independent seed stream) gives each statistic's skewness and kurtosis;
+    * the mechanisms' numerator / denominator and the two-batch estimator's M2 / G: each
+      replica's statistic is a sum over n x P (resp. b) per-sample terms -- not measured, taken
+      as Gaussian (g1 = 0, kappa = 3): tested iff their replica count is at least the 50 a
+      sample standard error needs;
+    * the replication trend: a Welch t-test (exact for Gaussian replicas at any R >= 2),
+      reported as the normal deviate of its p-value with standard error 1 (exact SE)."""
+    from verify.harness.stats import PILOT_REPLICAS, PILOT_SEED_OFFSET, plan_entry
+
+    mom: dict = {}
+    lemma1_experiment(cfg, PILOT_REPLICAS, lambda m, f: progress("pilot: " + m, 0.0),
+                      sample_seed=cfg.seed + 2 + PILOT_SEED_OFFSET, moments=mom)
+    reps_a = lemma1_replicas(cfg)
+    plan = [plan_entry(n, "diversity.lemma1", reps_a, g1, ka,
+                       moments=f"pilot of {PILOT_REPLICAS} replicas (seed stream offset {PILOT_SEED_OFFSET})")
+            for n, (g1, ka) in mom.items()]
+    R = replication_replicas(cfg)
+    plan += [{**plan_entry(f"replication_{k}_ratio_trend", "diversity.replication", R, 0.0, 3.0, se="exact",
+                           moments="Welch t-test converted to its normal deviate (exact for Gaussian replicas)"),
+              "needed_replicas": 2, "status": "tested" if R >= 2 else "not tested"}
+             for k in ("logreg", "mlp")]
+    reps = mechanism_replicas(cfg)
+    for mech in ("drop", "sgld", "quant"):
+        for part in ("numerator", "denominator"):
+            plan.append(plan_entry(f"dim_{mech}_{part}", f"diversity.theorem9_{mech}", reps, 0.0, 3.0,
+                                   moments="assumed Gaussian (a sum over n x P per-sample terms; not measured)"))
+    pairs = estimator_pairs(cfg)
+    for b in (1, 32):
+        for q in ("M2", "G"):
+            plan.append(plan_entry(f"estimator_two_batch_b{b}_{q}", "diversity.lemma1", pairs, 0.0, 3.0,
+                                   moments="assumed Gaussian (an average over per-sample terms; not measured)"))
+    return plan
+
+
+def lemma1_replicas(cfg: HarnessConfig) -> int:
+    return cfg.replicas * (1 << 15) if cfg.replicas else (1 << 17 if cfg.quick else 1 << 20)
+
+
 def run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str, Any]:
     import time
 
+    from verify.harness.stats import require_testable
+
     torch.set_default_dtype(torch.float64)
     t0 = time.perf_counter()
-    reps_a = cfg.replicas * (1 << 15) if cfg.replicas else (1 << 17 if cfg.quick else 1 << 20)
+    plan = _plan(cfg, progress)
+    require_testable(plan, cfg.replicas or 0, "diversity")
+    status = {p["name"]: p for p in plan}
+    reps_a = lemma1_replicas(cfg)
     comps = lemma1_experiment(cfg, reps_a, progress)
     t1 = time.perf_counter()
     c2, rep, keep = replication_experiment(cfg, progress)
@@ -400,6 +478,9 @@ def run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str,
     comps += c4
     t3 = time.perf_counter()
     progress("done", 1.0)
-    return {"comparisons": [c.to_json() for c in comps], "replication": rep, "mechanisms": mech, "estimator": est,
-            "lemma1_replicas": reps_a,
+    tested = [c.to_json() for c in comps if status[c.name]["status"] == "tested"]
+    unresolved = [{**c.to_json(), "reason": status[c.name]["reason"]} for c in comps
+                  if status[c.name]["status"] != "tested"]
+    return {"comparisons": tested, "unresolved": unresolved, "plan": plan, "replication": rep,
+            "mechanisms": mech, "estimator": est, "lemma1_replicas": reps_a,
             "seconds": {"lemma1": t1 - t0, "replication": t2 - t1, "mechanisms": t3 - t2}}

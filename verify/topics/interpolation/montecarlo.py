@@ -27,7 +27,7 @@ import numpy as np
 
 from verify.generated import interpolation as G
 from verify.harness.sgd import lsq_sgd_moments
-from verify.harness.stats import Comparison
+from verify.harness.stats import Planner
 from verify.topics.interpolation.engine import random_instance, second_moment_curve, spectrum
 
 __all__ = ["CLAIM_RECURSION", "digits_kernel_features", "run"]
@@ -61,29 +61,11 @@ def digits_kernel_features(n: int, sigma: float = 1.5, seed: int = 0):
     return Phi, y, wstar
 
 
-def _compare(comps, unresolved, name, stats, j, predicted, kind, meta):
-    """A z-test of stats' mean at index j against ``predicted`` -- or, when the replicas
-    are too heavy-tailed for the normal approximation, an *unresolved* entry instead of a
-    test: Cochran's rule n >= 25 g1^2 (:meth:`StreamStats.normal_ok`) and no replica
-    dominating the variance (:meth:`StreamStats.lindeberg_ok`)."""
-    est, sem = float(stats.mean[j]), float(stats.sem[j])
-    if not (bool(stats.normal_ok()[j]) and bool(stats.lindeberg_ok()[j])):
-        unresolved.append(dict(name=name, estimate=est, sem=sem, predicted=float(predicted),
-                               skewness=float(stats.skewness[j]), max_share=float(stats.max_share()[j]),
-                               replicas=int(stats.n),
-                               needed_replicas=int(np.ceil(25 * float(stats.skewness[j]) ** 2)),
-                               reason="too heavy-tailed for a normal-theory z-test (Cochran: replicas "
-                                      "< 25 g1^2, or one replica holds > 4x the Gaussian share "
-                                      "2 ln(n)/n of the variance)", **meta))
-        return
-    comps.append(Comparison(name, est, sem, float(predicted), kind, meta).to_json())
-
-
 def _checkpoints(T: int, k: int) -> np.ndarray:
     return np.unique(np.linspace(0, T, k + 1).round().astype(int))
 
 
-def _second_moments(cfg, R, progress, comps, report, unresolved):
+def _second_moments(cfg, pl, progress, report, second_moment_curve):
     settings = [dict(n=24, d=6, m=1, frac=0.5, seed=1), dict(n=24, d=6, m=4, frac=0.9, seed=2),
                 dict(n=40, d=10, m=8, frac=0.7, seed=3)]
     T = 30
@@ -95,7 +77,7 @@ def _second_moments(cfg, R, progress, comps, report, unresolved):
         eta = s["frac"] * float(G.eta_1(s["m"], 1.0, l1))
         e0 = np.ones(s["d"])
         times = _checkpoints(T, 6)
-        dist, _ = lsq_sgd_moments(X, e0, eta, s["m"], times, R, cfg.seed + 1000 * k, cfg.device,
+        dist, _ = lsq_sgd_moments(X, e0, eta, s["m"], times, pl.replicas, pl.seed(cfg.seed + 1000 * k), cfg.device,
                                   progress=lambda f: progress(f"second moments {k + 1}/3", (k + f) / 3 * 0.3))
         exact, _ = second_moment_curve(X, eta, s["m"], e0, T)
         gmax = max(float(G.g(l1, s["m"], eta, 1.0)), float(G.g(ln, s["m"], eta, 1.0)))
@@ -106,9 +88,9 @@ def _second_moments(cfg, R, progress, comps, report, unresolved):
             meta = dict(experiment="second_moments", setting=k, t=int(t), m=s["m"], eta=eta)
             # the trace of the recursion is E||e_(t+1)||^2 = tr(Sigma_t E[(I - eta H_m)^2]): it
             # tests (5)'s E[H_m^2] (the recursion is not itself printed)
-            _compare(comps, unresolved, f"E||w_t-w*||^2 = exact recursion [setting {k}, t={t}]",
+            pl.compare(f"E||w_t-w*||^2 = exact recursion [setting {k}, t={t}]",
                      dist, j, exact[t], "equal", {**meta, "claim": CLAIM_RECURSION})
-            _compare(comps, unresolved, f"Theorem 2 bound g^t||e0||^2 above E||w_t-w*||^2 [setting {k}, t={t}]",
+            pl.compare(f"Theorem 2 bound g^t||e0||^2 above E||w_t-w*||^2 [setting {k}, t={t}]",
                      dist, j, bound[j], "upper", {**meta, "claim": "interpolation.theorem2.bound"})
         out.append(dict(setting=s, eta=eta, lam1=l1, lamn=ln, g=gmax, times=times.tolist(),
                         mc_mean=dist.mean.tolist(), mc_sem=dist.sem.tolist(),
@@ -118,15 +100,15 @@ def _second_moments(cfg, R, progress, comps, report, unresolved):
     bsm = 2 * float(np.max(np.sum(X**2, 1)))
     alpha = 2 * float(spectrum(X)[-1])
     times = _checkpoints(40, 4)
-    dist, _ = lsq_sgd_moments(X, np.ones(4), 2.0 / bsm, 1, times, R, cfg.seed + 5000, cfg.device)
+    dist, _ = lsq_sgd_moments(X, np.ones(4), 2.0 / bsm, 1, times, pl.replicas, pl.seed(cfg.seed + 5000), cfg.device)
     for j, t in enumerate(times[1:], start=1):
-        _compare(comps, unresolved, f"Theorem 1 bound (1-α/β)^t||e0||^2 above E||w_t-w*||^2 [t={t}]",
+        pl.compare(f"Theorem 1 bound (1-α/β)^t||e0||^2 above E||w_t-w*||^2 [t={t}]",
                  dist, j, (1 - alpha / bsm) ** t * 4.0, "upper",
                  dict(experiment="theorem1", t=int(t), claim="interpolation.theorem1"))
     report["second_moments"] = out
 
 
-def _tight(cfg, R, progress, comps, report, unresolved):
+def _tight(cfg, pl, progress, report):
     # orthogonal features on the sphere ||x||^2 = beta: X = sqrt(beta) I_n (n = d)
     out = []
     for k, (nn, beta, m, frac) in enumerate([(8, 1.0, 1, 0.8), (8, 2.0, 3, 0.5), (16, 1.0, 4, 1.0)]):
@@ -136,11 +118,11 @@ def _tight(cfg, R, progress, comps, report, unresolved):
         g = float(G.g(lam, m, eta, beta))
         e0 = np.linspace(1, 2, nn)
         times = _checkpoints(20, 4)
-        dist, loss = lsq_sgd_moments(X, e0, eta, m, times, R, cfg.seed + 7000 + k, cfg.device,
+        dist, loss = lsq_sgd_moments(X, e0, eta, m, times, pl.replicas, pl.seed(cfg.seed + 7000 + k), cfg.device,
                                      progress=lambda f: progress("tight instance", 0.3 + (k + f) / 3 * 0.1))
         pred = g ** times * float(e0 @ e0)
         for j, t in enumerate(times[1:], start=1):
-            _compare(comps, unresolved, f"Theorem 3: E L(w_t) = λ1 g^t ||e0||^2 [case {k}, t={t}]",
+            pl.compare(f"Theorem 3: E L(w_t) = λ1 g^t ||e0||^2 [case {k}, t={t}]",
                      loss, j, lam * pred[j], "equal",
                      dict(experiment="tight", case=k, t=int(t), claim="interpolation.theorem3",
                           about="corrected"))
@@ -154,7 +136,7 @@ def _first_below(curve: np.ndarray, level: float) -> int | None:
     return int(hit[0]) if len(hit) else None
 
 
-def _iterations(name, X, e0, beta, eps, ms, T_max, cfg, R, progress, comps, unresolved, p0, p1):
+def _iterations(name, X, e0, beta, eps, ms, T_max, cfg, pl, progress, p0, p1, second_moment_curve):
     lam = spectrum(X)
     l1, ln = float(lam[0]), float(max(lam[-1], 1e-300))
     rows = []
@@ -166,12 +148,12 @@ def _iterations(name, X, e0, beta, eps, ms, T_max, cfg, R, progress, comps, unre
         T = min(T_max, int(1.25 * t_exact) + 2 if t_exact is not None else T_max)
         _, exact = second_moment_curve(X, eta, m, e0, T)
         times = np.arange(T + 1)
-        _, loss = lsq_sgd_moments(X, e0, eta, m, times, R, cfg.seed + 9000 + 31 * k, cfg.device,
+        _, loss = lsq_sgd_moments(X, e0, eta, m, times, pl.replicas, pl.seed(cfg.seed + 9000 + 31 * k), cfg.device,
                                   progress=lambda f: progress(f"{name}: m = {m}", p0 + (k + f) / len(ms) * (p1 - p0)))
         t_mc = _first_below(loss.mean, level)
         if t_exact is not None:
             for t in sorted({max(1, t_exact // 2), t_exact}):
-                _compare(comps, unresolved, f"{name}: E L(w_t) = exact [m={m}, t={t}]", loss, t, exact[t],
+                pl.compare(f"{name}: E L(w_t) = exact [m={m}, t={t}]", loss, t, exact[t],
                          "equal", dict(experiment="iterations", dataset=name, m=m, t=int(t),
                                        claim=CLAIM_RECURSION))
         rows.append(dict(m=m, eta=eta, t_exact=t_exact, t_mc=t_mc,
@@ -187,14 +169,44 @@ def _iterations(name, X, e0, beta, eps, ms, T_max, cfg, R, progress, comps, unre
                 s_limit=float(G.s_limit(beta, l1, ln)), eps=eps, rows=rows)
 
 
+def _memo(fn):
+    """``second_moment_curve`` computed once per run for the pilot and the main pass."""
+    cache: dict = {}
+
+    def f(X, eta, m, e0, T, **kw):
+        key = (X.tobytes(), X.shape, float(eta), int(m), np.asarray(e0).tobytes(), int(T), tuple(sorted(kw.items())))
+        if key not in cache:
+            cache[key] = fn(X, eta, m, e0, T, **kw)
+        return cache[key]
+    return f
+
+
 def run(cfg, progress):
+    """Two passes (:class:`verify.harness.stats.Planner`): a pilot of fixed size from an
+    independent seed stream fixes which values are tested (the replicas the normal
+    approximation of each needs, from the pilot's skewness and kurtosis), then the main run."""
     quick = cfg.quick
     R = cfg.replicas or (2000 if quick else 20000)
-    comps: list[dict] = []
-    unresolved: list[dict] = []
+    pl = Planner(R)
+    smc = _memo(second_moment_curve)
     report: dict = {"replicas": R, "sampling": "with replacement", "update": "eq. (4), mean gradient"}
-    _second_moments(cfg, R, progress, comps, report, unresolved)
-    _tight(cfg, R, progress, comps, report, unresolved)
+    for phase in ("pilot", "main"):
+        if phase == "main":
+            pl.start_main("interpolation")
+        prog = (lambda msg, f: progress(f"pilot: {msg}", 0.1 * f)) if pl.pilot else \
+            (lambda msg, f: progress(msg, 0.1 + 0.9 * f))
+        _body(cfg, pl, prog, report, smc)
+    report["plan"] = pl.plan_list()
+    report["pilot_replicas"] = pl.P
+    report["comparisons"] = pl.comps
+    report["unresolved"] = pl.unresolved
+    return report
+
+
+def _body(cfg, pl, progress, report, smc):
+    quick = cfg.quick
+    _second_moments(cfg, pl, progress, report, smc)
+    _tight(cfg, pl, progress, report)
     # synthetic spectrum: n = d, eigenvalues decaying, rows rescaled to ||x_i||^2 = 1
     n_syn = 64 if quick else 256
     rng = np.random.default_rng(cfg.seed % 2**32)
@@ -203,12 +215,9 @@ def run(cfg, progress):
     X = X / np.linalg.norm(X, axis=1, keepdims=True)
     e0 = X.T @ rng.standard_normal(n_syn) / np.sqrt(n_syn)
     ms = [1, 2, 4, 8, 16, 32, 64] if quick else [1, 2, 4, 8, 16, 32, 64, 128, 256]
-    syn = _iterations("synthetic", X, e0, 1.0, 1e-2, ms, 4000, cfg, R, progress, comps, unresolved, 0.4, 0.65)
+    syn = _iterations("synthetic", X, e0, 1.0, 1e-2, ms, 4000, cfg, pl, progress, 0.4, 0.65, smc)
     n_dig = 128 if quick else 512
     Phi, y, wstar = digits_kernel_features(n_dig, seed=cfg.seed % 2**32)
     dig = _iterations("digits (Gaussian kernel, sigma = 1.5)", Phi, -wstar, 1.0, 0.05, ms, 4000, cfg,
-                      R, progress, comps, unresolved, 0.65, 1.0)
+                      pl, progress, 0.65, 1.0, smc)
     report["iterations"] = [syn, dig]
-    report["comparisons"] = comps
-    report["unresolved"] = unresolved
-    return report

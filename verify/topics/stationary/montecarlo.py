@@ -101,10 +101,10 @@ def simulate(kind: str, prob, delta: float, m: int, R: int, K: int, T: int, gen,
     return {"window_means": (acc / max(T, 1)).cpu().numpy(), "checkpoints": cps}
 
 
-def _stats(x: np.ndarray) -> tuple[float, float]:
+def _stats(x: np.ndarray) -> StreamStats:
     s = StreamStats(())
     s.update(x.reshape(-1))
-    return float(s.mean), float(s.sem)
+    return s
 
 
 def run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str, Any]:
@@ -124,20 +124,72 @@ def run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str,
     return out
 
 
+def _pair(pl, name, a, b, est, sem, exact, meta):
+    """A difference of two independent window means: planned tested iff both are."""
+    if pl.pilot:
+        pa, pb = pl.plan[a], pl.plan[b]
+        e = {"name": name, "claim": meta["claim"], "replicas": pl.R,
+             "status": "tested" if pa["status"] == pb["status"] == "tested" else "not tested",
+             "moments": "a difference of two planned window means: tested iff both are"}
+        if e["status"] != "tested":
+            e["reason"] = "one of the two window means it differences is not tested"
+        pl.plan[name] = e
+        return
+    if pl.plan[name]["status"] == "tested":
+        pl.comps.append(Comparison(name, est, sem, exact, "equal", meta).to_json())
+    else:
+        pl.unresolved.append({"name": name, "estimate": est, "sem": sem, "predicted": exact,
+                              "reason": pl.plan[name]["reason"], **meta})
+
+
+def _interp_traj(prob, delta, m, steps, c0):
+    return N.ls_loss_trajectory(prob, delta, m, steps, P0=c0 * np.eye(prob.p))
+
+
+def _memo(cache: dict, fn, *args, **kw):
+    """``fn(*args, **kw)`` once per run (the pilot and the main pass share the exact values)."""
+    def k(x):
+        return x if isinstance(x, (int, float, str)) else id(x)
+
+    key = (fn.__name__, tuple(k(a) for a in args), tuple((n, k(v)) for n, v in sorted(kw.items())))
+    if key not in cache:
+        cache[key] = fn(*args, **kw)
+    return cache[key]
+
+
 def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str, Any]:
+    """Two passes (:class:`verify.harness.stats.Planner`): a pilot of fixed size from an
+    independent generator fixes which comparisons are tested; then the main run."""
+    from verify.harness.stats import PILOT_SEED_OFFSET, Planner
+
+    R = cfg.replicas or (2000 if cfg.quick else 20000)
+    pl = Planner(R)
+    cache: dict = {"problems": {"gaussian": gaussian_problem(cfg.seed % (2**32)),
+                                "least_squares": diabetes_problem()},
+                   "interpolating": diabetes_problem(interpolating=True)}
+    _pass(cfg, pl, lambda m, f: progress("pilot: " + m, 0.1 * f), cfg.seed + PILOT_SEED_OFFSET, cache)
+    pl.start_main("stationary")
+    out = _pass(cfg, pl, lambda m, f: progress(m, 0.1 + 0.9 * f), cfg.seed, cache)
+    out["plan"] = pl.plan_list()
+    out["pilot_replicas"] = pl.P
+    out["comparisons"] = pl.comps
+    out["not_tested"] = pl.unresolved  # planned not tested ("unresolved" keeps the SDE notes)
+    return out
+
+
+def _pass(cfg: HarnessConfig, pl, progress, seed: int, cache: dict) -> dict[str, Any]:
     import torch
 
     device = cfg.device
-    R = cfg.replicas or (2000 if cfg.quick else 20000)
+    R = pl.replicas
     T = 1500 if cfg.quick else 6000
     Kcap = 4000 if cfg.quick else 20000
     zc = z_critical(cfg.alpha)
-    gen = torch.Generator(device=device).manual_seed(cfg.seed)
-    comparisons: list[dict[str, Any]] = []
+    gen = torch.Generator(device=device).manual_seed(seed)
     curves: list[dict[str, Any]] = []
     unresolved: list[dict[str, Any]] = []
     timings: dict[str, float] = {}
-    problems = {"gaussian": gaussian_problem(cfg.seed % (2**32)), "least_squares": diabetes_problem()}
+    problems = cache["problems"]
     total = sum(len(v) for v in SETTINGS.values()) + 1
     done = 0
     for kind, settings in SETTINGS.items():
@@ -146,24 +198,24 @@ def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str
             progress(f"{kind} delta={delta} m={m}", done / total)
             if kind == "gaussian":
                 H, S = prob
-                stat = N.gaussian_discrete_loss(H, S, delta, m)
-                traj = N.gaussian_loss_trajectory(H, S, delta, m, Kcap + T)
+                stat = _memo(cache, N.gaussian_discrete_loss, H, S, delta, m)
+                traj = _memo(cache, N.gaussian_loss_trajectory, H, S, delta, m, Kcap + T)
                 sde = N.eq12_prediction(S, delta, m)
             else:
-                stat = N.ls_stationary_loss(prob, delta, m)
-                traj = N.ls_loss_trajectory(prob, delta, m, Kcap + T)
+                stat = _memo(cache, N.ls_stationary_loss, prob, delta, m)
+                traj = _memo(cache, N.ls_loss_trajectory, prob, delta, m, Kcap + T)
                 sde = N.eq12_prediction(prob.sigma2, delta, m)
             K = min(burn_in(traj, stat), Kcap)
             window_exact = float(traj[K:K + T].mean())
             t0 = time.perf_counter()
             out = simulate(kind, prob, delta, m, R, K, T, gen, device)
             timings[f"{kind}/{delta}/{m}"] = round(time.perf_counter() - t0, 3)
-            est, sem = _stats(out["window_means"])
+            st = _stats(out["window_means"])
+            est, sem = float(st.mean), float(st.sem)
             name = f"{kind}: delta={delta}, m={m}"
-            comparisons.append(Comparison(f"{name}: window mean vs exact discrete", est, sem, window_exact,
-                                          meta={"claim": CLAIM_EXACT, "experiment": kind, "delta": delta,
-                                                "m": m, "replicas": R,
-                                                "burn_in": K, "window": T}).to_json())
+            pl.compare(f"{name}: window mean vs exact discrete", st, (), window_exact, "equal",
+                       {"claim": CLAIM_EXACT, "experiment": kind, "delta": delta, "m": m, "replicas": R,
+                        "burn_in": K, "window": T})
             z_sde = (est - sde) / sem
             rel_sde = 1 - sde / est
             curves.append({
@@ -174,6 +226,7 @@ def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str
                 "sde_relative_error_sem": sde * sem / est**2,  # delta method
                 "sde_relative_error_exact": 1 - sde / stat,
                 "sde_rejected": abs(z_sde) > zc, "burn_in": K, "window": T, "replicas": R,
+                "plan_name": f"{name}: window mean vs exact discrete",
             })
             if abs(stat - sde) < zc * sem:
                 unresolved.append({"claim": CLAIM_EXACT, "experiment": kind, "delta": delta, "m": m,
@@ -190,32 +243,30 @@ def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str
                     d_est = b["measured"] - a["measured"]
                     d_sem = math.hypot(a["sem"], b["sem"])
                     d_exact = b["exact_window"] - a["exact_window"]
-                    comparisons.append(Comparison(
-                        f"{kind}: LR/BS pair ({a['delta']},{a['m']}) vs ({b['delta']},{b['m']}): "
-                        "difference vs exact", d_est, d_sem, d_exact,
-                        meta={"claim": CLAIM_LRBS, "experiment": kind,
-                              "delta_over_m": a["delta_over_m"]}).to_json())
+                    pname = (f"{kind}: LR/BS pair ({a['delta']},{a['m']}) vs ({b['delta']},{b['m']}): "
+                             "difference vs exact")
+                    _pair(pl, pname, a["plan_name"], b["plan_name"], d_est, d_sem, d_exact,
+                          {"claim": CLAIM_LRBS, "experiment": kind, "delta_over_m": a["delta_over_m"]})
                     pairs.append({"experiment": kind, "a": [a["delta"], a["m"]], "b": [b["delta"], b["m"]],
                                   "difference": d_est, "sem": d_sem, "exact_difference": d_exact,
                                   "z_vs_zero": d_est / d_sem,
                                   "first_order_claim_rejected": abs(d_est / d_sem) > zc})
     # interpolating minimum: exact transient at checkpoints
     progress("interpolating least squares", done / total)
-    prob_i = diabetes_problem(interpolating=True)
+    prob_i = cache["interpolating"]
     delta_i, m_i, c0 = 0.05, 4, 0.1
     cps = (100, 400, 1600) if cfg.quick else (100, 400, 1600, 6400)
-    traj_i = N.ls_loss_trajectory(prob_i, delta_i, m_i, max(cps), P0=c0 * np.eye(prob_i.p))
+    traj_i = _memo(cache, _interp_traj, prob_i, delta_i, m_i, max(cps), c0)
     t0 = time.perf_counter()
     out = simulate("least_squares", prob_i, delta_i, m_i, R, max(cps) + 1, 0, gen, device,
                     e0_scale=c0, checkpoints=cps)
     timings["interpolating"] = round(time.perf_counter() - t0, 3)
     interp = []
     for k in cps:
-        est, sem = _stats(out["checkpoints"][k])
-        comparisons.append(Comparison(f"interpolating: step {k} loss vs exact", est, sem, float(traj_i[k]),
-                                      meta={"claim": CLAIM_EXACT, "experiment": "interpolating", "step": k,
-                                            "delta": delta_i,
-                                            "m": m_i}).to_json())
+        st = _stats(out["checkpoints"][k])
+        est, sem = float(st.mean), float(st.sem)
+        pl.compare(f"interpolating: step {k} loss vs exact", st, (), float(traj_i[k]), "equal",
+                   {"claim": CLAIM_EXACT, "experiment": "interpolating", "step": k, "delta": delta_i, "m": m_i})
         interp.append({"step": k, "measured": est, "sem": sem, "exact": float(traj_i[k])})
     progress("thresholds", 0.98)
     H, S = problems["gaussian"]
@@ -226,7 +277,6 @@ def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str
     progress("exact SDE-error curves", 0.99)
     curves_exact = _sde_error_curves(H, S, problems["least_squares"])
     return {
-        "comparisons": comparisons,
         "sde_error_curves": curves_exact,
         "curves": curves,
         "lrbs_pairs": pairs,
