@@ -165,13 +165,13 @@ def test_topic_shares():
 
     cfg = HarnessConfig(replicas=1000, quick=True)
     assert D.topic_shares("variance", cfg) == [1000]
-    assert D.topic_shares("variance", cfg, resumable=True) == [250] * 4
+    assert D.topic_shares("variance", cfg, resumable=True) == [1000]  # plans are fixed per share: no split unasked
     D.set_default_chunk(300)
     try:
         assert D.topic_shares("variance", cfg) == [300, 300, 300, 100]
     finally:
         D.set_default_chunk(None)
-    assert D.default_replicas("variance", HarnessConfig(quick=True)) == 2**16
+    assert D.default_replicas("variance", HarnessConfig(quick=True)) == 2**18
     assert D.default_replicas("volterra", HarnessConfig(quick=True)) >= 2
 
 
@@ -211,8 +211,8 @@ def test_interrupted_chunked_topic_resumes_to_the_uninterrupted_result(tmp_path)
     ref, res = tmp_path / "ref", tmp_path / "res"
     ref.mkdir()
     res.mkdir()
-    subprocess.run([sys.executable, str(script), str(ref), "resume"], env=_env(), check=True, timeout=120)
-    r = subprocess.run([sys.executable, str(script), str(res), "resume"], env=_env(FAKE_STOP_AT="2"),
+    subprocess.run([sys.executable, str(script), str(ref), "resume", "300"], env=_env(), check=True, timeout=120)
+    r = subprocess.run([sys.executable, str(script), str(res), "resume", "300"], env=_env(FAKE_STOP_AT="2"),
                        capture_output=True, text=True, timeout=120, check=False)
     assert r.returncode == 130 and "INTERRUPTED" in r.stdout, r.stderr
     ckpt = res / ".harness_fake.ckpt"
@@ -220,7 +220,7 @@ def test_interrupted_chunked_topic_resumes_to_the_uninterrupted_result(tmp_path)
 
     task = next(iter(_load(ckpt)["tasks"].values()))
     assert sorted(task["chunks"]) == [0, 1] and task["result"] is None  # runs 0 and 1 saved, run 2 in flight
-    done = subprocess.run([sys.executable, str(script), str(res), "resume"], env=_env(), capture_output=True,
+    done = subprocess.run([sys.executable, str(script), str(res), "resume", "300"], env=_env(), capture_output=True,
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert not ckpt.exists()

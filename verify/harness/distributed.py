@@ -218,8 +218,10 @@ SHARDING: dict[str, str] = {"interpolation": "kernels", "meansquare": "kernels",
 SEED_STRIDE = 1 << 40
 
 #: Replica shares of a resumable run of a "chunks" topic without --chunk (the checkpoint's
-#: granularity: an interrupted run loses at most the share in flight).
-RESUME_SHARES = 4
+#: granularity: an interrupted run loses at most the share in flight).  One: each share's
+#: experiment fixes its test plan from its own replica count, so splitting a run would plan
+#: (and test) less than the single run the user asked for; ``--chunk`` splits on request.
+RESUME_SHARES = 1
 
 
 def default_replicas(topic: str, cfg: Any) -> int:
@@ -238,8 +240,8 @@ def default_replicas(topic: str, cfg: Any) -> int:
     if callable(hook):
         return int(hook(cfg))
     q = bool(cfg.quick)
-    table = {"variance": 2**16 if q else 2**20, "stationary": 2000 if q else 20000,
-             "interpolation": 2000 if q else 20000, "meansquare": 2000 if q else 20000,
+    table = {"variance": 2**18 if q else 2**20, "stationary": 2000 if q else 20000,
+             "interpolation": 2000 if q else 20000, "meansquare": 20000,
              "diversity": 4 if q else 16}
     if topic == "volterra":
         return int(mod.SIZES[q]["R"])
@@ -363,6 +365,17 @@ def merge_topic_reports(reports: Sequence[dict[str, Any]], shares: Sequence[int]
         rep["unresolved_failures"] = fails
     if isinstance(rep.get("replicas"), int):
         rep["replicas"] = int(sum(shares))
+    if all(isinstance(r.get("plan"), list) for r in reports):
+        # each share planned at its own replica count: the pooled plan tests what every share tested
+        tested = {c["name"] for c in merged}
+        plan = []
+        for e in reports[0]["plan"]:
+            e = dict(e)
+            if e.get("status") == "tested" and e.get("name") not in tested:
+                e["status"] = "not tested"
+                e["reason"] = "not tested in every replica share (each share plans at its own replica count)"
+            plan.append(e)
+        rep["plan"] = plan
     return rep
 
 
