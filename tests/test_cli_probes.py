@@ -345,3 +345,11 @@ def test_example_reads_csv_and_explains_m_versus_m_star(tmp_path):
     advised = int(next(ln for ln in r.stdout.splitlines() if ln.startswith("advice: m =")).split()[3])
     if advised > mstar:
         assert "why not m*" in r.stdout
+
+
+@pytest.mark.parametrize("seed", ["-1", "x", str(2**40)])
+def test_advise_seed_validated(seed):
+    """`advise --seed` outside [0, 2^32) or not an integer: one line, exit 2, before any work."""
+    r = subprocess.run([sys.executable, "-m", "verify.cli", "advise", "--dataset", "digits", "--seed", seed],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr

@@ -74,6 +74,18 @@ def _positive_int(s: str) -> int:
     return v
 
 
+def _seed(s: str) -> int:
+    import argparse
+
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer seed, got {s!r}") from None
+    if not 0 <= v < 2**32:  # numpy's default_rng takes any non-negative int; keep it to 32 bits
+        raise argparse.ArgumentTypeError(f"seed must be in [0, 2**32), got {s!r}")
+    return v
+
+
 def _add_arguments(p) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--features", metavar="FILE", help=".npy or .csv, one row per example")
@@ -87,7 +99,7 @@ def _add_arguments(p) -> None:
                    help="iterations to E L <= EPS * L0 (default 1e-2)")
     p.add_argument("--max-samples", type=_positive_int, default=128, metavar="N",
                    help="subsample larger inputs to N rows (default 128)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the subsample (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the subsample (default 0)")
     p.add_argument("--max-iterations", type=_positive_int, default=200000, metavar="T",
                    help="give up counting iterations after T (default 200000)")
     p.add_argument("--json", metavar="FILE", default=None, help="write the advice as JSON ('-': stdout)")
