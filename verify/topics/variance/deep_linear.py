@@ -930,11 +930,49 @@ def _plan(case: DeepLinearCase) -> tuple[int, int]:
     return best
 
 
-def _choose(case: DeepLinearCase) -> tuple[int, int, bool]:
-    """``(k, bound, bilinear)``: :func:`_plan`'s split, or the bilinear last block at k = t when its size
-    bound is smaller."""
-    k, b = _plan(case)
+WORK_PER_TERM = 400
+"""Term products of the bilinear block's multiplications that cost about as much time as one term of
+the size bound of the split engine: measured on the same 2-core machine, the split engine spends about
+2.4e-5 s per bound term (scalar t = 5: bound 1.8e7, 432 s of CPU) and the bilinear products about
+6.7e-8 s per term product (dims (3,3,3) at t = 2, coefficients of 2 limbs), a ratio of about 360."""
+
+
+def _bilinear_work(case: DeepLinearCase) -> int | None:
+    """Upper bound on the term products of :func:`_bilinear_last_block`: (entries of g) x (terms of all
+    c_{a,m}) x (terms of one D_{a,m}), divided by the number of parity classes when the older blocks
+    have off-diagonal entries (only equal classes are multiplied)."""
+    from math import comb
+
+    t, p = case.t, case.p
+    if t < 1:
+        return None
+    nv = p * (p + 1) // 2
+    r0 = min(nv, case.p2 * p)
+    r = [r0 if s == 0 else nv for s in range(t)]
+    older = 1
+    for s in range(t - 1):
+        older *= comb(r[s] + 3 ** (t - s), r[s])
+    c_terms = older * comb(r[t - 1] + 3, r[t - 1])
+    d_terms = older * (1 + 2 * 3 - 1 + 1)
+    entries = case.p1 * p if case.layer == 1 else case.p2 * case.p1
+    classes = 1
+    if p > 1 and any(s > 0 or r0 == nv for s in range(t - 1)):
+        classes = 2 ** (p - 1)
+    return entries * c_terms * d_terms // classes
+
+
+def _bilinear_cost(case: DeepLinearCase) -> int | None:
+    """The bilinear plan's cost in the units of the size bound: its size bound, or its term products
+    divided by :data:`WORK_PER_TERM` when that is larger."""
     bb = _bilinear_bound(case)
+    return None if bb is None else max(bb, _bilinear_work(case) // WORK_PER_TERM)
+
+
+def _choose(case: DeepLinearCase) -> tuple[int, int, bool]:
+    """``(k, cost, bilinear)``: :func:`_plan`'s split, or the bilinear last block at k = t when its cost
+    (:func:`_bilinear_cost`) is smaller than that split's size bound."""
+    k, b = _plan(case)
+    bb = _bilinear_cost(case)
     if bb is not None and bb < b:
         return case.t, bb, True
     return k, b, False
