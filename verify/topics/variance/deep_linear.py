@@ -25,7 +25,10 @@ That is :func:`variance_polynomial_expanded` (kept as a check).  :func:`variance
 the trajectory at a step k (see "the split engine" below): from step t back to k it works with
 polynomials in the *weights* (one fresh block integrated per step), from 0 to k with polynomials in
 the inputs, and composes the two; this reaches the scalar network at t = 5 and p = 3 at t = 2
-(dims (3,1,1)), where the expanded engine runs out of memory.
+(dims (3,1,1)), where the expanded engine runs out of memory.  At the split k = t it can instead
+integrate the last forward block as a bilinear form (see "the bilinear last block"), which never
+forms the square of the composed gradient: for dims (3,3,3) at t = 2 the largest polynomial has
+about 2.5e5 terms instead of a bound of 1.24e8, at the price of many polynomial products.
 
 The moments of ``Xhat`` are read off its moment generating function: ``b Xhat`` is
 Wishart(I_p, b), so
@@ -979,13 +982,16 @@ def _choose(case: DeepLinearCase) -> tuple[int, int, bool]:
 
 
 def estimated_terms(case: DeepLinearCase) -> int:
-    """Upper bound on the number of terms of the largest intermediate polynomial of
-    :func:`variance_polynomial` (at its chosen split, :func:`_plan`).  Monomial counts of the
-    degrees reached (``C(n + d, n)`` for d in n variables) times the u-degree + 1: realised
-    polynomials are sparser.  Measured on a 2-core machine shared with other jobs: scalar t = 4
-    (bound 2.2e5) in 4-5 s; dims (3,1,1) at t = 2 (bound 2.5e6) in 15-33 s, 0.6-1.2 GB; scalar
-    t = 5 (bound 1.8e7) in 432-452 s of CPU (1012 s wall at 44 % CPU, 2064 s at 20 %), 4.4-4.6 GiB
-    peak.  Refused: (3,3,3) at t = 2 (bound 2.5e8), scalar t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
+    """Cost estimate of :func:`variance_polynomial` at its chosen plan (:func:`_choose`): for a split,
+    an upper bound on the number of terms of the largest intermediate polynomial (monomial counts of
+    the degrees reached, ``C(n + d, n)`` for d in n variables, times the u-degree + 1: realised
+    polynomials are sparser); for the bilinear last block, :func:`_bilinear_cost` (its term products
+    over :data:`WORK_PER_TERM`, or its size bound).  Measured on a 2-core machine shared with other
+    jobs: scalar t = 4 (bound 2.2e5) in 4-5 s; scalar t = 5 (bound 1.8e7) in 432-452 s of CPU (1012 s
+    wall at 44 % CPU, 2064 s at 20 %), 4.4-4.6 GiB peak; dims (3,1,1) at t = 2: bilinear (cost 2.1e5,
+    largest polynomial below 1e5 terms) in 1.5 s of CPU (the split at k = 2, bound 2.5e6: 11 s).
+    Refused: (3,3,3) at t = 2 (bilinear, cost 8.3e7; see the README for its measured run), scalar
+    t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
     return _choose(case)[1]
 
 
