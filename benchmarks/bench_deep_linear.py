@@ -16,11 +16,12 @@ Weights: entries k/4, k in -4..4 but not 0, from a seeded generator; alpha_t = 1
 ``--frontier`` runs only the frontier cases (the scalar network W1 = 1/2, W2 = 1/3, teacher 1,
 alpha = 1/10 at t = 4 and t = 5; dims (3, 1, 1) and (3, 3, 3) at t = 2), each in its own process
 under ``--frontier-budget`` seconds, and prints time, peak memory (``resource.getrusage`` of that
-process), wall and CPU seconds, degree, the split k, the size bound and the largest polynomial formed
-(terms), the CPU seconds of the exact real-root isolation, and b0 (the printed Theorem 5 root as a
+process), wall and CPU seconds, degree, the split k, whether the last forward block was integrated as a
+bilinear form ("bil"), the cost estimate (``estimated_terms``) and the largest polynomial formed (terms), the CPU seconds of the exact real-root isolation, and b0 (the printed Theorem 5 root as a
 certified 20-digit enclosure, and the root of the derivative's numerator, as ``batchproof deep-linear``).
 Run it alone (it is memory-hungry), under a hard cap, e.g.
-``prlimit --as=17179869184 -- python benchmarks/bench_deep_linear.py --frontier``.
+``prlimit --as=17179869184 -- python benchmarks/bench_deep_linear.py --frontier``.  ``--only LABEL`` runs one of
+them (labels: ``scalar t=4``, ``scalar t=5``, ``(3,1,1) t=2``, ``(3,3,3) t=2``).
 """
 
 from __future__ import annotations
