@@ -990,7 +990,7 @@ def estimated_terms(case: DeepLinearCase) -> int:
     jobs: scalar t = 4 (bound 2.2e5) in 4-5 s; scalar t = 5 (bound 1.8e7) in 432-452 s of CPU (1012 s
     wall at 44 % CPU, 2064 s at 20 %), 4.4-4.6 GiB peak; dims (3,1,1) at t = 2: bilinear (cost 2.1e5,
     largest polynomial below 1e5 terms) in 1.5 s of CPU (the split at k = 2, bound 2.5e6: 11 s).
-    Refused: (3,3,3) at t = 2 (bilinear, cost 8.3e7; see the README for its measured run), scalar
+    Refused: (3,3,3) at t = 2 (bilinear, cost 8.3e7; 1472 s of CPU, 0.65 GiB peak), scalar
     t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
     return _choose(case)[1]
 
