@@ -16,11 +16,12 @@ Weights: entries k/4, k in -4..4 but not 0, from a seeded generator; alpha_t = 1
 ``--frontier`` runs only the frontier cases (the scalar network W1 = 1/2, W2 = 1/3, teacher 1,
 alpha = 1/10 at t = 4 and t = 5; dims (3, 1, 1) and (3, 3, 3) at t = 2), each in its own process
 under ``--frontier-budget`` seconds, and prints time, peak memory (``resource.getrusage`` of that
-process), wall and CPU seconds, degree, the split k, the size bound and the largest polynomial formed
-(terms), the CPU seconds of the exact real-root isolation, and b0 (the printed Theorem 5 root as a
+process), wall and CPU seconds, degree, the split k, whether the last forward block was integrated as a
+bilinear form ("bil"), the cost estimate (``estimated_terms``) and the largest polynomial formed (terms), the CPU seconds of the exact real-root isolation, and b0 (the printed Theorem 5 root as a
 certified 20-digit enclosure, and the root of the derivative's numerator, as ``batchproof deep-linear``).
 Run it alone (it is memory-hungry), under a hard cap, e.g.
-``prlimit --as=17179869184 -- python benchmarks/bench_deep_linear.py --frontier``.
+``prlimit --as=17179869184 -- python benchmarks/bench_deep_linear.py --frontier``.  ``--only LABEL`` runs one of
+them (labels: ``scalar t=4``, ``scalar t=5``, ``(3,1,1) t=2``, ``(3,3,3) t=2``).
 """
 
 from __future__ import annotations
@@ -103,12 +104,14 @@ def _run_frontier(i, q):
     q.put((dt, dc, len(beta) - 1, peak, dict(LAST_RUN), enc, b0d, droot))
 
 
-def frontier(limit):
+def frontier(limit, only=None):
     from verify.topics.variance.deep_linear import estimated_terms
 
-    print(f"{'case':<14} {'wall s':>8} {'CPU s':>8} {'peak GiB':>8} {'degree':>6} {'k':>2} {'bound':>9} {'terms':>9} "
+    print(f"{'case':<14} {'wall s':>8} {'CPU s':>8} {'peak GiB':>8} {'degree':>6} {'k':>2} {'bil':>3} {'bound':>9} {'terms':>9} "
           f"{'roots CPU s':>11} {'b0 (Thm 5), 20 digits, enclosure':>48} {'b0 (deriv)':>12}")
     for i, (label, case) in enumerate(_frontier_cases()):
+        if only is not None and label != only:
+            continue
         q = mp.Queue()
         pr = mp.Process(target=_run_frontier, args=(i, q))
         pr.start()
@@ -130,7 +133,7 @@ def frontier(limit):
         dt, dc, deg, peak, run, enc, b0d, droot = res
         f = (lambda x: "none" if x is None else f"{x:.6g}")
         b0 = "none" if enc is None else f"[{enc[0]}, {enc[1]}]"
-        print(f"{label:<14} {dt:8.1f} {dc:8.1f} {peak:8.2f} {deg:>6} {run['split']:>2} {run['bound']:9.2e} "
+        print(f"{label:<14} {dt:8.1f} {dc:8.1f} {peak:8.2f} {deg:>6} {run['split']:>2} {'yes' if run.get('bilinear') else 'no':>3} {run['bound']:9.2e} "
               f"{run['max_terms']:9d} {droot:11.2f} {b0:>48} {f(b0d):>12}", flush=True)
 
 
@@ -149,9 +152,12 @@ def main():
     ap.add_argument("--max-dim", type=int, default=3)
     ap.add_argument("--frontier", action="store_true", help="only the frontier cases (see the module docstring)")
     ap.add_argument("--frontier-budget", type=float, default=600.0, help="seconds per frontier case")
+    ap.add_argument("--only", default=None, help="with --frontier: only the case with this label, e.g. '(3,3,3) t=2'")
     a = ap.parse_args()
+    if a.only is not None and a.only not in [lab for lab, _ in _frontier_cases()]:
+        ap.error(f"--only: no frontier case {a.only!r}; labels: {', '.join(lab for lab, _ in _frontier_cases())}")
     if a.frontier:
-        frontier(a.frontier_budget)
+        frontier(a.frontier_budget, a.only)
         return
     print(f"{'p':>2} {'p1':>2} {'p2':>2} {'t':>2} {'flint s':>9} {'sympy s':>9} {'ratio':>7} {'degree':>6}")
     skip_p3_t2 = False

@@ -121,6 +121,48 @@ def test_split_engine_matches_expanded_engine_every_split(dims, t):
             assert variance_polynomial(c, split=k) == old, (dims, t, layer, k)
 
 
+@pytest.mark.parametrize("dims,t", [x for x in _OLD_REACH if (x.values if hasattr(x, "values") else x)[1] >= 1]
+                         + [pytest.param((3, 1, 1), 2, marks=_SLOW)])
+def test_bilinear_last_block_matches_split_engine(dims, t):
+    """The bilinear last block (split k = t; h_t(P_t) never formed, older blocks' parity classes
+    multiplied only when equal) equals the split engine at its own split, exactly, both layers; where
+    the expanded engine is fast (t <= 1, the scalar network) it is compared too."""
+    import random
+    import zlib
+
+    rng = random.Random(zlib.crc32(repr((dims, t, "bilinear")).encode()))  # the same case in every process
+    for layer in (1, 2):
+        c = _rand_case(rng, dims, t, layer)
+        got = variance_polynomial(c, bilinear=True)
+        assert got == variance_polynomial(c, bilinear=False), (dims, t, layer)
+        if t <= 1 or dims == (1, 1, 1):
+            assert got == variance_polynomial_expanded(c), (dims, t, layer)
+        assert got[0] == 0 and len(got) > 1
+
+
+def test_bilinear_needs_split_t():
+    c = _scalar(F(1, 2), F(1, 3), F(1), F(1, 10), 2)
+    for kw in ({"split": 1}, {"split": 0}):
+        with pytest.raises(ValueError, match="bilinear"):
+            variance_polynomial(c, bilinear=True, **kw)
+    with pytest.raises(ValueError, match="bilinear"):
+        variance_polynomial(_scalar(F(1, 2), F(1, 3), F(1), F(1, 10), 0), bilinear=True)
+
+
+def test_planner_picks_bilinear_for_p3_t2():
+    """(3,1,1) at t = 2: the bilinear plan (size bound 18480 terms) instead of the split at k = 2
+    (bound 2.5e6); the scalar network keeps the split engine (its bilinear products cost more)."""
+    from verify.topics.variance.deep_linear import LAST_RUN, _choose
+
+    c = DeepLinearCase([[F(1, 2), F(-1, 4), F(1)]], [[F(3, 4)]], [[F(1), F(1, 2), F(-1, 2)]], [[F(1)]],
+                       [F(1, 10)] * 2, 2)
+    assert _choose(c)[2] is True
+    beta = variance_polynomial(c)
+    assert LAST_RUN["bilinear"] is True and LAST_RUN["max_terms"] < 100_000 and len(beta) - 1 == 23
+    for t in (3, 4, 5):
+        assert _choose(_scalar(F(1, 2), F(1, 3), F(1), F(1, 10), t))[2] is False
+
+
 @pytest.mark.parametrize("p", [2, 3])
 def test_linear_form_moments_match_entry_moments(p):
     """Joint moments of the forms Y = Delta Xhat (block 0, reduced) == the same polynomial in the

@@ -25,7 +25,10 @@ That is :func:`variance_polynomial_expanded` (kept as a check).  :func:`variance
 the trajectory at a step k (see "the split engine" below): from step t back to k it works with
 polynomials in the *weights* (one fresh block integrated per step), from 0 to k with polynomials in
 the inputs, and composes the two; this reaches the scalar network at t = 5 and p = 3 at t = 2
-(dims (3,1,1)), where the expanded engine runs out of memory.
+(dims (3,1,1)), where the expanded engine runs out of memory.  At the split k = t it can instead
+integrate the last forward block as a bilinear form (see "the bilinear last block"), which never
+forms the square of the composed gradient: for dims (3,3,3) at t = 2 the largest polynomial has
+about 2.5e5 terms instead of a bound of 1.24e8, at the price of many polynomial products.
 
 The moments of ``Xhat`` are read off its moment generating function: ``b Xhat`` is
 Wishart(I_p, b), so
@@ -699,6 +702,197 @@ def _block0_forms(case: DeepLinearCase):
     return forms
 
 
+# ---------------------------------------------------------------- the bilinear last block
+# At the split k = t (no backward step) the forward part composes h_t(W) = E_X ||g(W, X)||^2 with
+# W_t = P_t(Xhat_0..Xhat_{t-1}) and integrates block t-1; the composed h_t(P_t) has degree 6 in
+# block t-1 and 2 * 3^(t-s) in every older block s, all at once (for dims (3,3,3) at t = 2: a bound of
+# 1.24e8 terms per u-slice).  The bilinear form never forms it.  g is linear in X:
+#     g_e(W, X) = sum_v L_{e,v}(W) X_v,   so   h_t(W) = sum_{a,b} K_ab L_a(W) L_b(W),
+# with L_a the distinct L_{e,v} up to a rational factor and K_ab = sum s_{e,v} s_{e,v'} E[X_v X_v']
+# (a polynomial in u).  Each L_a(P_t) is grouped by its monomials m in block t-1:
+#     L_a(P_t) = sum_m c_{a,m} Xhat_{t-1}^m     (c_{a,m} free of block t-1),
+# and block t-1 is integrated as a bilinear form:
+#     E_{t-1}[h_t(P_t)] = sum_a sum_m c_{a,m} D_{a,m},   D_{a,m} = sum_{m'} M(m + m') sum_b K_ab c_{b,m'},
+# M(m) = E[Xhat_{t-1}^m]: products of polynomials in the older blocks only.  Of each product only the
+# parts whose monomials can have a non-zero moment are formed: a moment of Xhat's entries vanishes
+# unless every coordinate i appears an even number of times (x -> D x, D = diag(+-1), leaves the law
+# unchanged), so c and D are split by the parity of each coordinate's count in every older block and
+# only equal classes are multiplied (for p = 3 a quarter of the pairs).  Dropping the other parts is
+# exact: their expectation is zero.
+
+
+def _parity_classes(fctx, xblocks: Sequence[int], p: int) -> Callable[[tuple], tuple] | None:
+    """Key of a monomial's parity class over the X-blocks starting at the offsets ``xblocks`` (for
+    coordinate i of each block: the count of i in its off-diagonal entries, mod 2); None when no
+    block has off-diagonal entries (then every class is the same)."""
+    pairs = index_pairs(p)
+    offd = [(j, a, c) for j, (a, c) in enumerate(pairs) if a != c]
+    if not offd or not xblocks:
+        return None
+
+    def key(mono):
+        out = 0
+        for off in xblocks:
+            for j, a, c in offd:
+                if mono[off + j] & 1:
+                    out ^= (1 << (off * p + a)) | (1 << (off * p + c))
+        return out
+
+    return key
+
+
+def _split_classes(P, key) -> dict:
+    if key is None:
+        return {0: P}
+    parts: dict = {}
+    for mono, c in zip(P.monoms(), P.coeffs()):
+        d = parts.get(key(mono))
+        if d is None:
+            d = parts[key(mono)] = {}
+        d[mono] = c
+    ctx = P.context()
+    return {k: ctx.from_dict(d) for k, d in parts.items()}
+
+
+def _upoly(fctx, fui: int, mom: dict):
+    e = [0] * fctx.nvars()
+    terms = {}
+    for k, c in mom.items():
+        e[fui] = k
+        terms[tuple(e)] = c
+    return fctx.from_dict(terms)
+
+
+def _bilinear_last_block(case: DeepLinearCase, g_entries, xidx: Sequence[int], sub, fctx, fui: int,
+                         lo: int, hi: int, moments: Callable[[int], dict], parity):
+    """``E_{t-1}[h_t(P_t)]`` by the bilinear form above (see the comment block): ``g_entries`` are the
+    entries of g(W, X) (X's variables at the indices ``xidx``), ``sub`` maps W to P_t, block t-1 is
+    ``lo..hi-1`` of ``fctx`` with the moment table ``moments``; ``parity`` keys the older blocks'
+    parity classes (or None)."""
+    p = case.p
+    nv = len(xidx)
+    t2 = moment_table(p, 2)
+    zero = fctx.from_dict({})
+    # g_e = sum_v L_{e,v} X_v; the distinct L (up to a rational factor) and the kernel K_ab(u)
+    keys: dict[str, int] = {}
+    Ls: list = []
+    parts_e = []
+    for e in g_entries:
+        row = []
+        for v, i in enumerate(xidx):
+            L = e.derivative(i)
+            if L == 0:
+                continue
+            lead = L.coeffs()[0]
+            Ln = L * (1 / lead)
+            s = str(Ln)
+            a = keys.get(s)
+            if a is None:
+                a = keys[s] = len(Ls)
+                Ls.append(Ln)
+            row.append((a, lead, v))
+        lin = sum((lead * Ls[a] * e.context().gens()[xidx[v]] for a, lead, v in row), e.context().from_dict({}))
+        if lin != e:
+            raise RuntimeError("internal error: a gradient entry is not linear homogeneous in the last input block")
+        parts_e.append(row)
+    K: dict[tuple[int, int], object] = {}
+    for row in parts_e:
+        for a, sa, v in row:
+            for b, sb, w in row:
+                key = [0] * nv
+                key[v] += 1
+                key[w] += 1
+                mom = t2.get(tuple(key))
+                if not mom:
+                    continue
+                term = _upoly(fctx, fui, mom) * (sa * sb)
+                K[(a, b)] = K.get((a, b), zero) + term
+    K = {ab: k for ab, k in K.items() if k != 0}
+    rows: dict[int, list] = defaultdict(list)
+    for (a, b), k in K.items():
+        rows[a].append((b, k))
+    # c_{a,m}: L_a(P_t) grouped by its monomials in block t-1
+    pad = (0,) * (hi - lo)
+    C: list[dict] = []
+    for L in Ls:
+        Lc = L.compose(*sub, ctx=fctx)
+        _seen(Lc)
+        groups: dict[tuple, dict] = {}
+        for mono, c in zip(Lc.monoms(), Lc.coeffs()):
+            m = mono[lo:hi]
+            d = groups.get(m)
+            if d is None:
+                d = groups[m] = {}
+            d[mono[:lo] + pad + mono[hi:]] = c
+        del Lc
+        C.append({m: fctx.from_dict(d) for m, d in groups.items()})
+    D = max((2 * sum(m) for Ca in C for m in Ca), default=2)
+    table = moments(max(D, 1))
+    mcache: dict = {}
+
+    def M(key):
+        if key not in mcache:
+            mom = table.get(key)
+            mcache[key] = _upoly(fctx, fui, mom) if mom else None
+        return mcache[key]
+
+    H = zero
+    for a in sorted(rows):
+        _t0 = _time.perf_counter()
+        # F_{a,m'} = sum_b K_ab c_{b,m'}, then D_{a,m} = sum_{m'} M(m + m') F_{a,m'}
+        Fa: dict[tuple, object] = {}
+        for b, k in rows[a]:
+            for m2, c in C[b].items():
+                Fa[m2] = Fa.get(m2, zero) + k * c
+        acc = zero
+        for m, cam in C[a].items():
+            Dm = zero
+            for m2, f in Fa.items():
+                mp = M(tuple(x + y for x, y in zip(m, m2)))
+                if mp is not None:
+                    Dm += mp * f
+            if Dm == 0:
+                continue
+            cp = _split_classes(cam, parity)
+            dp = _split_classes(Dm, parity)
+            for cls, part in cp.items():
+                other = dp.get(cls)
+                if other is not None:
+                    prod = part * other
+                    _seen(prod)
+                    acc += prod
+        H += acc
+        _seen(H)
+        _log(f"bilinear block: L_{a} ({len(C[a])} slices) in {_time.perf_counter() - _t0:.2f} s, {len(H)} terms")
+    return H
+
+
+def _bilinear_bound(case: DeepLinearCase) -> int | None:
+    """Size bound (terms) of the largest polynomial of the bilinear plan (split k = t), None for t = 0."""
+    from math import comb
+
+    t, p = case.t, case.p
+    if t < 1:
+        return None
+    nv = p * (p + 1) // 2
+    r0 = min(nv, case.p2 * p)
+    r = [r0 if s == 0 else nv for s in range(t)]
+    # L_a(P_t): degree 3^(t-s) in block s (s < t)
+    worst = 1
+    for s in range(t):
+        worst *= comb(r[s] + 3 ** (t - s), r[s])
+    # products: degree 2 * 3^(t-s) in the blocks s < t-1; u-degree 1 + (6 - 1)
+    u = 1 + 2 * 3 - 1
+    for j in range(t - 1, -1, -1):
+        n = 1
+        for s in range(j):
+            n *= comb(r[s] + 2 * 3 ** (t - s), r[s])
+        worst = max(worst, n * (u + 1))
+        if j:
+            u += 2 * 3 ** (t - j + 1) - 1
+    return worst
+
+
 def _size_bounds(case: DeepLinearCase, k: int) -> int:
     """Upper bound on the number of terms of the largest polynomial formed with split k."""
     from math import comb
@@ -739,15 +933,66 @@ def _plan(case: DeepLinearCase) -> tuple[int, int]:
     return best
 
 
+WORK_PER_TERM = 400
+"""Term products of the bilinear block's multiplications that cost about as much time as one term of
+the size bound of the split engine: measured on the same 2-core machine, the split engine spends about
+2.4e-5 s per bound term (scalar t = 5: bound 1.8e7, 432 s of CPU) and the bilinear products about
+6.7e-8 s per term product (dims (3,3,3) at t = 2, coefficients of 2 limbs), a ratio of about 360."""
+
+
+def _bilinear_work(case: DeepLinearCase) -> int | None:
+    """Upper bound on the term products of :func:`_bilinear_last_block`: (entries of g) x (terms of all
+    c_{a,m}) x (terms of one D_{a,m}), divided by the number of parity classes when the older blocks
+    have off-diagonal entries (only equal classes are multiplied)."""
+    from math import comb
+
+    t, p = case.t, case.p
+    if t < 1:
+        return None
+    nv = p * (p + 1) // 2
+    r0 = min(nv, case.p2 * p)
+    r = [r0 if s == 0 else nv for s in range(t)]
+    older = 1
+    for s in range(t - 1):
+        older *= comb(r[s] + 3 ** (t - s), r[s])
+    c_terms = older * comb(r[t - 1] + 3, r[t - 1])
+    d_terms = older * (1 + 2 * 3 - 1 + 1)
+    entries = case.p1 * p if case.layer == 1 else case.p2 * case.p1
+    classes = 1
+    if p > 1 and any(s > 0 or r0 == nv for s in range(t - 1)):
+        classes = 2 ** (p - 1)
+    return entries * c_terms * d_terms // classes
+
+
+def _bilinear_cost(case: DeepLinearCase) -> int | None:
+    """The bilinear plan's cost in the units of the size bound: its size bound, or its term products
+    divided by :data:`WORK_PER_TERM` when that is larger."""
+    bb = _bilinear_bound(case)
+    return None if bb is None else max(bb, _bilinear_work(case) // WORK_PER_TERM)
+
+
+def _choose(case: DeepLinearCase) -> tuple[int, int, bool]:
+    """``(k, cost, bilinear)``: :func:`_plan`'s split, or the bilinear last block at k = t when its cost
+    (:func:`_bilinear_cost`) is smaller than that split's size bound."""
+    k, b = _plan(case)
+    bb = _bilinear_cost(case)
+    if bb is not None and bb < b:
+        return case.t, bb, True
+    return k, b, False
+
+
 def estimated_terms(case: DeepLinearCase) -> int:
-    """Upper bound on the number of terms of the largest intermediate polynomial of
-    :func:`variance_polynomial` (at its chosen split, :func:`_plan`).  Monomial counts of the
-    degrees reached (``C(n + d, n)`` for d in n variables) times the u-degree + 1: realised
-    polynomials are sparser.  Measured on a 2-core machine shared with other jobs: scalar t = 4
-    (bound 2.2e5) in 4-5 s; dims (3,1,1) at t = 2 (bound 2.5e6) in 15-33 s, 0.6-1.2 GB; scalar
-    t = 5 (bound 1.8e7) in 432-452 s of CPU (1012 s wall at 44 % CPU, 2064 s at 20 %), 4.4-4.6 GiB
-    peak.  Refused: (3,3,3) at t = 2 (bound 2.5e8), scalar t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
-    return _plan(case)[1]
+    """Cost estimate of :func:`variance_polynomial` at its chosen plan (:func:`_choose`): for a split,
+    an upper bound on the number of terms of the largest intermediate polynomial (monomial counts of
+    the degrees reached, ``C(n + d, n)`` for d in n variables, times the u-degree + 1: realised
+    polynomials are sparser); for the bilinear last block, :func:`_bilinear_cost` (its term products
+    over :data:`WORK_PER_TERM`, or its size bound).  Measured on a 2-core machine shared with other
+    jobs: scalar t = 4 (bound 2.2e5) in 4-5 s; scalar t = 5 (bound 1.8e7) in 432-452 s of CPU (1012 s
+    wall at 44 % CPU, 2064 s at 20 %), 4.4-4.6 GiB peak; dims (3,1,1) at t = 2: bilinear (cost 2.1e5,
+    largest polynomial below 1e5 terms) in 1.5 s of CPU (the split at k = 2, bound 2.5e6: 11 s).
+    Refused: (3,3,3) at t = 2 (bilinear, cost 8.3e7; 1472 s of CPU, 0.65 GiB peak), scalar
+    t = 6 (1.5e9), p = 3 at t = 3 (2.8e10)."""
+    return _choose(case)[1]
 
 
 LARGE_TERMS = 20_000_000
@@ -756,19 +1001,31 @@ of memory.  Below it: the scalar network at t = 5 (bound 1.8e7; 432 s of CPU, 4.
 printed-b0 root of degree 722 in 0.5 s)."""
 
 
-def variance_polynomial(case: DeepLinearCase, split: int | None = None) -> list[Fraction]:
+def variance_polynomial(case: DeepLinearCase, split: int | None = None,
+                        bilinear: bool | None = None) -> list[Fraction]:
     """Exact ``[beta_0, beta_1, ..., beta_r]`` with ``var(g_{t,layer} | F_0) = sum beta_k b^{-k}``.
 
     ``beta_0`` is returned (not dropped) so that Theorem 4's "no constant term" is checked.
     ``split`` forces the step k where the backward (weights) part meets the forward (inputs)
-    part (default: :func:`_plan`); every k gives the same polynomial.
+    part (default: :func:`_choose`); every k gives the same polynomial.  ``bilinear=True`` integrates
+    the last forward block as a bilinear form (split k = t, t >= 1; see "the bilinear last block"),
+    ``False`` never; None: :func:`_choose` decides when no split is given.
     """
     t, p, layer = case.t, case.p, case.layer
-    k = _plan(case)[0] if split is None else split
+    if split is None and bilinear is None:
+        k, _b, bilinear = _choose(case)
+    elif bilinear:
+        k = t if split is None else split
+        if k != t or t < 1:
+            raise ValueError(f"the bilinear last block needs split k = t >= 1, got k = {k}, t = {t}")
+    else:
+        bilinear = False
+        k = _plan(case)[0] if split is None else split
     if not 0 <= k <= t:
         raise ValueError(f"split must be in 0..t = {t}, got {k}")
     LAST_RUN.clear()
-    LAST_RUN.update(split=k, bound=_size_bounds(case, k), max_terms=0)
+    LAST_RUN.update(split=k, bound=_bilinear_bound(case) if bilinear else _size_bounds(case, k), max_terms=0,
+                    bilinear=bilinear)
     nv = p * (p + 1) // 2
     nw1, nw2 = case.p1 * p, case.p2 * case.p1
     nw = nw1 + nw2
@@ -788,7 +1045,10 @@ def variance_polynomial(case: DeepLinearCase, split: int | None = None) -> list[
     mom_X = lambda D: moment_table(p, D)
     chi2 = Fraction(1) if p == 1 else None
     g = _grads(W1, W2, T, X)[layer - 1]
-    h = _integrate(sum((e * e for r in g for e in r), ctx.from_dict({})), nw, nw + nv, ui, mom_X, cache)
+    if bilinear:
+        h = None
+    else:
+        h = _integrate(sum((e * e for r in g for e in r), ctx.from_dict({})), nw, nw + nv, ui, mom_X, cache)
     means = [e for r in _grads(W1, W2, T, eye)[layer - 1] for e in r]
     for s in range(t - 1, k - 1, -1):
         g1, g2 = _grads(W1, W2, T, X)
@@ -841,9 +1101,16 @@ def variance_polynomial(case: DeepLinearCase, split: int | None = None) -> list[
         lo, hi, mom = block(k - 1)
         bc: dict = {}
         _t0 = _time.perf_counter()
-        H = _compose_integrate(h, sub, fctx, ui, lo, hi, fui, mom, bc, chi2)
-        _log(f"forward (split k = {k}): compose and integrate block {k - 1}: {len(h)} -> {len(H)} terms "
-             f"in {_time.perf_counter() - _t0:.2f} s")
+        if bilinear:
+            xblocks = [0 if s == 0 else r0 + (s - 1) * nv for s in range(k - 1) if s > 0 or forms is None]
+            H = _bilinear_last_block(case, [e for r in g for e in r], range(nw, nw + nv), sub, fctx, fui,
+                                     lo, hi, mom, _parity_classes(fctx, xblocks, p))
+            _log(f"forward (split k = {k}, bilinear): block {k - 1} integrated -> {len(H)} terms "
+                 f"in {_time.perf_counter() - _t0:.2f} s")
+        else:
+            H = _compose_integrate(h, sub, fctx, ui, lo, hi, fui, mom, bc, chi2)
+            _log(f"forward (split k = {k}): compose and integrate block {k - 1}: {len(h)} -> {len(H)} terms "
+                 f"in {_time.perf_counter() - _t0:.2f} s")
         Ms = [_compose_integrate(m, sub, fctx, ui, lo, hi, fui, mom, bc, chi2) for m in means]
     for s in range(k - 2, -1, -1):
         lo, hi, mom = block(s)
