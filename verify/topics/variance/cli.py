@@ -10,10 +10,11 @@ Bad input: one line on stderr, exit code 2, before any work: the file (at most `
 nesting at most ``MAX_DEPTH``), every number (exact; numerator and denominator at most
 ``MAX_DIGITS`` digits each, so 1e308 and 10**400 are refused), the dimensions (at most ``MAX_DIM``)
 and t (at most ``MAX_T``).  A case whose size estimate
-(:func:`verify.topics.variance.deep_linear.estimated_terms`, a bound on the largest polynomial at the
-engine's chosen split) exceeds ``LARGE_TERMS`` -- hours or out of memory: t = 2 with dims (3, 3, 3),
-the scalar network at t = 6, p = 3 at t = 3 -- is refused the same way unless ``--allow-large`` is
-given.
+(:func:`verify.topics.variance.deep_linear.estimated_terms`: the chosen plan's cost -- a bound on
+the largest polynomial at the chosen split, or for the bilinear last block its term products over
+``WORK_PER_TERM``) exceeds ``LARGE_TERMS`` -- tens of minutes, hours or out of memory: t = 2 with
+dims (3, 3, 3) (about 25 CPU-minutes), the scalar network at t = 6, p = 3 at t = 3 -- is refused
+the same way unless ``--allow-large`` is given.
 """
 
 from __future__ import annotations
