@@ -19,7 +19,7 @@ def _dedup_scripts(app, pagename, templatename, context, doctree):
             continue
         seen.add(key)
         out.append(js)
-    context["script_files"] = out
+    files[:] = out  # in place: handlers that run later (sphinx.ext.mathjax's) append to this list
 
 
 def setup(app):
