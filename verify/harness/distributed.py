@@ -241,7 +241,7 @@ def default_replicas(topic: str, cfg: Any) -> int:
         return int(hook(cfg))
     q = bool(cfg.quick)
     table = {"variance": 2**18 if q else 2**20, "stationary": 2000 if q else 20000,
-             "interpolation": 2000 if q else 20000, "meansquare": 20000,
+             "interpolation": 5000 if q else 20000, "meansquare": 20000,
              "diversity": 4 if q else 16}
     if topic == "volterra":
         return int(mod.SIZES[q]["R"])
