@@ -27,6 +27,7 @@ from derivations.diversity import printed as P
 from verify.core.claims import ClaimSet, Erratum, Evidence, Outcome
 from verify.core.mutation import under_test
 from verify.generated import diversity as gen
+from verify.topics.diversity.exact import is_zero, nonneg_rational
 
 PAPER = "002_a2b006a18fc551b7"
 RTOL = 1e-9  # float64 round-off on O(1) quantities from O(100) flops is ~1e-13
@@ -36,8 +37,7 @@ __all__ = ["CLAIMS", "PAPER"]
 CLAIMS = ClaimSet("diversity", paper=PAPER)
 
 
-def _is_zero(expr) -> bool:
-    return sp.simplify(sp.expand(expr)) == 0
+_is_zero = is_zero
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -1044,18 +1044,7 @@ def _check_replication() -> Outcome:
 # =================================================================================
 # Round 2: printed results left unchecked, and the printed proof steps (Appendices A-E)
 # =================================================================================
-def _nonneg_rational(expr) -> bool:
-    """Certificate that ``expr >= 0`` for every value of its (non-negative) symbols: over a common
-    denominator, numerator and denominator are polynomials with non-negative coefficients."""
-    num, den = sp.fraction(sp.together(sp.expand(expr)))
-    num, den = sp.expand(num), sp.expand(den)
-    free = sorted(num.free_symbols | den.free_symbols, key=str)
-    if not all(s.is_nonnegative for s in free):
-        return False
-    if not free:
-        return bool(num * den >= 0)
-    pn, pd = sp.Poly(num, *free), sp.Poly(den, *free)
-    return all(c >= 0 for c in pn.coeffs()) and all(c >= 0 for c in pd.coeffs()) and not pd.is_zero
+_nonneg_rational = nonneg_rational
 
 
 def _frac(v) -> Fraction:

@@ -22,6 +22,7 @@ from derivations.diversity import derive as D
 from derivations.diversity import printed as P
 from verify.core.claims import ClaimSet, Erratum, Evidence, Outcome
 from verify.core.mutation import under_test
+from verify.topics.diversity.exact import is_zero, nonneg_rational
 
 __all__ = ["STEPS"]
 
@@ -29,22 +30,10 @@ STEPS = ClaimSet("diversity", paper="002_a2b006a18fc551b7")
 
 
 # ------------------------------------------------------------------ small exact helpers
-def _is_zero(expr) -> bool:
-    return sp.simplify(sp.expand(expr)) == 0
+_is_zero = is_zero
 
 
-def _nonneg(expr) -> bool:
-    """Certificate that ``expr >= 0`` for all values of its (non-negative) symbols: over a common
-    denominator, numerator and denominator are polynomials with non-negative coefficients."""
-    num, den = sp.fraction(sp.together(sp.expand(expr)))
-    num, den = sp.expand(num), sp.expand(den)
-    free = sorted(num.free_symbols | den.free_symbols, key=str)
-    if not all(s.is_nonnegative for s in free):
-        return False
-    if not free:
-        return bool(num * den >= 0)
-    pn, pd = sp.Poly(num, *free), sp.Poly(den, *free)
-    return all(c >= 0 for c in pn.coeffs()) and all(c >= 0 for c in pd.coeffs()) and not pd.is_zero
+_nonneg = nonneg_rational
 
 
 def _q(v) -> Fraction:
