@@ -227,9 +227,8 @@ RESUME_SHARES = 1
 def default_replicas(topic: str, cfg: Any) -> int:
     """The replica count ``cfg.replicas`` stands for when it is ``None``.
 
-    Read from the topic's ``montecarlo.default_replicas(cfg)`` when it defines one; else
-    this table of the defaults the topics apply today (kept in step by a test that runs
-    each topic with the default and with this count and compares the reported count).
+    Read from the topic's ``montecarlo.default_replicas(cfg)``, the one place each topic
+    states its default.
     """
     from verify.core import topics as T
 
@@ -237,17 +236,10 @@ def default_replicas(topic: str, cfg: Any) -> int:
         return int(cfg.replicas)
     mod = T.part(topic, "montecarlo")
     hook = getattr(mod, "default_replicas", None)
-    if callable(hook):
-        return int(hook(cfg))
-    q = bool(cfg.quick)
-    table = {"variance": 2**18 if q else 2**20, "stationary": 2000 if q else 20000,
-             "interpolation": 5000 if q else 20000, "meansquare": 20000,
-             "diversity": 4 if q else 16}
-    if topic == "volterra":
-        return int(mod.SIZES[q]["R"])
-    if topic not in table:
-        raise ValueError(f"topic {topic!r} has no default replica count: give --replicas")
-    return table[topic]
+    if not callable(hook):
+        raise ValueError(f"topic {topic!r} has no default replica count (montecarlo.default_replicas): "
+                         "give --replicas")
+    return int(hook(cfg))
 
 
 def topic_shares(topic: str, cfg: Any, resumable: bool = False) -> list[int]:

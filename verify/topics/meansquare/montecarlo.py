@@ -33,7 +33,7 @@ __all__ = ["run"]
 def run(cfg, progress):
     # 20,000 replicas in the quick run too: the pilot's moments at m = 8, eta_opt need up to
     # about 1.4e4 (2,000 would test 18 of 24 values); the exact curves dominate the cost anyway
-    R = cfg.replicas or 20000
+    R = default_replicas(cfg)
     X = data.kernel_problem_features()
     p = E.Problem(X)
     rng = np.random.default_rng(cfg.seed % 2**32)
@@ -80,3 +80,8 @@ def _body(cfg, pl, X, p, e0, S0, L0, ms, progress, cache):
             rows.append(dict(m=m, step=label, eta=eta, times=times.tolist(), mc_mean=loss.mean.tolist(),
                              mc_sem=loss.sem.tolist(), exact=exact[times].tolist(), L0=L0))
     return rows
+
+
+def default_replicas(cfg) -> int:
+    """Replicas: ``--replicas``, else 20,000 (quick too: the plan needs up to about 1.4e4)."""
+    return int(cfg.replicas or 20000)

@@ -162,7 +162,7 @@ def _run(cfg: HarnessConfig, progress: Callable[[str, float], None]) -> dict[str
     independent generator fixes which comparisons are tested; then the main run."""
     from verify.harness.stats import PILOT_SEED_OFFSET, Planner
 
-    R = cfg.replicas or (2000 if cfg.quick else 20000)
+    R = default_replicas(cfg)
     pl = Planner(R)
     cache: dict = {"problems": {"gaussian": gaussian_problem(cfg.seed % (2**32)),
                                 "least_squares": diabetes_problem()},
@@ -310,3 +310,8 @@ def _sde_error_curves(H, S, prob: N.LeastSquares, npts: int = 30) -> dict[str, A
             "rel_error": [1 - N.eq12_prediction(prob.sigma2, x, mm) / N.ls_stationary_loss(prob, x, mm)
                           for x in d]}
     return out
+
+
+def default_replicas(cfg) -> int:
+    """Replicas: ``--replicas``, else 2,000 quick, 20,000 full."""
+    return int(cfg.replicas or (2000 if cfg.quick else 20000))

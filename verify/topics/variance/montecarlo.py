@@ -555,7 +555,7 @@ def run(cfg, progress):
     from verify.core.errors import InputError
     from verify.harness.stats import PILOT_SEED_OFFSET, require_testable
 
-    R = int(cfg.replicas or (2**18 if cfg.quick else 2**20))
+    R = default_replicas(cfg)
     if R < 4:
         raise InputError(f"variance: {R} replicas: need at least 4 (two chunks of two for the chunk-unbiased "
                          f"variance)")
@@ -584,3 +584,8 @@ def run(cfg, progress):
     report["comparisons"] = ctx["comps"]
     report["unresolved"] = ctx["unresolved"]
     return report
+
+
+def default_replicas(cfg) -> int:
+    """Replicas per (setting, b): ``--replicas``, else 2^18 quick, 2^20 full."""
+    return int(cfg.replicas or (2**18 if cfg.quick else 2**20))

@@ -170,7 +170,7 @@ def _run(cfg, progress) -> dict:
     from verify.harness.stats import Planner
 
     S = SIZES[bool(cfg.quick)]
-    pl = Planner(cfg.replicas or S["R"])
+    pl = Planner(default_replicas(cfg))
     cache: dict = {}
     _pass(cfg, pl, lambda m, f: progress("pilot: " + m, 0.1 * f), cache)
     pl.start_main("volterra")
@@ -317,3 +317,8 @@ def _sgdm(cfg, pl, progress, cache, S, dev, out, unresolved, failures, timings):
     out["timings_s"] = timings
     progress("done", 1.0)
     return out
+
+
+def default_replicas(cfg) -> int:
+    """Replicas: ``--replicas``, else the size's ``R`` (:data:`SIZES`)."""
+    return int(cfg.replicas or SIZES[bool(cfg.quick)]["R"])
