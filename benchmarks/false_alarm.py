@@ -15,11 +15,16 @@ with :func:`verify.harness.decide` exactly as ``batchproof harness`` does -- twi
   ``1.1 eta`` while the predictions use ``eta``; ``noise`` multiplies the exact recursion's
   with-replacement noise constant ``1/m`` by 1.1.
 
-Runs are on the CPU, quick size, one torch thread; ``--first-seed`` lets several processes
-cover disjoint seed ranges.  The full calibration (200 seeds of every topic):
+Runs are on the CPU, quick size, one torch thread.  ``--log FILE.jsonl`` appends one line per
+seed as soon as it is decided and skips the (topic, seed) pairs already in the file, so a long
+calibration survives interruption and several processes can share the work (``--first-seed``
+for disjoint seed ranges, or different ``--topics``, each with its own log); ``--summarize``
+pools any number of such logs without running anything.  The full calibration (200 seeds of
+every topic):
 
-    python benchmarks/false_alarm.py --topics interpolation,variance,diversity,volterra,stationary \\
-        --seeds 200 --json results/false_alarm.json
+    python benchmarks/false_alarm.py --topics interpolation,variance,diversity,volterra,stationary,meansquare \\
+        --seeds 200 --log results/false_alarm.jsonl --json results/false_alarm.json
+    python benchmarks/false_alarm.py --summarize results/false_alarm*.jsonl --json results/false_alarm.json
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TOPICS = ("interpolation", "variance", "diversity", "volterra", "stationary")
+TOPICS = ("interpolation", "variance", "diversity", "volterra", "stationary", "meansquare")
 
 
 def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -118,6 +123,39 @@ def summarize(runs: list[dict], plant: str, alpha: float) -> dict:
     return res
 
 
+def _read_logs(paths) -> dict[str, dict[int, dict]]:
+    """(topic -> seed -> run) from JSONL logs; a torn last line (a kill mid-write) is skipped."""
+    import json
+
+    runs: dict[str, dict[int, dict]] = {}
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                r = json.loads(line)
+            except ValueError:
+                continue
+            runs.setdefault(r["topic"], {})[int(r["seed"])] = r
+    return runs
+
+
+def report(topic: str, runs: list[dict], alpha: float, specific: bool) -> dict:
+    res = {p: summarize(runs, p, alpha) for p in ("none", "scale1.1", *(
+        ("step", "noise") if specific and topic == "interpolation" and all("step" in r for r in runs) else ()))}
+    res["seconds_per_seed"] = sum(r["seconds"] for r in runs) / len(runs)
+    res["seed_range"] = [min(r["seed"] for r in runs), max(r["seed"] for r in runs)]
+    n = res["none"]
+    print(f"{topic}: false alarms {n['seeds_not_passed']}/{n['seeds']} = {n['rate']:.1%} "
+          f"(95% CI {n['ci95'][0]:.1%} .. {n['ci95'][1]:.1%}; upper <= 3 alpha: {n['ci_upper_le_3alpha']}); "
+          f"power vs 10 % plant {res['scale1.1']['seeds_not_passed']}/{n['seeds']} (95% CI "
+          f"{res['scale1.1']['ci95'][0]:.1%} .. {res['scale1.1']['ci95'][1]:.1%}); tested share "
+          f"{n['tested_share'][0]:.1%} .. {n['tested_share'][1]:.1%}; {res['seconds_per_seed']:.1f} s per seed",
+          flush=True)
+    return res
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python benchmarks/false_alarm.py", description=__doc__.splitlines()[0])
     ap.add_argument("--topics", default=",".join(TOPICS))
@@ -126,6 +164,9 @@ def main(argv=None) -> int:
     ap.add_argument("--alpha", type=float, default=0.01)
     ap.add_argument("--specific", action="store_true", help="paper 000's step / noise plants as well")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--log", default=None, help="JSONL file: one line per decided seed; seeds in it are skipped")
+    ap.add_argument("--summarize", nargs="+", default=None, metavar="LOG",
+                    help="pool these JSONL logs and report (runs nothing)")
     ap.add_argument("--json", default=None)
     a = ap.parse_args(argv)
     topics = [t for t in a.topics.split(",") if t]
@@ -133,31 +174,46 @@ def main(argv=None) -> int:
         print(f"false_alarm: error: need --seeds >= 1, 0 < --alpha < 1, topics among {', '.join(TOPICS)}",
               file=sys.stderr)
         return 2
-    import torch
-
-    torch.set_num_threads(a.threads)
     out: dict = {"config": vars(a), "results": {}}
-    for topic in topics:
-        runs = []
-        for i in range(a.seeds):
-            runs.append(one_seed(topic, a.first_seed + i, a.alpha, a.specific))
-            r = runs[-1]
-            print(f"  [{topic}] seed {r['seed']}: {'passed' if r['none']['passed'] else 'NOT passed'} "
-                  f"({r['none']['tested']}/{r['none']['planned']} tested); planted 1.1: "
-                  f"{'missed' if r['scale1.1']['passed'] else 'detected'}; {r['seconds']:.0f} s", flush=True)
-        res = {p: summarize(runs, p, a.alpha) for p in ("none", "scale1.1", *(
-            ("step", "noise") if a.specific and topic == "interpolation" else ()))}
-        res["seconds_per_seed"] = sum(r["seconds"] for r in runs) / len(runs)
-        n = res["none"]
-        print(f"{topic}: false alarms {n['seeds_not_passed']}/{n['seeds']} = {n['rate']:.1%} "
-              f"(95% CI {n['ci95'][0]:.1%} .. {n['ci95'][1]:.1%}); power vs 10 % plant "
-              f"{res['scale1.1']['seeds_not_passed']}/{n['seeds']} (95% CI {res['scale1.1']['ci95'][0]:.1%} .. "
-              f"{res['scale1.1']['ci95'][1]:.1%}); {res['seconds_per_seed']:.0f} s per seed", flush=True)
-        out["results"][topic] = res
+
+    def save() -> None:
         if a.json:
             from verify.core.results import provenance, write_json
 
             write_json(a.json, {**out, "provenance": provenance()})
+
+    if a.summarize:
+        missing = [p for p in a.summarize if not Path(p).is_file()]
+        if missing:
+            print(f"false_alarm: error: no such log {missing[0]!r}", file=sys.stderr)
+            return 2
+        for topic, by_seed in sorted(_read_logs(a.summarize).items()):
+            out["results"][topic] = report(topic, [by_seed[k] for k in sorted(by_seed)], a.alpha, a.specific)
+        save()
+        return 0
+    import json
+
+    import torch
+
+    torch.set_num_threads(a.threads)
+    done = _read_logs([a.log]) if a.log else {}
+    for topic in topics:
+        runs = []
+        for i in range(a.seeds):
+            seed = a.first_seed + i
+            if seed in done.get(topic, {}):
+                runs.append(done[topic][seed])
+                continue
+            r = {"topic": topic, **one_seed(topic, seed, a.alpha, a.specific)}
+            runs.append(r)
+            if a.log:
+                with open(a.log, "a", encoding="utf-8") as f:
+                    f.write(json.dumps(r) + "\n")
+            print(f"  [{topic}] seed {r['seed']}: {'passed' if r['none']['passed'] else 'NOT passed'} "
+                  f"({r['none']['tested']}/{r['none']['planned']} tested); planted 1.1: "
+                  f"{'missed' if r['scale1.1']['passed'] else 'detected'}; {r['seconds']:.0f} s", flush=True)
+        out["results"][topic] = report(topic, runs, a.alpha, a.specific)
+        save()
     return 0
 
 
