@@ -55,6 +55,18 @@ def test_apply_T_matches_dense_matrix_in_original_coordinates():
     assert np.allclose(got, want, atol=1e-12)
 
 
+def test_step_map_is_apply_T():
+    """The per-(m, eta) map the long runs use is the generated T_apply, at every entry."""
+    rng = np.random.default_rng(1)
+    p = E.Problem(rng.standard_normal((9, 5)))
+    S = rng.standard_normal((p.r, p.r))
+    S = S + S.T
+    for m, eta in ((1, 0.3), (4, 0.05), (9, 1.1)):
+        assert np.allclose(E.step_map(p, m, eta)(S), E.apply_T(p, S, m, eta), rtol=1e-13, atol=1e-13)
+    with pytest.raises(ValueError):
+        E.step_map(p, 0, 0.1)
+
+
 def test_equal_norms_m1_stability_limit_is_eta1():
     X = _small(3, n=8, d=4, equal=True) * 1.7
     p = E.Problem(X)

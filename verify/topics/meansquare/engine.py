@@ -42,7 +42,7 @@ import numpy as np
 from verify.generated import interpolation as P0
 from verify.generated import meansquare as G
 
-__all__ = ["Problem", "apply_T", "rho", "eta_crit", "eta_opt", "loss_curve", "iterations_to",
+__all__ = ["Problem", "apply_T", "step_map", "rho", "eta_crit", "eta_opt", "loss_curve", "iterations_to",
            "best_step_for_target", "dense_T", "dense_rho", "eigenpro2_step", "sklearn_extra_step",
            "advise", "exact_loss_fractions", "THREADS"]
 
@@ -148,6 +148,28 @@ def apply_T(p: Problem, S: np.ndarray, m: int, eta: float) -> np.ndarray:
     return G.T_apply(S, HS, SH, p.M(S), L[:, None] * S * L[None, :], m, eta)
 
 
+def step_map(p: Problem, m: int, eta: float) -> Callable[[np.ndarray], np.ndarray]:
+    """T for one ``(m, eta)`` as a function of S, the generated :func:`T_apply` evaluated once.
+
+    T_apply is linear in its matrix arguments and, in the eigenbasis, HS, SH and HSH are S
+    times lambda_i, lambda_j and lambda_i lambda_j entrywise, so
+    ``T(S) = C * S + k M(S)`` with ``C = T_apply(1, lambda_i, lambda_j, 0, lambda_i lambda_j)``
+    and ``k = T_apply(0, 0, 0, 1, 0)`` (= eta^2/m): the same map as :func:`apply_T` (tested
+    against it), without re-validating five r x r arrays at every step of a long run."""
+    _check_m_eta(m, eta)
+    L = p.lam
+    Li, Lj = L[:, None] * np.ones((1, p.r)), np.ones((p.r, 1)) * L[None, :]
+    C = G.T_apply(np.ones((p.r, p.r)), Li, Lj, np.zeros((p.r, p.r)), Li * Lj, m, eta)
+    k = float(G.T_apply(0.0, 0.0, 0.0, 1.0, 0.0, m, eta))
+    U, n = p.U, p.n
+
+    def T(S: np.ndarray) -> np.ndarray:
+        q = np.einsum("ij,ij->i", U @ S, U)
+        return C * S + (U.T * (k * q / n)) @ U
+
+    return T
+
+
 def _sym(v, r):
     S = v.reshape(r, r)
     return 0.5 * (S + S.T)
@@ -186,8 +208,9 @@ def rho(p: Problem, m: int, eta: float, v0=None) -> tuple[float, np.ndarray]:
     eigenvalue, T being self-adjoint and PSD-preserving) and a top eigenvector S (r x r)."""
     _check_m_eta(m, eta)
     r = p.r
+    T = step_map(p, m, eta)
     with _blas():
-        return _top_eig(lambda v: apply_T(p, _sym(v, r), m, eta).ravel(), r, v0)
+        return _top_eig(lambda v: T(_sym(v, r)).ravel(), r, v0)
 
 
 def eta_crit(p: Problem, m: int) -> float:
@@ -260,13 +283,14 @@ def loss_curve(p: Problem, m: int, eta: float, T: int, Sigma0=None, stop_below: 
     _check_m_eta(m, eta)
     S = p.isotropic_start() if Sigma0 is None else np.asarray(Sigma0, dtype=np.float64)
     out = []
+    step = step_map(p, m, eta)
     with _blas():
         for t in range(T + 1):
             L = float(np.dot(p.lam, np.diag(S)))
             out.append(L)
             if t == T or (stop_below is not None and L <= stop_below) or not np.isfinite(L):
                 break
-            S = apply_T(p, S, m, eta)
+            S = step(S)
             S = 0.5 * (S + S.T)
             if progress is not None and t % 50 == 0:
                 progress(t)
