@@ -279,3 +279,27 @@ def test_distributed_cli_two_ranks_equal_one_process(tmp_path):
     assert [(c["estimate"], c["sem"]) for c in dist_rep["comparisons"]] == \
         [(c["estimate"], c["sem"]) for c in rep["comparisons"]]
     assert dist_rep["provenance"]["distributed"]["world_size"] == 2
+
+
+def test_parallel_topics_equal_one_process(tmp_path):
+    """Topics in spawned workers (``harness --jobs N``) write, topic by topic, what one process writes."""
+    import torch
+
+    from verify.harness import HarnessConfig, run_topic
+    from verify.harness.pool import run_topics_parallel
+
+    cfg = HarnessConfig(device="cpu", quick=True, replicas=2000)
+    seen, started = {}, []
+    run_topics_parallel(["meansquare", "stationary"], cfg, str(tmp_path / "par"), False, 2, 1, None,
+                        {"stationary": 9.0}, on_start=started.append, on_progress=lambda *a: None,
+                        on_done=lambda t, rep: seen.setdefault(t, rep))
+    assert sorted(seen) == ["meansquare", "stationary"] and sorted(started) == ["meansquare", "stationary"]
+    assert all((tmp_path / "par" / f"harness_{t}.json").exists() for t in seen)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        one = run_topic("meansquare", cfg, tmp_path / "one")
+    finally:
+        torch.set_num_threads(threads)
+    assert [(c["name"], c["estimate"], c["sem"], c["predicted"]) for c in one["comparisons"]] == \
+        [(c["name"], c["estimate"], c["sem"], c["predicted"]) for c in seen["meansquare"]["comparisons"]]

@@ -160,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replicas per chunk (chunk k uses seed + k); fixes results across process counts")
     h.add_argument("--threads", type=_workers, default=None,
                    help="torch intra-op threads (1 is much faster on a loaded shared CPU)")
+    h.add_argument("--jobs", type=_workers, default=None,
+                   help="topics run side by side in this many worker processes (default on a CPU: the "
+                        "CPUs available, each worker with CPUs/jobs torch threads; on CUDA: 1)")
     h.add_argument("--distributed", action="store_true",
                    help="shard replicas across torchrun ranks; the entry point is "
                         "'torchrun --nproc-per-node N -m verify.harness.distributed [--topic T] [--chunk C] ...' "
@@ -380,19 +383,9 @@ def _cmd_harness(args) -> int:
                         seed=args.seed, alpha=args.alpha)
     console = Console()
     ok = True
-    for t in topics:
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[msg]}"),
-                      TimeElapsedColumn(), console=console, transient=True) as prog:
-            task = prog.add_task(t, total=1.0, msg="")
-            try:
-                rep = runner(t, cfg, Path(args.out) if args.out else None,
-                             progress=lambda msg, frac, _t=task: prog.update(_t, completed=frac, msg=msg))
-            except (MemoryError, RuntimeError) as e:
-                if not _out_of_memory(e):
-                    raise
-                raise InputError(f"harness {t}: out of memory on {device} with --replicas "
-                                 f"{args.replicas or 'default'} and --chunk {args.chunk or 'default'}: "
-                                 f"lower --replicas or --chunk") from None
+
+    def report(t, rep) -> None:
+        nonlocal ok
         d = rep["decision"]
         status = "[green]passed" if d["passed"] else "[bold red]FAILED"
         console.print(f"{t}: {status}[/] — {d['n_comparisons']} comparisons, {d['n_rejected']} rejected "
@@ -406,6 +399,53 @@ def _cmd_harness(args) -> int:
                 console.print(f"  [red]rejected[/] {c['name']}: estimate {c['estimate']:.6g} ± {c['sem']:.2g}, "
                               f"predicted {c['predicted']:.6g}, z = {c['z']:.2f}")
         ok &= d["passed"]
+
+    def oom(t, e) -> InputError:
+        return InputError(f"harness {t}: out of memory on {device} with --replicas "
+                          f"{args.replicas or 'default'} and --chunk {args.chunk or 'default'}: "
+                          f"lower --replicas or --chunk")
+
+    from verify.core.claims import default_jobs
+
+    cpus = default_jobs()
+    jobs = min(len(topics), args.jobs or (cpus if device == "cpu" else 1))
+    if jobs > 1:  # whole topics side by side, one per worker process
+        from verify.harness.pool import run_topics_parallel, timing_hints
+
+        out_dir = args.out or RESULTS_DIR
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[msg]}"),
+                      TimeElapsedColumn(), console=console, transient=True) as prog:
+            tasks = {t: prog.add_task(t, total=1.0, msg="waiting", start=False) for t in topics}
+
+            def done(t, rep):
+                prog.update(tasks[t], completed=1.0, visible=False)
+                report(t, rep)
+
+            try:
+                run_topics_parallel(
+                    topics, cfg, args.out, args.resume, jobs, args.threads or max(1, cpus // jobs),
+                    DEFAULT_LARGE_CHUNK if args.chunk is None and args.replicas and args.replicas > DEFAULT_LARGE_CHUNK
+                    else args.chunk, timing_hints(topics, out_dir),
+                    on_start=lambda t: prog.start_task(tasks[t]),
+                    on_progress=lambda t, msg, frac: prog.update(tasks[t], completed=frac, msg=msg),
+                    on_done=done)
+            except (MemoryError, RuntimeError) as e:
+                if not _out_of_memory(e):
+                    raise
+                raise oom("topics", e) from None
+        return 0 if ok else 1
+    for t in topics:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[msg]}"),
+                      TimeElapsedColumn(), console=console, transient=True) as prog:
+            task = prog.add_task(t, total=1.0, msg="")
+            try:
+                rep = runner(t, cfg, Path(args.out) if args.out else None,
+                             progress=lambda msg, frac, _t=task: prog.update(_t, completed=frac, msg=msg))
+            except (MemoryError, RuntimeError) as e:
+                if not _out_of_memory(e):
+                    raise
+                raise oom(t, e) from None
+        report(t, rep)
     return 0 if ok else 1
 
 

@@ -199,6 +199,8 @@ def _top_eig(matvec, r, v0=None, tol=1e-10):
     op = LinearOperator((N, N), matvec=matvec, dtype=np.float64)
     if v0 is not None:
         v0 = np.asarray(v0, dtype=np.float64).ravel()
+    else:  # a fixed start (ARPACK's own is random per process: results would differ in the last bits)
+        v0 = _sym(np.random.default_rng(0).standard_normal(N), r).ravel()
     w, vec = eigsh(op, k=1, which="LA", v0=v0, tol=tol, ncv=min(N - 1, 40), maxiter=20000)
     return float(w[0]), _sym(vec[:, 0], r)
 

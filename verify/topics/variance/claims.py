@@ -1887,9 +1887,16 @@ def _check_t4_last() -> Outcome:
 _B2 = "Appendix B.2, "
 
 
+@lru_cache(maxsize=None)
+def _chain_lines(lines_fn, args) -> tuple:
+    """A printed chain's lines, built once per process (building them is most of a step's cost:
+    SymPy evaluates each 1 x 1 matrix product as it is formed); the steps of one chain share them."""
+    return tuple(lines_fn(*args))
+
+
 def _b2_chain(lines_fn, args, k: int, what: str) -> Outcome:
     """Line k - 1 -> line k of a printed chain of matrix lines: equal as index sums in general p."""
-    lines = lines_fn(*args)
+    lines = _chain_lines(lines_fn, tuple(args))
     prev, cur = lines[k - 1], under_test(lines[k])
     ok = dv.entry_equal(prev, cur) if isinstance(prev, sp.MatrixExpr) else dv.index_equal(prev, cur)
     return Outcome(ok, [Evidence("proof", f"{what}: both lines as index sums at a symbolic entry (general p), equal up "
