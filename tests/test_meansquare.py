@@ -67,6 +67,29 @@ def test_step_map_is_apply_T():
         E.step_map(p, 0, 0.1)
 
 
+def test_secular_top_eigenvalue_matches_dense_and_lanczos():
+    """rho from the secular equation (T = D + k W W^T) equals the dense matrix's and Lanczos's."""
+    rng = np.random.default_rng(3)
+    n_fast = 0
+    for _ in range(12):
+        n, d = int(rng.integers(2, 10)), int(rng.integers(1, 6))
+        X = rng.standard_normal((n, d)) * rng.uniform(0.2, 3)
+        p = E.Problem(X)
+        for m in (1, 3):
+            for frac in (0.2, 0.6, 0.95):
+                eta = frac * E.eta_crit(p, m)
+                got = E._rho_secular(p, m, eta)
+                if got is None:
+                    continue
+                n_fast += 1
+                mu, S = got
+                T = E.step_map(p, m, eta)
+                assert np.allclose(T(S), mu * S, atol=1e-10 * max(1.0, abs(mu)))
+                assert math.isclose(mu, E.dense_rho(X, m, eta), rel_tol=1e-10)
+                assert math.isclose(mu, E.rho(p, m, eta)[0], rel_tol=1e-13)
+    assert n_fast >= 50
+
+
 def test_equal_norms_m1_stability_limit_is_eta1():
     X = _small(3, n=8, d=4, equal=True) * 1.7
     p = E.Problem(X)

@@ -24,6 +24,9 @@ convex quadratics :math:`\langle S,T_\eta S\rangle`).  Hence
   :math:`\eta_{\rm crit}(m) = 1/\lambda_{\max}(A^{-1/2}BA^{-1/2})` (one Lanczos run;
   :math:`A^{-1/2}` is diagonal in the eigenbasis: :math:`S_{ij}/\sqrt{\lambda_i+\lambda_j}`);
 * :math:`\eta_{\rm opt}(m) = \arg\min_\eta \rho(T_\eta)` is a one-dimensional convex problem.
+* :math:`\rho(T_\eta)` itself: in the eigenbasis :math:`T = D + kWW^\top` (an entrywise factor plus
+  a rank-n term), so its top eigenvalue is the root of an n x n secular equation, found by
+  Newton's method (:func:`_rho_secular`; Lanczos when n is large or no root lies above max D).
 
 BLAS runs single-threaded inside these functions (``threads``): on a loaded shared machine two
 BLAS threads were measured 100x slower than one for these matrix sizes.
@@ -148,6 +151,17 @@ def apply_T(p: Problem, S: np.ndarray, m: int, eta: float) -> np.ndarray:
     return G.T_apply(S, HS, SH, p.M(S), L[:, None] * S * L[None, :], m, eta)
 
 
+def _coefficients(p: Problem, m: int, eta: float) -> tuple[np.ndarray, float]:
+    """``(C, k)`` with ``T(S) = C * S + k M(S)`` in the eigenbasis, from the generated T_apply
+    (see :func:`step_map`)."""
+    _check_m_eta(m, eta)
+    L = p.lam
+    Li, Lj = L[:, None] * np.ones((1, p.r)), np.ones((p.r, 1)) * L[None, :]
+    C = G.T_apply(np.ones((p.r, p.r)), Li, Lj, np.zeros((p.r, p.r)), Li * Lj, m, eta)
+    k = float(G.T_apply(0.0, 0.0, 0.0, 1.0, 0.0, m, eta))
+    return C, k
+
+
 def step_map(p: Problem, m: int, eta: float) -> Callable[[np.ndarray], np.ndarray]:
     """T for one ``(m, eta)`` as a function of S, the generated :func:`T_apply` evaluated once.
 
@@ -156,11 +170,7 @@ def step_map(p: Problem, m: int, eta: float) -> Callable[[np.ndarray], np.ndarra
     ``T(S) = C * S + k M(S)`` with ``C = T_apply(1, lambda_i, lambda_j, 0, lambda_i lambda_j)``
     and ``k = T_apply(0, 0, 0, 1, 0)`` (= eta^2/m): the same map as :func:`apply_T` (tested
     against it), without re-validating five r x r arrays at every step of a long run."""
-    _check_m_eta(m, eta)
-    L = p.lam
-    Li, Lj = L[:, None] * np.ones((1, p.r)), np.ones((p.r, 1)) * L[None, :]
-    C = G.T_apply(np.ones((p.r, p.r)), Li, Lj, np.zeros((p.r, p.r)), Li * Lj, m, eta)
-    k = float(G.T_apply(0.0, 0.0, 0.0, 1.0, 0.0, m, eta))
+    C, k = _coefficients(p, m, eta)
     U, n = p.U, p.n
 
     def T(S: np.ndarray) -> np.ndarray:
@@ -168,6 +178,55 @@ def step_map(p: Problem, m: int, eta: float) -> Callable[[np.ndarray], np.ndarra
         return C * S + (U.T * (k * q / n)) @ U
 
     return T
+
+
+def _rho_secular(p: Problem, m: int, eta: float) -> tuple[float, np.ndarray] | None:
+    """The top eigenpair of T on symmetric matrices from its structure, or None.
+
+    ``T = D + k W W^T``: D multiplies entry (i, j) by ``C_ij`` and the columns of W are
+    ``vec(u_a u_a^T)/sqrt(n)`` (M(S) = (1/n) sum_a <u_a u_a^T, S> u_a u_a^T).  An eigenvalue
+    ``mu > max C`` has the eigenvector ``(mu - D)^{-1} W c`` with ``(k W^T (mu - D)^{-1} W) c = c``,
+    so ``mu`` is the root of ``f(mu) = lambda_max(K(mu)) - 1``, ``K(mu) = k W^T (mu - D)^{-1} W``
+    (n x n).  f is convex and decreasing on ``(max C, inf)`` (a sum of ``w w^T/(mu - d)``), so
+    Newton's method from ``mu_hi = max C + k lambda_max(W^T W)`` (where f <= 0) converges
+    monotonically after one step.  The root is the top eigenvalue whenever it exists; None
+    (the caller falls back to Lanczos) when f stays below 0 just above max C."""
+    C, k = _coefficients(p, m, eta)
+    U, n, r = p.U, p.n, p.r
+    Pf = (U[:, :, None] * U[:, None, :]).reshape(n, r * r)  # row a: vec(u_a u_a^T)
+    Cf = C.ravel()
+    dmax = float(Cf.max())
+
+    def f_df(mu):
+        G_ = 1.0 / (mu - Cf)
+        K = (Pf * G_) @ Pf.T * (k / n)
+        w, V = np.linalg.eigh(K)
+        c = V[:, -1]
+        v = Pf.T @ c
+        return w[-1] - 1.0, -(k / n) * float(np.sum(G_ * G_ * v * v)), c, G_
+
+    gram = (U @ U.T) ** 2 / n
+    mu = dmax + k * float(np.linalg.eigvalsh(gram)[-1]) * (1 + 1e-12) + 1e-300
+    tiny = dmax + 64 * np.finfo(float).eps * max(abs(dmax), 1.0)
+    f0 = f_df(tiny)[0]
+    if not f0 > 0:
+        return None
+    for _ in range(100):
+        f, df, c, G_ = f_df(mu)
+        if not (np.isfinite(f) and np.isfinite(df)) or df >= 0:
+            return None
+        step = f / df
+        new = max(mu - step, tiny)
+        if abs(new - mu) <= 4 * np.finfo(float).eps * abs(mu):
+            mu = new
+            break
+        mu = new
+    else:
+        return None
+    f, df, c, G_ = f_df(mu)
+    S = ((Pf.T @ c) * G_).reshape(r, r)
+    S = 0.5 * (S + S.T)
+    return float(mu), S / np.linalg.norm(S)
 
 
 def _sym(v, r):
@@ -210,8 +269,12 @@ def rho(p: Problem, m: int, eta: float, v0=None) -> tuple[float, np.ndarray]:
     eigenvalue, T being self-adjoint and PSD-preserving) and a top eigenvector S (r x r)."""
     _check_m_eta(m, eta)
     r = p.r
-    T = step_map(p, m, eta)
     with _blas():
+        if p.n <= 512:  # the secular equation (n x n eigenproblems) when n is small
+            got = _rho_secular(p, m, eta)
+            if got is not None:
+                return got
+        T = step_map(p, m, eta)
         return _top_eig(lambda v: T(_sym(v, r)).ravel(), r, v0)
 
 
