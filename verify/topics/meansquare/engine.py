@@ -187,9 +187,10 @@ def _rho_secular(p: Problem, m: int, eta: float) -> tuple[float, np.ndarray] | N
     ``vec(u_a u_a^T)/sqrt(n)`` (M(S) = (1/n) sum_a <u_a u_a^T, S> u_a u_a^T).  An eigenvalue
     ``mu > max C`` has the eigenvector ``(mu - D)^{-1} W c`` with ``(k W^T (mu - D)^{-1} W) c = c``,
     so ``mu`` is the root of ``f(mu) = lambda_max(K(mu)) - 1``, ``K(mu) = k W^T (mu - D)^{-1} W``
-    (n x n).  f is convex and decreasing on ``(max C, inf)`` (a sum of ``w w^T/(mu - d)``), so
-    Newton's method from ``mu_hi = max C + k lambda_max(W^T W)`` (where f <= 0) converges
-    monotonically after one step.  The root is the top eigenvalue whenever it exists; None
+    (n x n).  f is decreasing on ``(max C, inf)`` (a sum of ``w w^T/(mu - d)``), below 0 at
+    ``mu_hi = max C + k lambda_max(W^T W)``; each step goes to the root of the model
+    ``a/(mu - max C) + b`` fitted to the value and slope (as LAPACK's dlaed4 does), kept inside
+    the bracket the sign of f maintains (else Newton on 1/lambda_max - 1, else bisection).  The root is the top eigenvalue whenever it exists; None
     (the caller falls back to Lanczos) when f stays below 0 just above max C."""
     C, k = _coefficients(p, m, eta)
     U, n, r = p.U, p.n, p.r
@@ -211,13 +212,30 @@ def _rho_secular(p: Problem, m: int, eta: float) -> tuple[float, np.ndarray] | N
     f0 = f_df(tiny)[0]
     if not f0 > 0:
         return None
-    for _ in range(100):
+    # safeguarded by the bracket [lo, hi] that f's sign maintains
+    lo, hi = tiny, mu
+    for _ in range(200):
         f, df, c, G_ = f_df(mu)
         if not (np.isfinite(f) and np.isfinite(df)) or df >= 0:
             return None
-        step = f / df
-        new = max(mu - step, tiny)
-        if abs(new - mu) <= 4 * np.finfo(float).eps * abs(mu):
+        if abs(f) <= 1e-14:  # lambda_max(K) = 1 to rounding: mu is the eigenvalue
+            break
+        if f > 0:
+            lo = max(lo, mu)
+        else:
+            hi = min(hi, mu)
+        # model lambda_max(K) near the largest pole as a/(mu - dmax) + b (matching value and
+        # slope here) and step to the model's root (LAPACK dlaed4's idea); then Newton on
+        # 1/lambda - 1; then bisection
+        a = -df * (mu - dmax) ** 2
+        b = f + 1.0 - a / (mu - dmax)
+        new = dmax + a / (1.0 - b) if b < 1.0 else math.nan
+        if not lo <= new <= hi:
+            lam = f + 1.0
+            new = mu - (1.0 / lam - 1.0) / (-df / lam**2)
+        if not lo <= new <= hi:
+            new = 0.5 * (lo + hi)
+        if abs(new - mu) <= 4 * np.finfo(float).eps * abs(mu) or hi - lo <= 4 * np.finfo(float).eps * abs(mu):
             mu = new
             break
         mu = new
