@@ -141,7 +141,7 @@ class TestBuiltBook:
 
     def test_tables_widths_figures_and_console(self, built_book, driver):
         """Every table row has as many cells as its header; no element is wider than the
-        article column; every figure's natural width is within 1.5x its shown width; no
+        article column and no display formula scrolls; every figure's natural width is within 1.5x its shown width; no
         console error (warnings from the offline MathJax font loader included)."""
         problems = []
         n_tables = n_images = 0
@@ -153,6 +153,8 @@ class TestBuiltBook:
             n_tables += driver.execute_script("return document.querySelectorAll('main table').length")
             problems += [f"{name}: table row {t}" for t in got["tables"]]
             problems += [f"{name}: too wide {w}" for w in got["wide"]]
+            if got["scrollingMath"]:
+                problems.append(f"{name}: {got['scrollingMath']} display formulas wider than the column (they scroll)")
             for im in got["images"]:
                 n_images += 1
                 if not (im["complete"] and im["natural"] > 0):

@@ -324,16 +324,192 @@ def _words_as_text(s: str) -> str:
 
     global _WORD_RUN
     if _WORD_RUN is None:
-        word = r"(?<![\\A-Za-z])[A-Za-z]{2,}(?![A-Za-z_^{(])"
+        word = r"(?<![\\A-Za-z])(?<!\\rm )(?<!\\it )(?<!\\bf )[A-Za-z]{2,}(?![A-Za-z_^{(])"
         _WORD_RUN = re.compile(rf"{word}(?:[ ,;:.'-]+{word})*")
 
     def repl(m: re.Match[str]) -> str:
         run = m.group(0)
-        return r"\text{" + run + "}" if re.search(r"[A-Za-z]{3,}", run) else run
+        if not re.search(r"[a-z]{3,}", run) or run in _GREEK:
+            return run
+        # the spaces around the run go inside \text (math mode drops them)
+        a, b = m.start(), m.end()
+        lead = " " if a > 0 and m.string[a - 1] == " " else ""
+        trail = " " if b < len(m.string) and m.string[b] == " " else ""
+        return r"\text{" + lead + run + trail + "}"
 
     # leave the arguments of \\text{...}, \\operatorname{...}, \\mathrm{...} etc. alone
     parts = re.split(r"(\\[A-Za-z]+\{[^{}]*\})", s)
     return "".join(p if i % 2 else _WORD_RUN.sub(repl, p) for i, p in enumerate(parts))
+
+
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eps", "zeta", "eta", "theta", "kappa", "lambda",
+          "lam", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
+          "Gamma", "Delta", "Theta", "Lambda", "Sigma", "Phi", "Psi", "Omega"}
+_GREEK_TEX = {"eps": "epsilon", "lam": "lambda"}
+
+
+def _ascii_greek(s: str) -> str:
+    """ASCII Greek names (``alpha_t``, ``eta``) and comparisons (``!=``, ``<=``, ``>=``) in a LaTeX
+    statement as LaTeX (``\\alpha_t``, ``\\ne``)."""
+    import re
+
+    def repl(m: re.Match[str]) -> str:
+        w = m.group(0)
+        return "\\" + _GREEK_TEX.get(w, w) + " "
+
+    parts = re.split(r"(\\[A-Za-z]+\{[^{}]*\})", s)
+    ops = {"!=": r"\ne ", "<=": r"\le ", ">=": r"\ge "}
+    parts = [p if i % 2 else re.sub(r"!=|<=|>=", lambda m: ops[m.group(0)], p) for i, p in enumerate(parts)]
+    pat = re.compile(r"(?<![\\A-Za-z])(?:" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")(?![A-Za-z])")
+    return "".join(p if i % 2 else pat.sub(repl, p) for i, p in enumerate(parts))
+
+
+#: display math longer than this (LaTeX source characters) is broken into lines
+DISPLAY_SPLIT_AT = 50
+
+
+def _top_split(s: str, seps: tuple[str, ...], keep: str, tex_groups_only: bool = False) -> list[str]:
+    """``s`` cut at the separators found outside every bracket; ``keep``: "left" keeps a
+    separator at the end of its piece (a comma), "right" at the start of the next (a relation)."""
+    pieces, cur, depth, i = [], "", 0, 0
+    while i < len(s):
+        ch = s[i]
+        if depth == 0 and i > 0 and s[i - 1] != "\\":
+            sep = next((x for x in seps if s.startswith(x, i)), None)
+            if sep == "," and i + 1 < len(s) and s[i + 1].isdigit():
+                sep = None  # 1,250: a number
+            if sep in ("+", "-") and not (cur.rstrip()[-1:].isalnum() or cur.rstrip()[-1:] in ")]}|'!"):
+                sep = None  # a sign, not a binary operator
+            if sep is not None and sep[-1].isalpha() and i + len(sep) < len(s) and s[i + len(sep)].isalpha():
+                sep = None  # \left is not \le
+            if sep is not None:
+                if keep == "left":
+                    pieces.append((cur + sep[0] if sep[0] in ",;" else cur).strip())
+                    cur = ""
+                else:
+                    pieces.append(cur.strip())
+                    cur = sep
+                depth += sep.count("{") - sep.count("}")  # "\text{" opens a group
+                i += len(sep)
+                continue
+        if tex_groups_only:  # only what TeX groups: braces and \left ... \right
+            if (ch == "{" and s[i - 1:i] != "\\") or s.startswith("\\left", i):
+                depth += 1
+            elif (ch == "}" and s[i - 1:i] != "\\") or s.startswith("\\right", i):
+                depth -= 1
+        elif ch in "{([" or s.startswith("\\{", i):
+            depth += 1
+        elif ch in "})]" or s.startswith("\\}", i):
+            depth -= 1
+        cur += ch
+        i += 1
+    pieces.append(cur.strip())
+    return [p for p in pieces if p]
+
+
+def _width(s: str) -> int:
+    """About how many characters wide ``s`` renders: a command counts as one, a fraction as
+    its wider part, sub- and superscripts as half, braces and ``\\left``/``\\right`` as nothing."""
+    import re
+
+    def group(i: int) -> tuple[str, int]:  # the {...} group at s[i] -> (content, index after)
+        depth, j = 0, i
+        while j < len(s):
+            depth += {"{": 1, "}": -1}.get(s[j], 0) if s[j - 1:j] != "\\" else 0
+            if depth == 0:
+                return s[i + 1:j], j + 1
+            j += 1
+        return s[i + 1:], len(s)
+
+    w, i = 0.0, 0
+    while i < len(s):
+        if s.startswith(("\\frac{", "\\tfrac{", "\\dfrac{"), i):
+            a, j = group(s.index("{", i))
+            b, k = group(j) if j < len(s) and s[j] == "{" else ("", j)
+            w += max(_width(a), _width(b)) + 1  # the bar's margins
+            i = k
+            continue
+        m = re.match(r"\\(left|right|text|mathrm|operatorname|rm|it|bf|textstyle|displaystyle|,|;|!| )", s[i:])
+        if m:
+            w += 0.5 if m.group(1) in (",", ";", " ") else 0
+            i += len(m.group(0))
+            continue
+        m = re.match(r"\\[A-Za-z]+", s[i:])
+        if m:
+            w += 2 if m.group(0) in ("\\quad", "\\qquad") else 1
+            i += len(m.group(0))
+            continue
+        if s[i] in "_^":
+            if i + 1 < len(s) and s[i + 1] == "{":
+                a, i = group(i + 1)
+                w += 0.6 * _width(a)
+            else:
+                w += 0.6
+                i += 2
+            continue
+        if s[i] not in "{}":
+            w += 1
+        i += 1
+    return round(w)
+
+
+def _greedy(pieces: list[str], glue: str) -> list[str]:
+    lines, line = [], ""
+    for p in pieces:
+        if line and _width(line) + _width(p) > DISPLAY_SPLIT_AT:
+            lines.append(line)
+            line = p
+        else:
+            line = f"{line}{glue}{p}" if line else p
+    lines.append(line)
+    return lines
+
+
+def fit_display(s: str) -> str:
+    r"""A long display formula as lines (``gathered``) so it fits the page instead of scrolling
+    (MathJax 3 does not break lines itself): first at its top-level separators (``,\ ``,
+    ``\quad``, ``;``, ``,``: outside every bracket), then a line still too long at its
+    top-level relations (``=``, ``\le``, ...), each continuation starting with its relation."""
+    import re
+
+    s = s.strip()
+    if _width(s) <= DISPLAY_SPLIT_AT or "\\begin{" in s or "\\\\" in s:
+        return s
+
+    def chunks(m: re.Match[str]) -> str:  # a long \text run as several, so lines can break between them
+        words, parts, cur = m.group(1).split(" "), [], ""
+        for w in words:
+            if cur and len(cur) + len(w) > 36:
+                parts.append(cur + " ")
+                cur = w
+            else:
+                cur = f"{cur} {w}" if cur else w
+        parts.append(cur)
+        return "".join("\\text{" + p_ + "}" for p_ in parts)
+
+    s = re.sub(r"\\text\{([^{}]{40,})\}", chunks, s)
+    seps = (",\\quad", ",\\qquad", ",\\ ", ",\\,", "\\qquad", "\\quad", "; ", ", ", ",", ";")
+    lines = _greedy(_top_split(s, seps, "left"), "\\quad ")
+    rels = ("\\Longrightarrow", "\\Rightarrow", "\\implies", "\\iff", "\\approx", "\\sim", "\\leq", "\\geq",
+            "\\le", "\\ge", "\\ne", "=", "<", ">")
+    out = []
+    for line in lines:
+        for part in (_greedy(_top_split(line, rels, "right"), " ") if _width(line) > DISPLAY_SPLIT_AT else [line]):
+            # a part still too long: at its top-level + and - (the operator starts the next line)
+            for q in (_greedy(_top_split(part, ("+", "-"), "right"), " ") if _width(part) > DISPLAY_SPLIT_AT else [part]):
+                # still too long: between its text runs
+                out += (_greedy(_top_split(q, ("\\text{",), "right", tex_groups_only=True), "")
+                        if _width(q) > DISPLAY_SPLIT_AT else [q])
+    if len(out) < 2:
+        return s
+    return "\\begin{gathered}\n" + " \\\\\n".join(out) + "\n\\end{gathered}"
+
+
+def Math(s: str):  # IPython's name, for the chapters' display(book.Math(...))
+    """IPython's ``Math`` with :func:`fit_display` applied (long formulas broken into lines)."""
+    from IPython.display import Math as _M
+
+    return _M(fit_display(s))
 
 
 def _fmt(s: str, display: bool = False) -> str:
@@ -342,8 +518,8 @@ def _fmt(s: str, display: bool = False) -> str:
     if "$" in s:
         return s
     if any(tok in s for tok in ("\\", "^", "_", "{")):
-        s = _words_as_text(s)
-        return f"$$\n{s}\n$$" if display else f"${s}$"
+        s = _words_as_text(_ascii_greek(s))
+        return f"$$\n{fit_display(s)}\n$$" if display else f"${s}$"
     return _text(s)
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import queue as _queue
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["run_topics_parallel", "timing_hints"]
 
@@ -34,9 +35,8 @@ def _init(threads: int, chunk: int | None, q) -> None:
 
 
 def _work(topic: str, cfg, out_dir: str | None, resume: bool) -> dict[str, Any]:
-    from verify.harness.distributed import run_topic_resumable
-
     from verify.harness import run_topic
+    from verify.harness.distributed import run_topic_resumable
 
     runner = run_topic_resumable if resume else run_topic
 
