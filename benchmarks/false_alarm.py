@@ -19,7 +19,9 @@ Runs are on the CPU, quick size, one torch thread.  ``--log FILE.jsonl`` appends
 seed as soon as it is decided and skips the (topic, seed) pairs already in the file, so a long
 calibration survives interruption and several processes can share the work (``--first-seed``
 for disjoint seed ranges, or different ``--topics``, each with its own log); ``--summarize``
-pools any number of such logs without running anything.  The full calibration (200 seeds of
+pools any number of such logs without running anything (a ``.gz`` log is read and appended
+gzipped: ``benchmarks/calibration/`` holds the logs behind the README's figures, so a later run
+resumes them).  The full calibration (200 seeds of
 every topic):
 
     python benchmarks/false_alarm.py --topics interpolation,variance,diversity,volterra,stationary,meansquare \\
@@ -132,7 +134,13 @@ def _read_logs(paths) -> dict[str, dict[int, dict]]:
         path = Path(p)
         if not path.exists():
             continue
-        for line in path.read_text(encoding="utf-8").splitlines():
+        if path.suffix == ".gz":  # committed calibration logs are gzipped
+            import gzip
+
+            text = gzip.open(path, "rt", encoding="utf-8").read()
+        else:
+            text = path.read_text(encoding="utf-8")
+        for line in text.splitlines():
             try:
                 r = json.loads(line)
             except ValueError:
@@ -207,7 +215,10 @@ def main(argv=None) -> int:
             r = {"topic": topic, **one_seed(topic, seed, a.alpha, a.specific)}
             runs.append(r)
             if a.log:
-                with open(a.log, "a", encoding="utf-8") as f:
+                import gzip
+
+                with (gzip.open(a.log, "at", encoding="utf-8") if a.log.endswith(".gz")
+                      else open(a.log, "a", encoding="utf-8")) as f:
                     f.write(json.dumps(r) + "\n")
             print(f"  [{topic}] seed {r['seed']}: {'passed' if r['none']['passed'] else 'NOT passed'} "
                   f"({r['none']['tested']}/{r['none']['planned']} tested); planted 1.1: "
