@@ -882,11 +882,19 @@ def _bilinear_bound(case: DeepLinearCase) -> int | None:
     for s in range(t):
         worst *= comb(r[s] + 3 ** (t - s), r[s])
     # products: degree 2 * 3^(t-s) in the blocks s < t-1; u-degree 1 + (6 - 1)
-    u = 1 + 2 * 3 - 1
-    for j in range(t - 1, -1, -1):
+    sizes = [comb(r[s] + 2 * 3 ** (t - s), r[s]) for s in range(t - 1)]
+    return max(worst, _forward_worst(sizes, t - 1, 1 + 2 * 3 - 1, t))
+
+
+def _forward_worst(sizes: list[int], top: int, u: int, t: int) -> int:
+    """The largest term count of the forward integration (blocks ``top - 1, ..., 0`` in turn):
+    the product of the sizes of the blocks still present times the u-degree + 1, the u-degree
+    growing by ``2*3^(t-j+1) - 1`` as block ``j - 1`` is integrated."""
+    worst = 0
+    for j in range(top, -1, -1):
         n = 1
         for s in range(j):
-            n *= comb(r[s] + 2 * 3 ** (t - s), r[s])
+            n *= sizes[s]
         worst = max(worst, n * (u + 1))
         if j:
             u += 2 * 3 ** (t - j + 1) - 1
@@ -912,15 +920,7 @@ def _size_bounds(case: DeepLinearCase, k: int) -> int:
         return worst
     # forward: h_k(P_k) has degree 2*3^(t-s) in block s (s < k); blocks integrated k-1 first
     sizes = [comb((r0 if s == 0 else nv) + 2 * 3 ** (t - s), r0 if s == 0 else nv) for s in range(k)]
-    u = udeg[k]
-    for j in range(k, -1, -1):
-        n = 1
-        for s in range(j):
-            n *= sizes[s]
-        worst = max(worst, n * (u + 1))
-        if j:
-            u += 2 * 3 ** (t - j + 1) - 1
-    return worst
+    return max(worst, _forward_worst(sizes, k, udeg[k], t))
 
 
 def _plan(case: DeepLinearCase) -> tuple[int, int]:
