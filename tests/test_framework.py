@@ -331,3 +331,29 @@ def test_parallel_run_claims_equals_sequential():
         return d
 
     assert [strip(r) for r in par] == [strip(r) for r in seq]
+
+
+def test_schedule_keeps_claims_sharing_a_cache_in_one_piece():
+    """``check`` cuts a large topic into pieces for its workers, but never between claims that
+    name the same per-process cache (``Claim.shares``), transitively; every claim is scheduled once."""
+    from verify.core.claims import Claim, Outcome, _schedule
+
+    def mk(i, shares=()):
+        return Claim(id=f"t.c{i}", paper="p", where="", statement="", assumptions=(),
+                     check=lambda: Outcome(True, []), shares=shares)
+
+    claims = [mk(0, ("a",)), mk(1), mk(2), mk(3, ("b",)), mk(4), mk(5, ("a", "b")), mk(6), mk(7), mk(8, ("b",)), mk(9)]
+    for jobs in (2, 3, 4):
+        pieces = _schedule(claims, jobs, {c.id: 1.0 for c in claims})
+        assert sorted(i for p in pieces for i in p) == list(range(10))
+        assert len(pieces) > 1
+        home = {i: k for k, p in enumerate(pieces) for i in p}
+        assert home[0] == home[3] == home[5] == home[8]
+    from verify.core.claims import registry
+
+    real = registry("variance")
+    pieces = _schedule(real, 8)
+    home = {real[i].id: k for k, p in enumerate(pieces) for i in p}
+    for name in ("deep_linear_polys", "theorem3_degrees"):
+        users = {home[c.id] for c in real if name in c.shares}
+        assert len(users) == 1, name

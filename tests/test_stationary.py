@@ -310,25 +310,17 @@ def test_book_chapter_renders_every_claim_through_the_book_helpers():
 def test_diabetes_data_shipped_without_scikit_learn(monkeypatch):
     import sys
 
+    from verify.core import datasets
     from verify.topics.stationary import data
 
     monkeypatch.setitem(sys.modules, "sklearn", None)  # importing scikit-learn now fails
-    data.diabetes_data.cache_clear()
+    datasets.diabetes.cache_clear()
     data.diabetes_problem.cache_clear()
     X, y = data.diabetes_data()
     assert X.shape == (442, 10) and y.shape == (442,)
     assert X[0].tolist() == [59, 2, 32.1, 101, 157, 93.2, 38, 4, 4.8598, 87] and y[0] == 151
     prob = data.diabetes_problem()
     assert prob.p == 10 and np.all(np.linalg.eigvalsh(prob.sigma2) > 0)
-
-
-def test_diabetes_data_equal_scikit_learn_copy():
-    datasets = pytest.importorskip("sklearn.datasets")
-    from verify.topics.stationary.data import diabetes_data
-
-    X, y = diabetes_data()
-    Xs, ys = datasets.load_diabetes(return_X_y=True, scaled=False)
-    assert np.array_equal(X, Xs) and np.array_equal(y, ys)
 
 
 def test_matrix_word_calculus():

@@ -207,6 +207,10 @@ class Claim:
     # why the statement cannot be proved here in its generality, when its strength is
     # below "proved" (shown in the book beside the strength)
     no_proof: str | None = None
+    # names of expensive per-process caches this check fills and other checks read (e.g. one
+    # engine's table): ``check`` decides claims sharing a name in the same worker, so each cache
+    # is computed once per run.  Scheduling only: never part of a verdict or of the results file.
+    shares: tuple[str, ...] = ()
 
     @property
     def topic(self) -> str:
@@ -224,7 +228,7 @@ class ClaimSet:
     def claim(self, id: str, *, where: str, statement: str, assumptions: tuple[str, ...] | list[str] = (),
               erratum: Erratum | None = None, title: str = "", tags: tuple[str, ...] = (),
               mutation_exempt: str | None = None, no_proof: str | None = None,
-              paper: str | None = None) -> Callable[[Callable[[], Outcome]], Callable[[], Outcome]]:
+              paper: str | None = None, shares: tuple[str, ...] = ()) -> Callable[[Callable[[], Outcome]], Callable[[], Outcome]]:
         """Decorator: register the decorated check as claim ``id``; returns the check unchanged."""
         if not id.startswith(self.topic + "."):
             raise ValueError(f"claim {id!r} must start with its topic {self.topic!r}")
@@ -232,7 +236,8 @@ class ClaimSet:
         def deco(check: Callable[[], Outcome]) -> Callable[[], Outcome]:
             self.add(Claim(id=id, paper=paper or self.paper, where=where, statement=statement,
                            assumptions=tuple(assumptions), check=check, erratum=erratum, title=title,
-                           tags=tuple(tags), mutation_exempt=mutation_exempt, no_proof=no_proof))
+                           tags=tuple(tags), mutation_exempt=mutation_exempt, no_proof=no_proof,
+                           shares=tuple(shares)))
             return check
 
         return deco
@@ -522,8 +527,9 @@ def _schedule(claims: list[Claim], jobs: int, hints: dict[str, float] | None = N
     """Units of work for ``jobs`` workers, largest first (so a free worker takes the next
     largest: LPT).  A unit is a topic's claims, so the caches a topic's checks share
     (engines, derivations) are computed once per run; a topic costing more than a worker's
-    fair share is cut into contiguous pieces.  Costs are ``hints`` (claim id -> seconds, e.g.
-    from the last results file) where given, else one second each."""
+    fair share is cut into contiguous pieces, never between claims naming the same cache in
+    :attr:`Claim.shares` (those are moved next to the first of them).  Costs are ``hints``
+    (claim id -> seconds, e.g. from the last results file) where given, else one second each."""
     hint = hints or {}
     cost = [max(hint.get(c.id, 1.0), 0.01) for c in claims]
     share = sum(cost) / jobs
@@ -535,19 +541,46 @@ def _schedule(claims: list[Claim], jobs: int, hints: dict[str, float] | None = N
             units.append([i])
     pieces: list[list[int]] = []
     for u in units:
+        atoms = _share_atoms(claims, u)
         k = max(1, math.ceil(sum(cost[i] for i in u) / (0.6 * share)))
         target = sum(cost[i] for i in u) / k
         cur: list[int] = []
         acc = 0.0
-        for i in u:
-            cur.append(i)
-            acc += cost[i]
+        for atom in atoms:
+            cur.extend(atom)
+            acc += sum(cost[i] for i in atom)
             if acc >= target:
                 pieces.append(cur)
                 cur, acc = [], 0.0
         if cur:
             pieces.append(cur)
     return sorted(pieces, key=lambda p: -sum(cost[i] for i in p))
+
+
+def _share_atoms(claims: list[Claim], unit: list[int]) -> list[list[int]]:
+    """``unit`` (indices into ``claims``) as groups kept together: claims linked through a common
+    name in :attr:`Claim.shares` (transitively) form one group, at the place of its first claim;
+    every other claim is a group of its own.  Order otherwise as given."""
+    root: dict[int, int] = {}
+    owner: dict[str, int] = {}
+
+    def find(i: int) -> int:
+        while root.get(i, i) != i:
+            i = root[i]
+        return i
+
+    for i in unit:
+        for name in claims[i].shares:
+            if name in owner:
+                a, b = find(owner[name]), find(i)
+                if a != b:
+                    root[max(a, b)] = min(a, b)
+            else:
+                owner[name] = i
+    groups: dict[int, list[int]] = {}
+    for i in unit:
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
 
 
 _POOL_CLAIMS: list[Claim] = []

@@ -9,6 +9,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+from importlib import metadata as _metadata
 from pathlib import Path
 from typing import Any
 
@@ -142,13 +143,13 @@ def provenance(**extra: Any) -> dict[str, Any]:
     versions: dict[str, str | None] = {"python": sys.version.split()[0]}
     for mod in ("numpy", "sympy", "mpmath", "scipy", "torch"):
         m = sys.modules.get(mod)
-        if m is None:
-            try:
-                m = __import__(mod)
-            except ImportError:
-                versions[mod] = None
-                continue
-        versions[mod] = getattr(m, "__version__", None)
+        if m is not None:
+            versions[mod] = getattr(m, "__version__", None)
+            continue
+        try:  # the installed version, without importing the package (torch alone takes seconds)
+            versions[mod] = _metadata.version(mod)
+        except _metadata.PackageNotFoundError:
+            versions[mod] = None
     out = {
         "schema_version": SCHEMA_VERSION,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),

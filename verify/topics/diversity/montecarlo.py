@@ -99,12 +99,12 @@ def lemma1_experiment(cfg: HarnessConfig, replicas: int, progress, sample_seed: 
 # ------------------------------------------------------------ data and models (b, c)
 def load_digits_tensors(device: str) -> tuple[torch.Tensor, torch.Tensor]:
     """scikit-learn's digits: features scaled to [0, 1] plus a constant column; labels 0..9."""
-    from sklearn.datasets import load_digits
+    from verify.core.datasets import digits
 
-    ds = load_digits()
-    X = torch.tensor(ds.data / 16.0, dtype=DT, device=device)
+    images, target = digits()
+    X = torch.tensor(images / 16.0, dtype=DT, device=device)
     X = torch.cat([X, torch.ones(X.shape[0], 1, dtype=DT, device=device)], 1)
-    return X, torch.tensor(ds.target, dtype=torch.long, device=device)
+    return X, torch.tensor(target, dtype=torch.long, device=device)
 
 
 def replicate_indices(n: int, r: int, R: int, gen_: torch.Generator, device: str) -> torch.Tensor:

@@ -45,18 +45,18 @@ def digits_kernel_features(n: int, sigma: float = 1.5, seed: int = 0):
     ``H = Φ^T Φ / n`` has the eigenvalues of ``K / n`` (kernel SGD in coordinates).
     Labels ``y_i = ±1`` (digit < 5); the interpolant is ``w* = K^{-1/2} y``.
     """
-    from sklearn.datasets import load_digits
+    from verify.core.datasets import digits
 
-    data = load_digits()
+    images, target = digits()
     rng = np.random.default_rng(seed)
-    pick = rng.choice(len(data.target), size=n, replace=False)
-    Z = data.data[pick] / 16.0
+    pick = rng.choice(len(target), size=n, replace=False)
+    Z = images[pick] / 16.0
     sq = np.sum(Z**2, 1)
     K = np.exp(-(sq[:, None] + sq[None, :] - 2 * Z @ Z.T) / (2 * sigma**2))
     w, V = np.linalg.eigh(K)
     w = np.clip(w, 0, None)
     Phi = (V * np.sqrt(w)) @ V.T
-    y = np.where(data.target[pick] < 5, 1.0, -1.0)
+    y = np.where(target[pick] < 5, 1.0, -1.0)
     wstar = V @ ((V.T @ y) / np.sqrt(np.maximum(w, 1e-300)))
     return Phi, y, wstar
 

@@ -27,6 +27,9 @@ from functools import lru_cache
 from itertools import combinations, combinations_with_replacement
 
 import sympy as sp
+from sympy.core.mul import _keep_coeff
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.str import StrPrinter
 
 from derivations.variance import derive as dv
 from derivations.variance import printed as P
@@ -538,13 +541,7 @@ def theorem3_table() -> tuple:
     return tuple(rows)
 
 
-
 # ------------------------------------------------------------------ deep linear network
-@lru_cache(maxsize=None)
-def _dl_polys() -> tuple:
-    return tuple((lab, c, tuple(variance_polynomial(c))) for lab, c in dl_cases())
-
-
 def _fro(M):
     return sum(x * x for r in M for x in r)
 
@@ -552,7 +549,7 @@ def _fro(M):
 @CLAIMS.claim(
     "variance.dl_t0", where="Section 3.2 / proof of Theorem 4 at t = 0",
     statement=r"\operatorname{var}(g_{0,1}\mid F_0) = \tfrac{p+1}{b}\|W_2^T\Delta\|^2,\quad E\,\mathrm{tr}(xx^TAxx^T) = (p+2)\mathrm{tr}A",
-    assumptions=("x ~ N(0, I_p)", "batch mean"), title="t = 0 in closed form")
+    assumptions=("x ~ N(0, I_p)", "batch mean"), title="t = 0 in closed form", shares=("deep_linear_polys",))
 def _check_dl_t0() -> Outcome:
     factor_printed = under_test(P.dl_t0_variance_factor)
     gauss_printed = under_test(P.dl_t0_gaussian_trace_factor)
@@ -589,7 +586,7 @@ def _check_dl_t0() -> Outcome:
     assumptions=("M = prod_i tr(M_i) M_0, multiplicative terms of g_{t,1}, g_{t,2} (degree d) and W_{t,1}, W_{t,2} "
                  "(degree d'), teacher W_1, W_2 constant",
                  "reading of the garbled '(3^t 1)d'' as (3^t - 1)d' (the proof's last line has the minus)"),
-    title="E[M | F_0] is a polynomial in 1/b: degree bounds")
+    title="E[M | F_0] is a polynomial in 1/b: degree bounds", shares=("theorem3_degrees",))
 def _check_theorem3() -> Outcome:
     q_printed = under_test(P.theorem3_q_bound)
     coef_printed = under_test(P.theorem3_coef_degree)
@@ -666,7 +663,7 @@ def _trim(q):
                     "form drops var(G_t|F_0), which is not O(1/b)-scaled.  It agrees with the truth at t = 0 (G_0 "
                     "deterministic) and at b = 1 only.  The next line's sum ((p+1) gamma_k - gamma'_k)/b^k is "
                     "also not the expansion of the line before it."),
-    title="the variance identity in the proof of Theorem 4")
+    title="the variance identity in the proof of Theorem 4", shares=("deep_linear_polys",))
 def _check_thm4_identity() -> Outcome:
     pp = P.p
     corrected = under_test((1 + (pp + 1) * dv.u) * P.E2 - P.MSQ, role="corrected")
@@ -712,7 +709,7 @@ def _check_thm4_identity() -> Outcome:
                     explanation="Exact polynomials have degree 23 at t = 2 (> 2*3^2 = 18), 76 at t = 3 (> 54) and 237 "
                     "at t = 4 (> 162; scalar network, benchmark).  The degree bookkeeping of Theorem 3 with d = 2 "
                     "gives 3^(t+1) - t - 2, attained by generic weights."),
-    title="no constant term; degree")
+    title="no constant term; degree", shares=("deep_linear_polys",))
 def _check_theorem4() -> Outcome:
     corr_deg = under_test(dv.theorem3_degrees()["var_degree"], role="corrected")
     D = dv.theorem3_degrees()
@@ -755,7 +752,7 @@ def _check_theorem4() -> Outcome:
     title="decreasing beyond b0",
     no_proof="whether the largest root of the printed polynomial (without the factors k of the derivative) always "
              "lies beyond the last sign change of the derivative is not settled here; checked exactly on the "
-             "computed polynomials only")
+             "computed polynomials only", shares=("deep_linear_polys",))
 def _check_theorem5() -> Outcome:
     b0_poly = under_test(P.theorem5_b0_polynomial)
     direction = under_test(P.theorem5_direction)  # "decreasing": the sign of d var / d b
@@ -1900,7 +1897,24 @@ def _b2_chain(lines_fn, args, k: int, what: str) -> Outcome:
     prev, cur = lines[k - 1], under_test(lines[k])
     ok = dv.entry_equal(prev, cur) if isinstance(prev, sp.MatrixExpr) else dv.index_equal(prev, cur)
     return Outcome(ok, [Evidence("proof", f"{what}: both lines as index sums at a symbolic entry (general p), equal up "
-                                 "to renaming the summation indices", ok, {"left": str(prev), "right": str(cur)})])
+                                 "to renaming the summation indices", ok,
+                                 {"left": _LinePrinter().doprint(prev), "right": _LinePrinter().doprint(cur)})])
+
+
+class _LinePrinter(StrPrinter):
+    """``str`` of a matrix line without evaluating it: SymPy's printer asks whether a product can
+    take out a minus sign by forming its negation, which evaluates every index sum in it (half a
+    proof step's time).  A product is printed at product precedence after its leading sign is
+    taken out; the output equals ``str`` on every printed line of Appendix B.2."""
+
+    def _print_MatMul(self, expr):
+        c, m = expr.as_coeff_mmul()
+        sign = ""
+        if c.is_number:
+            re_, im_ = c.as_real_imag()
+            if (im_.is_zero and re_.is_negative) or (re_.is_zero and im_.is_negative):
+                expr, sign = _keep_coeff(-c, m), "-"
+        return sign + "*".join(self.parenthesize(arg, PRECEDENCE["Mul"]) for arg in expr.args)
 
 
 def _S(*names):
@@ -2311,7 +2325,7 @@ _T3W = _B2 + "proof of Theorem 3, "
 
 @_step("theorem3.base", _T3W + "'The base case of t = 0 is the same as the statement in Lemma 8'",
        r"t = 0:\ q \le \tfrac12(3-1)d + \tfrac12(1-1)d' = d,\ \sum_j\deg M^k_{ij} \le 3d + d'\ \text{(Lemma 8)}",
-       "Theorem 3, proof: base case")
+       "Theorem 3, proof: base case", shares=("theorem3_degrees",))
 def _check_t3_base() -> Outcome:
     qb = under_test(P.theorem3_q_bound).subs(dv.t_, 0)
     cb = under_test(P.theorem3_coef_degree).subs(dv.t_, 0)
@@ -2330,7 +2344,7 @@ def _check_t3_base() -> Outcome:
        r"\sum_j\deg(M_{t,i,j,k,l}) \le 3d + d',\quad \sum_j\big(\deg(W_{t,1}; \cdot) + \deg(W_{t,2}; \cdot)\big) \le 3d + d'",
        "Theorem 3, proof: degrees after Lemma 9",
        no_proof="each of the D <= 3d + d' factors W_{t+1} becomes W_t or -alpha g_t; checked by expanding the "
-                "non-commutative products for every (d, d') in [0, 2]^2, not argued symbolically in general D")
+                "non-commutative products for every (d, d') in [0, 2]^2, not argued symbolically in general D", shares=("theorem3_degrees",))
 def _check_t3_split() -> Outcome:
     bound = under_test(P.theorem3_proof_split_bound)
     bad, n_inst = [], 0
@@ -2357,7 +2371,7 @@ def _check_t3_split() -> Outcome:
                                  "(1/2)(3^{t+2}-1) d + (1/2)(3^{t+1}-1) d' exactly",
                        explanation="d + 3 (d' + (1/2)(3^t - 1)(3d + d')) minus the printed bound is 2d' - 3d: the second "
                        "inequality fails whenever 2d' > 3d (t = 0, d = 0, d' = 1: 3 > 1).  Theorem 3's bound itself "
-                       "holds (claim variance.theorem3); the repaired step gives it with equality."))
+                       "holds (claim variance.theorem3); the repaired step gives it with equality."), shares=("theorem3_degrees",))
 def _check_t3_step_q() -> Outcome:
     T = dv.theorem3_induction()
     qt_c = under_test(sp.Rational(1, 2) * (3 ** (dv.t_ + 1) - 1) * (3 * dv.d_ + dv.dp_), role="corrected")
@@ -2377,7 +2391,7 @@ def _check_t3_step_q() -> Outcome:
 
 
 @_step("theorem3.step_deg", _T3W + "'sum deg(M^k_ij) <= 3 x 3^t (3d + d') = 3^{t+1}(3d + d')'",
-       r"\sum_j\deg M^k_{ij} \le 3\times3^t(3d+d') = 3^{t+1}(3d+d')", "Theorem 3, proof: coefficient degree at t + 1")
+       r"\sum_j\deg M^k_{ij} \le 3\times3^t(3d+d') = 3^{t+1}(3d+d')", "Theorem 3, proof: coefficient degree at t + 1", shares=("theorem3_degrees",))
 def _check_t3_step_deg() -> Outcome:
     fac = under_test(P.theorem3_proof_deg_factor)
     nxt = under_test(P.theorem3_proof_deg_next)
@@ -2459,7 +2473,7 @@ _T5W = _B2 + "proof of Theorem 5, "
 
 @_step("theorem5.beta1", _T5W + "'beta_1 >= 0': if beta_1 < 0, beta_1 b^{r-1} + ... + beta_r < 0 for b large and var = b^{-r}(...) < 0",
        r"\operatorname{var} = \tfrac1{b^r}(\beta_1b^{r-1} + \dots + \beta_r);\ \beta_1 < 0 \Rightarrow \beta_1b^{r-1}+\dots+\beta_r < 0"
-       r"\ \text{for large } b", "Theorem 5, proof: beta_1 >= 0")
+       r"\ \text{for large } b", "Theorem 5, proof: beta_1 >= 0", shares=("deep_linear_polys",))
 def _check_t5_beta1() -> Outcome:
     summand = under_test(P.theorem5_proof_var_summand)
     S = dv.theorem5_summands()
@@ -2492,7 +2506,7 @@ def _check_t5_beta1() -> Outcome:
                                  "then sum_j j beta_j b^{r-j} has leading coefficient k beta_k > 0 and is >= 0 for large b",
                        explanation="beta_1 >= 0 leaves beta_1 = 0 open: beta = (0, -1) (r = 2) has beta_1 >= 0 and "
                        "0 * b + 2 * (-1) = -2 < 0 for every b.  Such a beta is not a variance (it would be negative), "
-                       "so the theorem survives once the argument is applied to the first non-zero coefficient."))
+                       "so the theorem survives once the argument is applied to the first non-zero coefficient."), shares=("deep_linear_polys",))
 def _check_t5_b0() -> Outcome:
     lead_c = under_test(lambda beta, k: k * beta[k], role="corrected")  # leading coefficient of sum_j j beta_j b^{r-j}
     beta = (0, 0, -1)  # beta_1 = 0, beta_2 = -1 (index 0 unused)

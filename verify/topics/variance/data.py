@@ -33,14 +33,15 @@ def mid_data(seed: int = 7) -> LinRegData:
 
 @lru_cache(maxsize=None)
 def diabetes_data(decimals: int = 2, rows: int | None = None) -> LinRegData:
-    """scikit-learn's diabetes (442 x 10), features and target standardised (mean 0, sd 1),
+    """The diabetes data (442 x 10, :func:`verify.core.datasets.diabetes`), features and target standardised (mean 0, sd 1),
     rounded to ``decimals`` decimals so that the data are exact rationals ``k / 10^decimals``."""
     import numpy as np
-    from sklearn.datasets import load_diabetes
 
-    d = load_diabetes()
-    X = (d.data - d.data.mean(0)) / d.data.std(0)
-    y = (d.target - d.target.mean()) / d.target.std()
+    from verify.core.datasets import diabetes
+
+    X, y = diabetes()
+    X = (X - X.mean(0)) / X.std(0)
+    y = (y - y.mean()) / y.std()
     if rows is not None:
         X, y = X[:rows], y[:rows]
     s = 10**decimals

@@ -410,21 +410,28 @@ def _expect_block(tr: Trajectory, P, s: int, cache: dict):
     lo, hi = s * tr.nv, (s + 1) * tr.nv
     groups: dict[tuple, dict] = defaultdict(dict)
     pad = (0,) * tr.nv
-    for mono, c in P.to_dict().items():
-        groups[tuple(mono[lo:hi])][tuple(mono[:lo]) + pad + tuple(mono[hi:])] = c
+    for mono, c in zip(P.monoms(), P.coeffs()):
+        groups[mono[lo:hi]][mono[:lo] + pad + mono[hi:]] = c
     if not groups:
         return tr.zero
     table = moment_table(tr.case.p, max(1, max(sum(k) for k in groups)))
-    out = tr.zero
+    parts = []
     for key, terms in groups.items():
         rest = tr.ctx.from_dict(terms)
         if not any(key):
-            out += rest
+            parts.append(rest)
             continue
         mp = _mom_poly(tr, key, table, cache)
         if mp is not None:
-            out += rest * mp
-    return out
+            parts.append(rest * mp)
+    return _sum_balanced(parts, tr.zero)
+
+
+def _sum_balanced(parts: list, zero):
+    """``sum(parts)`` pairwise (a running sum re-copies the growing total at every term)."""
+    while len(parts) > 1:
+        parts = [parts[i] + parts[i + 1] if i + 1 < len(parts) else parts[i] for i in range(0, len(parts), 2)]
+    return parts[0] if parts else zero
 
 
 def expect(tr: Trajectory, P, blocks: Sequence[int] | None = None, cache: dict | None = None):
@@ -829,12 +836,17 @@ def _bilinear_last_block(case: DeepLinearCase, g_entries, xidx: Sequence[int], s
     D = max((2 * sum(m) for Ca in C for m in Ca), default=2)
     table = moments(max(D, 1))
     mcache: dict = {}
+    # a block monomial m as one integer (digits base D + 1 > any exponent of m + m'), so that the
+    # key of m + m' is a sum of two integers
+    radix = max(D, 1) + 1
+    code = lambda m: sum(e * radix**i for i, e in enumerate(m))  # noqa: E731
 
-    def M(key):
-        if key not in mcache:
+    def M(c: int):
+        if c not in mcache:
+            key = tuple((c // radix**i) % radix for i in range(hi - lo))
             mom = table.get(key)
-            mcache[key] = _upoly(fctx, fui, mom) if mom else None
-        return mcache[key]
+            mcache[c] = _upoly(fctx, fui, mom) if mom else None
+        return mcache[c]
 
     H = zero
     for a in sorted(rows):
@@ -844,13 +856,16 @@ def _bilinear_last_block(case: DeepLinearCase, g_entries, xidx: Sequence[int], s
         for b, k in rows[a]:
             for m2, c in C[b].items():
                 Fa[m2] = Fa.get(m2, zero) + k * c
+        Fc = [(code(m2), f) for m2, f in Fa.items()]
         acc = zero
         for m, cam in C[a].items():
-            Dm = zero
-            for m2, f in Fa.items():
-                mp = M(tuple(x + y for x, y in zip(m, m2)))
+            cm = code(m)
+            terms = []
+            for c2, f in Fc:
+                mp = M(cm + c2)
                 if mp is not None:
-                    Dm += mp * f
+                    terms.append(mp * f)
+            Dm = _sum_balanced(terms, zero)
             if Dm == 0:
                 continue
             cp = _split_classes(cam, parity)

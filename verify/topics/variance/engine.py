@@ -259,47 +259,28 @@ class LinRegData:
         return D, Xi, yi
 
     @staticmethod
-    def _isum(A):
-        """Exact integer sum over axis 0 (int64 when provably safe, else Python ints)."""
+    def _isum(subscripts: str, *arrays):
+        """Exact ``np.einsum(subscripts, *arrays)`` of integer arrays, summed over the samples: in
+        int64 when every partial product and the sum provably fit (the samples times the product
+        of the factors' largest magnitudes below 2**62), else in Python integers.  An object array."""
         import numpy as np
 
-        mx = max((abs(int(v)) for v in A.flat), default=0)
-        if mx * A.shape[0] < 2**62:
-            return A.astype(np.int64).sum(axis=0).astype(object)
-        return A.sum(axis=0)
-
-    @cached_property
-    def _K(self):
-        """Linear map S -> (1/n) sum_i (x_i^T S x_i) x_i x_i^T on symmetric p x p matrices.
-
-        Built from the exact fourth-moment tensor ``(1/n) sum_i x_ia x_ic x_id x_ie``.
-        """
-        D, Xi, _ = self._int_form
-        n, p = self.n, self.p
-        Xo = Xi.astype(object)
-        T4 = self._isum(Xo[:, :, None, None, None] * Xo[:, None, :, None, None]
-                        * Xo[:, None, None, :, None] * Xo[:, None, None, None, :])
-        den = n * D**4
-        K = {}
-        for a in range(p):
-            for c in range(a, p):
-                row = {}
-                for d in range(p):
-                    for e in range(d, p):
-                        v = Fraction(int(T4[a, c, d, e]), den)
-                        row[(d, e)] = v if d == e else 2 * v  # S symmetric: (d,e) and (e,d)
-                K[(a, c)] = row
-        return K
+        n = arrays[0].shape[0]
+        bound = n
+        for A in arrays:
+            bound *= max(1, max((abs(int(v)) for v in A.flat), default=0))
+        if bound < 2**62:
+            return np.einsum(subscripts, *(A.astype(np.int64) for A in arrays)).astype(object)
+        return np.einsum(subscripts, *(A.astype(object) for A in arrays))
 
     @cached_property
     def _K_int(self) -> tuple[int, dict]:
-        """:attr:`_K` as ``(den, {(a, c): integer weights over the (d <= e) pairs})``: entry
-        (a, c) of ``fourth(S)`` is ``sum_w w S_de / den`` (the same numbers, in integers)."""
+        """Linear map S -> (1/n) sum_i (x_i^T S x_i) x_i x_i^T on symmetric p x p matrices, from the
+        exact fourth-moment tensor ``(1/n) sum_i x_ia x_ic x_id x_ie``: ``(den, {(a, c): integer
+        weights over the (d <= e) pairs})``, entry (a, c) of ``fourth(S)`` is ``sum_w w S_de / den``."""
         D, Xi, _ = self._int_form
         n, p = self.n, self.p
-        Xo = Xi.astype(object)
-        T4 = self._isum(Xo[:, :, None, None, None] * Xo[:, None, :, None, None]
-                        * Xo[:, None, None, :, None] * Xo[:, None, None, None, :])
+        T4 = self._isum("ia,ic,id,ie->acde", Xi, Xi, Xi, Xi)
         rows = {(a, c): [int(T4[a, c, d, e]) * (1 if d == e else 2) for d in range(p) for e in range(d, p)]
                 for a in range(p) for c in range(a, p)}
         return n * D**4, rows
@@ -309,10 +290,8 @@ class LinRegData:
         """``(1/n) sum_i y_i x_i x_i^T (x_i)_d`` as [a][c][d] and ``(1/n) sum_i y_i^2 x_i x_i^T``."""
         D, Xi, yi = self._int_form
         n, p = self.n, self.p
-        Xo = Xi.astype(object)
-        T3 = self._isum(Xo[:, :, None, None] * Xo[:, None, :, None] * Xo[:, None, None, :]
-                        * yi[:, None, None, None])
-        T2 = self._isum(Xo[:, :, None] * Xo[:, None, :] * (yi * yi)[:, None, None])
+        T3 = self._isum("ia,ic,id,i->acd", Xi, Xi, Xi, yi)
+        T2 = self._isum("ia,ic,i,i->ac", Xi, Xi, yi, yi)
         lin = [[[Fraction(int(T3[a, c, d]), n * D**4) for d in range(p)] for c in range(p)]
                for a in range(p)]
         const = [[Fraction(int(T2[a, c]), n * D**4) for c in range(p)] for a in range(p)]

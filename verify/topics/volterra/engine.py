@@ -88,11 +88,11 @@ def digits_features(n: int, d: int, seed: int):
     ``b = (digit >= 5) - mean`` scaled by ``1/sqrt(n)``.  The first ``n`` images (of 1797) of a
     seeded permutation are used.  ``x0 = 0``.
     """
-    from sklearn.datasets import load_digits
+    from verify.core.datasets import digits
 
-    data = load_digits()
-    X = data.data / 16.0
-    y = (data.target >= 5).astype(float)
+    X, target = digits()
+    X = X / 16.0
+    y = (target >= 5).astype(float)
     if n > X.shape[0]:
         raise ValueError(f"digits has {X.shape[0]} images; n={n} is too large")
     rng = np.random.default_rng(seed)
