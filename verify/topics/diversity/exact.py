@@ -8,8 +8,15 @@ __all__ = ["is_zero", "nonneg_rational"]
 
 
 def is_zero(expr) -> bool:
-    """``expr`` simplifies to 0 (after expansion)."""
-    return sp.simplify(sp.expand(expr)) == 0
+    """``expr`` simplifies to 0 (after expansion).  A rational function of its symbols that
+    ``cancel`` (exact polynomial arithmetic over a common denominator) reduces to 0 is 0 without
+    ``simplify``; every other expression is decided by ``simplify``, as before."""
+    e = sp.expand(expr)
+    if e == 0:
+        return True
+    if e.is_rational_function() and sp.cancel(e) == 0:
+        return True
+    return sp.simplify(e) == 0
 
 
 def nonneg_rational(expr) -> bool:

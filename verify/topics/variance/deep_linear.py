@@ -407,17 +407,12 @@ def _mom_poly(tr: Trajectory, key: tuple[int, ...], table: dict, cache: dict):
 
 def _expect_block(tr: Trajectory, P, s: int, cache: dict):
     """``E[P | all blocks but s]``: integrate block ``s`` out (exact moments, polynomial in u)."""
-    lo, hi = s * tr.nv, (s + 1) * tr.nv
-    groups: dict[tuple, dict] = defaultdict(dict)
-    pad = (0,) * tr.nv
-    for mono, c in zip(P.monoms(), P.coeffs()):
-        groups[mono[lo:hi]][mono[:lo] + pad + mono[hi:]] = c
+    groups = _block_coefficients(P, [tr.ctx.names()[i] for i in range(s * tr.nv, (s + 1) * tr.nv)])
     if not groups:
         return tr.zero
     table = moment_table(tr.case.p, max(1, max(sum(k) for k in groups)))
     parts = []
-    for key, terms in groups.items():
-        rest = tr.ctx.from_dict(terms)
+    for key, rest in groups.items():
         if not any(key):
             parts.append(rest)
             continue
@@ -425,6 +420,26 @@ def _expect_block(tr: Trajectory, P, s: int, cache: dict):
         if mp is not None:
             parts.append(rest * mp)
     return _sum_balanced(parts, tr.zero)
+
+
+def _block_coefficients(P, names: Sequence[str]) -> dict:
+    """``P = sum_key prod_v v^key_v C_key`` over the variables ``names``: ``{key: C_key}`` (nonzero
+    C_key, free of those variables).  Each coefficient is ``(1/k!) d^k P / dv^k`` at ``v = 0``, one
+    variable after the other: whole-polynomial operations in FLINT rather than a pass over the
+    terms in Python."""
+    out = {(): P}
+    for name in names:
+        nxt = {}
+        for key, Q in out.items():
+            k, d = 0, Q
+            while not d.is_zero():
+                c = d.subs({name: 0})
+                if not c.is_zero():
+                    nxt[key + (k,)] = c
+                d = d.derivative(name) * flint.fmpq(1, k + 1)
+                k += 1
+        out = nxt
+    return out
 
 
 def _sum_balanced(parts: list, zero):
