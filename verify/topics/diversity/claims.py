@@ -19,6 +19,7 @@ import math
 from fractions import Fraction
 from functools import lru_cache
 
+import flint
 import numpy as np
 import sympy as sp
 
@@ -515,7 +516,7 @@ _RATE_CLAIMS = [
 
 for _num, _kind, _app, _stmt, _ass, _title in _RATE_CLAIMS:
     CLAIMS.claim(f"diversity.theorem{_num}", where=f"{_WHERE[_kind]}; Appendix {_app}", statement=_stmt,
-                 assumptions=_ass, title=_title)(lambda k=_kind: _check_rate(k))
+                 assumptions=_ass, title=_title, shares=("theorem_bounds",))(lambda k=_kind: _check_rate(k))
 
 
 @CLAIMS.claim(
@@ -523,7 +524,7 @@ for _num, _kind, _app, _stmt, _ass, _title in _RATE_CLAIMS:
     statement=r"mini-batch SGD with step $\gamma(\epsilon)/(1+\delta)$ needs (1+δ)× the serial number of updates; "
               r"rows 1 and 3 transcribed as $(1+\delta)^{\frac{M^2\log(2D_0/\epsilon)}{2\lambda^2\epsilon}}$ and "
               r"$(1+\delta)^{\frac{2M^2\beta(F(w_0)-F^*)}{\epsilon^2}}$",
-    assumptions=("as Theorems 4-7",), title="Update counts of Table 1",
+    assumptions=("as Theorems 4-7",), title="Update counts of Table 1", shares=("theorem_bounds",),
     erratum=Erratum(
         printed=r"rows 1 and 3: $(1+\delta)^{X}$ with $X$ the serial count (exponent), "
                 r"rows 2 and 4: $(1+\delta)X$; column headers read 'step-size'",
@@ -652,20 +653,23 @@ def _theorem8_enumerated(gam: Fraction, sched: tuple[int, ...]) -> dict:
     """Theorem 8's construction with n = 2, d = 1 (x = +1, -1; W = [-1, 1]; w_0 = 5/7 in the hull; lam = 1):
     the exact law of w_{N_k} (all batch sequences, Fractions), E||w_T||^2, and E[B_S(w_{N_{k-1}})]
     per iteration (B_S(w) = M^2(w)/G(w) = (1 + w^2)/w^2, infinite at w = 0)."""
-    law = {W0_THM8: Fraction(1)}
+    # exact rationals in FLINT (fmpq: the same numbers as Fraction, computed in C), returned as Fractions
+    q = lambda f: flint.fmpq(f.numerator, f.denominator)  # noqa: E731
+    back = lambda x: Fraction(int(x.p), int(x.q))  # noqa: E731
+    law = {q(W0_THM8): flint.fmpq(1)}
     EBS = []
-    xs = (Fraction(1), Fraction(-1))
+    g = q(gam)
     for BB in sched:
         EBS.append(math.inf if any(w == 0 for w in law) else
-                   sum(p * (1 + w * w) / (w * w) for w, p in law.items()))
-        new: dict[Fraction, Fraction] = {}
+                   back(sum((p * (1 + w * w) / (w * w) for w, p in law.items()), flint.fmpq(0))))
+        new: dict = {}
         for w, p in law.items():
             for k in range(BB + 1):  # k draws of x_1 = +1, BB - k of x_2 = -1
-                pr = p * math.comb(BB, k) / Fraction(2) ** BB
-                wp = w - gam * sum((w - x) for x in [xs[0]] * k + [xs[1]] * (BB - k))
-                new[wp] = new.get(wp, Fraction(0)) + pr
+                pr = p * math.comb(BB, k) / flint.fmpq(2) ** BB
+                wp = w - g * (k * (w - 1) + (BB - k) * (w + 1))
+                new[wp] = new.get(wp, flint.fmpq(0)) + pr
         law = new
-    return {"E_w2": sum(p * w * w for w, p in law.items()), "E_BS": EBS}
+    return {"E_w2": back(sum((p * w * w for w, p in law.items()), flint.fmpq(0))), "E_BS": EBS}
 
 
 @CLAIMS.claim(
@@ -1207,7 +1211,7 @@ def _check_cor2_bracket() -> Outcome:
               r"$\le(1+\frac\delta2)\epsilon$ (the decidable reading of Theorem 3)",
     assumptions=("the four classes of Theorems 4-7 with their step-sizes", "'serial SGD achieves eps' read as its "
                  "upper bound (the actual serial error is not determined by the text)"),
-    title="Theorem 3: what can be decided")
+    title="Theorem 3: what can be decided", shares=("theorem_bounds",))
 def _check_theorem3() -> Outcome:
     target = under_test(P.theorem3_target)
     bounds = D.theorem_bounds(D.serial_steps())
@@ -1671,7 +1675,7 @@ def _check_eq15() -> Outcome:
     statement=r"(16) $\le(1-2\gamma\lambda B)\|w-w^*\|^2+(1+\delta)\gamma^2BM^2$; for $B\le\frac1{2\gamma\lambda}$: "
               r"$\le(1-2\gamma\lambda B)^{T/B}D_0+(1+\delta)\frac{\gamma M^2}{2\lambda}\le e^{-2\gamma\lambda T}D_0+(1+\delta)"
               r"\frac{\gamma M^2}{2\lambda}$", assumptions=("<grad F(w), w - w*> >= lam ||w - w*||^2",),
-    title="Theorem 4's proof")
+    title="Theorem 4's proof", shares=("theorem_bounds",))
 def _check_proof_thm4() -> Outcome:
     e16, unrolled, expo = under_test((P.eq16_rhs, P.thm4_unrolled, P.thm4_exp))
     ob = D.one_step_bounds()
@@ -1707,7 +1711,7 @@ def _check_proof_thm4() -> Outcome:
     statement=r"(17) $\mathbb E\langle\nabla F,w_{kB}-w^*\rangle\le\frac{D_{kB}-D_{(k+1)B}}{2\gamma B}+(1+\delta)\frac\gamma2M^2$ "
               r"$\Rightarrow\frac{D_0}{2\gamma T}+(1+\delta)\frac{\gamma M^2}2$; (18) and its sum $\Rightarrow\frac{F(w_0)-F^*}"
               r"{\gamma T}+\frac\beta2\gamma(1+\delta)M^2$; (20), (21) $\Rightarrow(1-2\gamma\mu B)^{T/B}(F(w_0)-F^*)+"
-              r"(1+\delta)\frac{\beta\gamma M^2}{4\mu}$", title="Theorems 5-7: the proof steps")
+              r"(1+\delta)\frac{\beta\gamma M^2}{4\mu}$", title="Theorems 5-7: the proof steps", shares=("theorem_bounds",))
 def _check_proof_thm5_7() -> Outcome:
     p17, p5, p18, p6s, p6, p20, p21, p7 = under_test((P.eq17_rhs, P.thm5_final, P.eq18_rhs, P.thm6_sum_rhs,
                                                       P.thm6_final, P.eq20_rhs, P.eq21_rhs, P.thm7_unrolled))

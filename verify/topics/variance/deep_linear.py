@@ -834,20 +834,13 @@ def _bilinear_last_block(case: DeepLinearCase, g_entries, xidx: Sequence[int], s
     for (a, b), k in K.items():
         rows[a].append((b, k))
     # c_{a,m}: L_a(P_t) grouped by its monomials in block t-1
-    pad = (0,) * (hi - lo)
     C: list[dict] = []
+    block_names = [fctx.names()[i] for i in range(lo, hi)]
     for L in Ls:
         Lc = L.compose(*sub, ctx=fctx)
         _seen(Lc)
-        groups: dict[tuple, dict] = {}
-        for mono, c in zip(Lc.monoms(), Lc.coeffs()):
-            m = mono[lo:hi]
-            d = groups.get(m)
-            if d is None:
-                d = groups[m] = {}
-            d[mono[:lo] + pad + mono[hi:]] = c
+        C.append(_block_coefficients(Lc, block_names))
         del Lc
-        C.append({m: fctx.from_dict(d) for m, d in groups.items()})
     D = max((2 * sum(m) for Ca in C for m in Ca), default=2)
     table = moments(max(D, 1))
     mcache: dict = {}

@@ -388,12 +388,19 @@ class LinRegMoments:
             raise ValueError(f"need n = {d.n} matrices A_i, got {len(A_list)}")
         A_list = [[[as_fraction(v, "A entry") for v in row] for row in A] for A in A_list]
         q = len(A_list[0])
-        M = _zeros(q, d.p)
-        r = [Fraction(0)] * q
-        for A, x, yy in zip(A_list, d.X, d.y):
-            Ax = _matvec(A, list(x))
-            M = _madd(M, _outer(Ax, list(x)))
-            r = [a + yy * b for a, b in zip(r, Ax)]
+        if any(len(A) != q or any(len(row) != d.p for row in A) for A in A_list):
+            raise ValueError(f"every A_i must be q x p = {q} x {d.p}")
+        # M and r in integers over one common denominator (x = Xi / D, y = yi / D, A = Ai / DA)
+        import numpy as np
+
+        D, Xi, yi = d._int_form
+        DA = math.lcm(*(v.denominator for A in A_list for row in A for v in row))
+        Ai = np.array([[[v.numerator * (DA // v.denominator) for v in row] for row in A] for A in A_list], dtype=object)
+        Mi = LinRegData._isum("iqa,ia,ic->qc", Ai, Xi, Xi)
+        ri = LinRegData._isum("iqa,ia,i->q", Ai, Xi, yi)
+        den = DA * D * D
+        M = [[Fraction(int(Mi[a, c]), den) for c in range(d.p)] for a in range(q)]
+        r = [Fraction(int(ri[a]), den) for a in range(q)]
         out = []
         Mt = _transpose(M)
         for k, Sk in enumerate(self.S[t]):
