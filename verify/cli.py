@@ -507,7 +507,14 @@ def _cmd_book(args) -> int:
     if not stamp_path.exists() or stamp_path.read_text().strip() != stamp:
         shutil.rmtree(build / ".jupyter_cache", ignore_errors=True)
     log_path = build / "build.log"
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
+    # jupyter-book's command line builds with one Sphinx job; the pages are read (their notebooks
+    # executed) in as many processes as there are CPUs (at most 4), through its own build function
+    from verify.core.claims import default_jobs
+
+    jobs = min(4, default_jobs())
+    launcher = ("import sys; import jupyter_book.sphinx as s; from jupyter_book.cli.main import main; "
+                f"b = s.build_sphinx; s.build_sphinx = lambda *a, **k: b(*a, **{{**k, 'jobs': {jobs}}}); main()")
+    cmd = [sys.executable, "-c", launcher,
            "build", str(path), "-W", "-n", "--keep-going", "--all"]  # --all: every page rewritten;
     # notebook execution is still cached by jupyter-cache, so an unchanged page is not re-executed
     n_pages = max(1, sum(1 for _ in path.rglob("*.md")) - sum(1 for _ in build.rglob("*.md")))
