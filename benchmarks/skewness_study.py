@@ -81,7 +81,10 @@ def statistic(r: dict, hall: bool, plant: float = 1.0) -> float:
 def analyze(log: Path, alpha: float = 0.01) -> None:
     from scipy.stats import beta
 
-    seeds = [json.loads(line) for line in log.open()]
+    import gzip
+
+    with (gzip.open(log, "rt") if log.suffix == ".gz" else log.open()) as f:
+        seeds = [json.loads(line) for line in f]
 
     def rejects(rows, hall, plant=1.0):  # Holm rejects something iff the smallest p <= alpha / m
         ps = [math.erfc(abs(statistic(r, hall, plant)) / math.sqrt(2)) for r in rows]
