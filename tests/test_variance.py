@@ -190,3 +190,17 @@ def test_diabetes_t20_exact():
         for poly in (mom.var_batch_grad(t), mom.var_full_grad(t)):
             cert, direct = nonincreasing_all_b(poly, 442)
             assert cert and direct
+
+
+def test_chain_line_printer_equals_str_on_every_printed_b2_line():
+    """The B.2 evidence prints matrix lines with ``_LinePrinter`` (SymPy's own printer evaluates
+    every index sum while deciding a product's sign): the text must be what ``str`` gives."""
+    from derivations.variance import printed as P
+    from verify.topics.variance import claims as VC
+
+    chains = [(P.printed_lemma5_lines, VC._S("M1", "u", "v", "M2")),
+              (P.printed_lemma7_footnote2, VC._S("a", "b", "c", "d", "e", "f", "A1", "A2")),
+              (P.printed_lemma7_footnote3, VC._S(*VC._FN3_ARGS))]
+    lines = [x for fn, args in chains for x in VC._chain_lines(fn, tuple(args))]
+    assert len(lines) >= 12
+    assert [VC._LinePrinter().doprint(x) for x in lines] == [str(x) for x in lines]
