@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import sympy as sp
 
+from verify.core.exact import is_zero as _is_zero
+
 __all__ = ["is_zero", "nonneg_rational"]
 
 
 def is_zero(expr) -> bool:
-    """``expr`` simplifies to 0 (after expansion).  A rational function of its symbols that
-    ``cancel`` (exact polynomial arithmetic over a common denominator) reduces to 0 is 0 without
-    ``simplify``; every other expression is decided by ``simplify``, as before."""
-    e = sp.expand(expr)
-    if e == 0:
-        return True
-    if e.is_rational_function() and sp.cancel(e) == 0:
-        return True
-    return sp.simplify(e) == 0
+    """``expr`` is identically 0 (:func:`verify.core.exact.is_zero` on its expansion)."""
+    return _is_zero(sp.expand(expr))
 
 
 def nonneg_rational(expr) -> bool:

@@ -33,6 +33,7 @@ import sympy as sp
 from derivations.stationary import derive as D
 from derivations.stationary import printed as P
 from verify.core.claims import ClaimSet, Erratum, Evidence, Outcome
+from verify.core.exact import is_zero
 from verify.core.mutation import under_test
 from verify.generated import stationary as G
 from verify.topics.stationary import engine as N
@@ -69,11 +70,11 @@ def _one_blas_thread(fn):
 
 def _zero(M) -> bool:
     if isinstance(M, (sp.MatrixBase,)):
-        return all(sp.simplify(sp.expand(e)) == 0 for e in M)
+        return all(is_zero(sp.expand(e)) for e in M)
     if isinstance(M, sp.MatrixExpr):
         z = sp.simplify(M.doit())
         return z == 0 or isinstance(z, sp.ZeroMatrix)
-    return sp.simplify(sp.expand(M)) == 0
+    return is_zero(sp.expand(M))
 
 
 def _rel(a, b) -> float:

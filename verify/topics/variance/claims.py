@@ -795,6 +795,7 @@ _NO_PROOF_RULE = ("the step is a rule of conditional expectation (tower property
                   "not restated symbolically")
 
 
+@lru_cache(maxsize=None)
 def _q(e, bb: int, al=F(0), nn: int = 5) -> F:
     """A printed or derived SymPy number at n = nn, b = bb, alpha_t = al, as a Fraction."""
     r = sp.Rational(sp.nsimplify(sp.sympify(e).subs({dv.n: nn, dv.b: bb, P.alpha_t: sp.Rational(al.numerator, al.denominator)})))
@@ -890,6 +891,7 @@ def _l4_base(t: int, bb: int) -> dict:
     return out
 
 
+@lru_cache(maxsize=None)
 def _l4_line(k: int, t: int, bb: int, co) -> F:
     """Line k (0..10) of the proof of Lemma 4 at (t, b), with the printed numbers ``co`` of that line."""
     d = small_data()
@@ -1571,6 +1573,7 @@ def _gradL(w):
     return [sum(g[a] for g in gr) / d.n for a in range(d.p)]
 
 
+@lru_cache(maxsize=None)
 def _t6_k(k: int, t: int, bb: int, co):
     """Line k (0..4) of the first display of the proof of Theorem 6, at every (path to t-1, batch): a tuple."""
     d = small_data()
