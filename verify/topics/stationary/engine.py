@@ -20,8 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg as sla
-from scipy.optimize import brentq
 
 from verify.generated import stationary as GEN
 
@@ -111,6 +109,8 @@ def lyapunov_continuous(H, S) -> np.ndarray:
     H symmetric positive definite, S symmetric positive semidefinite (σ² of one example)."""
     H = as_spd(H)
     S = as_psd(S, "sigma2", H.shape[0])
+    import scipy.linalg as sla  # imported where used: the claim registry loads this module
+
     G = sla.solve_continuous_lyapunov(H, S)
     return (G + G.T) / 2
 
@@ -157,6 +157,8 @@ def gaussian_discrete_cov(H, S, delta, m) -> np.ndarray:
     m = _batch(m)
     _stable_delta(H, delta)
     A = np.eye(H.shape[0]) - delta * H
+    import scipy.linalg as sla
+
     P = sla.solve_discrete_lyapunov(A, delta**2 / m * S)
     return (P + P.T) / 2
 
@@ -201,6 +203,8 @@ def sde_breakdown_delta(H, S, m=1, rel: float = 0.1) -> float:
         raise ValueError("sigma2 must be non-zero")
     dmax = 2 / float(np.max(np.linalg.eigvalsh(H)))
     f = lambda d: relative_error_sde(H, S, d, m) - rel
+    from scipy.optimize import brentq
+
     return float(brentq(f, 1e-12 * dmax, dmax * (1 - 1e-12), xtol=1e-14, rtol=1e-13))
 
 
@@ -309,6 +313,8 @@ def ls_stability_limit(prob: LeastSquares, m) -> float:
     HH = np.kron(prob.H, prob.H)
     K1 = B.T @ (np.kron(prob.H, I) + np.kron(I, prob.H)) @ B
     K2 = B.T @ ((1 - 1 / m) * HH + prob.M4 / m) @ B
+    import scipy.linalg as sla
+
     ev = sla.eigvals(K1, K2)
     real = ev[np.abs(ev.imag) <= 1e-9 * np.abs(ev)].real
     pos = real[real > 0]
@@ -357,4 +363,6 @@ def ls_breakdown_delta(prob: LeastSquares, m, rel: float = 0.1) -> float:
         raise ValueError("rel must lie in (0, 1)")
     hi = ls_stability_limit(prob, m) * (1 - 1e-6)
     g = lambda d: 1 - eq12_prediction(prob.sigma2, d, m) / ls_stationary_loss(prob, d, m) - rel
+    from scipy.optimize import brentq
+
     return float(brentq(g, 1e-6, hi, xtol=1e-10))
