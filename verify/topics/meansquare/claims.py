@@ -20,6 +20,7 @@ import sympy as sp
 from derivations.meansquare import derive as D
 from derivations.meansquare import printed as PR
 from verify.core.claims import ClaimSet, Evidence, Outcome
+from verify.core.exact import is_zero
 from verify.core.mutation import under_test
 from verify.generated import interpolation as P0
 from verify.generated import meansquare as G
@@ -116,7 +117,7 @@ def _check_operator() -> Outcome:
     # proof: E[H_m S H_m] by symbolic pair counts (sums of Kronecker deltas, symbolic m)
     diag, off = D.pair_counts()
     general = c["S"] - D.eta * (c["HS"] + c["SH"]) + D.eta**2 * (diag * c["MS"] + off * c["HSH"]) / D.m**2
-    ok = sp.expand(expr - general) == 0 and sp.simplify(diag - D.m) == 0 and sp.simplify(off - D.m * (D.m - 1)) == 0
+    ok = sp.expand(expr - general) == 0 and is_zero(diag - D.m) and is_zero(off - D.m * (D.m - 1))
     ev.append(Evidence("proof", "T(S) for a symbolic batch size m: E[H_m S H_m] = (#diag M(S) + #off HSH)/m^2 "
                        "with #diag = m, #off = m(m-1) from symbolic sums of Kronecker deltas", ok))
     # brute expansion with non-commuting symbols for m = 1..4
@@ -279,7 +280,7 @@ def _check_equal_norm() -> Outcome:
     q = D.equal_norm_quotient()
     ev = [Evidence("lemma", "Rayleigh quotient at the projector P: <P,B(P)>/<P,A(P)> = (beta^2/m + (1-1/m) tr H^2)/(2 beta) "
                    "(<P,M(P)> = (1/n) sum beta^2); the bound is its reciprocal and equals 2/beta at m = 1",
-                   sp.simplify(upper * q - 1) == 0 and sp.simplify(upper.subs(D.m, 1) - 2 / D.beta) == 0)]
+                   is_zero(upper * q - 1) and is_zero(upper.subs(D.m, 1) - 2 / D.beta))]
     f = sp.lambdify((D.m, D.beta, D.trH2), upper)
     oks, gaps = [], []
     for seed in range(6):
@@ -350,7 +351,7 @@ def _check_m_infinity() -> Outcome:
     r_inf = under_test(r_inf)
     lim_T, c = D.operator_limit_m_infinity()
     ok1 = sp.expand(lim_T - (c["S"] - D.eta * (c["HS"] + c["SH"]) + D.eta**2 * c["HSH"])) == 0
-    ok2 = sp.simplify(sp.limit(PR.g_star_saturation(), D.m, sp.oo) - r_inf) == 0
+    ok2 = is_zero(sp.limit(PR.g_star_saturation(), D.m, sp.oo) - r_inf)
     ev = [Evidence("proof", "lim T = (I - eta H) S (I - eta H) (eigenvalues (1 - eta l_i)(1 - eta l_j)), minimax step "
                    "2/(l1 + lr), rate ((l1 - lr)/(l1 + lr))^2; and lim_{m->oo} of (10)'s second case equals it",
                    ok1 and ok2)]

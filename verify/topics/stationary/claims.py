@@ -350,7 +350,7 @@ def _check_eq2_cov() -> Outcome:
         ok_with &= _zero(var - printed.subs({P.C: C, D.m: m_}))
         var_wo, C = D.minibatch_cov_exhaustive(gs, m_, replace=False)
         fpc[m_] = sp.factor(sp.simplify(var_wo / (C / m_)))
-    fpc_ok = all(sp.simplify(fpc[k] - sp.Rational(n - k, n - 1)) == 0 for k in fpc)
+    fpc_ok = all(is_zero(fpc[k] - sp.Rational(n - k, n - 1)) for k in fpc)
     return Outcome(ok_with, [
         Evidence("exact", "n = 4 symbolic per-example gradients, every ordered batch of size m = 1, 2, 3 "
                  "drawn with replacement: Var(g^(m)) is the printed C/m exactly (C: population covariance, "

@@ -34,6 +34,7 @@ from sympy.printing.str import StrPrinter
 from derivations.variance import derive as dv
 from derivations.variance import printed as P
 from verify.core.claims import ClaimSet, Erratum, Evidence, Outcome
+from verify.core.exact import is_zero
 from verify.core.mutation import under_test
 from verify.topics.variance.data import datasets, small_data
 from verify.topics.variance.deep_linear import (
@@ -235,7 +236,7 @@ def _check_lemma2(sign_l_printed: int) -> Outcome:
     pw = dv.pairwise_identity_general()
     step = dv.gradient_step_identity()
     step_ok = step == 0 or getattr(step, "is_ZeroMatrix", False)
-    coef_ok = sp.simplify(kappa - al**2 * dv.c_b * coef_c) == 0
+    coef_ok = is_zero(kappa - al**2 * dv.c_b * coef_c)
     # the derived last term is kappa sum_{k,l} ||A grad L_k - A grad L_l||^2: B^{kl}_l = -A, i.e. sign -1
     sign_ok = sign_c == -1
     proof_ok = bool(step_ok and pw["difference"] == 0 and coef_ok and sign_ok)
@@ -413,7 +414,7 @@ def _check_theorem1() -> Outcome:
 def _check_theorem2() -> Outcome:
     direction = under_test(P.theorem2_direction)
     l1 = dv.lemma1()
-    first_ok = sp.simplify(l1["first_moment_factor"] - 1 / dv.n) == 0
+    first_ok = is_zero(l1["first_moment_factor"] - 1 / dv.n)
     ev = [_monotone_proof(direction, "E[g | F_t] = grad L (pi_1 / b = 1/n), so E w_t follows gradient descent "
                                      "and ||E B g_t||^2 is free of b", first_ok)]
     ok, count, rows = True, 0, []
@@ -441,7 +442,7 @@ def _check_theorem2() -> Outcome:
 def _check_corollary1() -> Outcome:
     direction = under_test(P.corollary1_direction)
     l1 = dv.lemma1()
-    first_ok = sp.simplify(l1["first_moment_factor"] - 1 / dv.n) == 0
+    first_ok = is_zero(l1["first_moment_factor"] - 1 / dv.n)
     ev = [_monotone_proof(direction, "E[g | F_t] = grad L (pi_1 / b = 1/n): the subtracted ||E g_t||^2 is free of b",
                           first_ok)]
     ok, count, bad = True, 0, []
@@ -598,10 +599,10 @@ def _check_theorem3() -> Outcome:
     slack_d0 = sp.simplify(q_printed.subs(dv.d_, 0) - D["q_derived_d0"])
     t_nn = {dv.t_: sp.Symbol("tau", integer=True, nonnegative=True)}
     slack_ok = bool(sp.simplify(slack.subs(t_nn)).is_nonnegative) and bool(sp.simplify(slack_d0.subs(t_nn)).is_nonnegative)
-    coef_ok = sp.simplify(D["coef_degree_derived"] - coef_printed) == 0
+    coef_ok = is_zero(D["coef_degree_derived"] - coef_printed)
     steps = {"bookkeeping step (symbolic degrees): 3D in earlier blocks, 1 in block t, 3w in the weights":
-             sp.simplify(st["W_block_s"] - 3 * st["D"]) == 0 and st["W_block_t"] == 1
-             and sp.simplify(st["W_weights"] - 3 * st["w"]) == 0,
+             is_zero(st["W_block_s"] - 3 * st["D"]) and st["W_block_t"] == 1
+             and is_zero(st["W_weights"] - 3 * st["w"]),
              "cumulant function = kappa(u Theta)/u, kappa(0) = 0: a moment of degree k has u-degree <= k - 1":
              mg["residual"] == 0 and mg["kappa_at_0"] == 0,
              "printed q bound minus derived q >= 0 (d >= 1 and d = 0)": slack_ok,
@@ -670,7 +671,7 @@ def _check_thm4_identity() -> Outcome:
     ev = []
     g = dv.t0_general()
     derived = g["second_moment_factor"].subs(g["p"], pp) * P.E2 - P.MSQ
-    proof_ok = sp.simplify(derived - corrected) == 0
+    proof_ok = is_zero(derived - corrected)
     ev.append(Evidence("proof", "general p and t: g_{t,1} = G_t Xhat_t with Xhat_t independent of G_t, so "
                        "E||g_{t,1}||^2 = E[E_t||G_t Xhat_t||^2] = (1 + (p+1)/b) E||G_t||^2 (the general-p computation "
                        "of dl_t0) and E g_{t,1} = E G_t: the correction", proof_ok,
@@ -1087,7 +1088,7 @@ def _check_l1_s7() -> Outcome:
 def _check_l1_s8() -> Outcome:
     a1, a2 = under_test(P.lemma1_proof_l8)
     d1, d2 = dv.outer_moment_coefficients()
-    ok = sp.simplify(a1 - d1) == 0 and sp.simplify(a2 - d2) == 0
+    ok = is_zero(a1 - d1) and is_zero(a2 - d2)
     bad, rows = _compare(lambda i: _l1_base(*i)["trEggT"],
                          lambda i: _q(a1, i[1]) * _l1_base(*i)["trM1"] + _q(a2, i[1]) * _l1_base(*i)["trV"], _L1_INST)
     return Outcome(ok and not bad, [
@@ -1105,7 +1106,7 @@ def _check_l1_s9() -> Outcome:
     G = dv.general_matrices()
     A, v = G["A"], G["v"]
     tr_ok = dv.index_equal(sp.Trace(A.T * A * v * v.T), P.printed_lemma1_l9_norm(A, v))
-    co_ok = all(sp.simplify(x - y) == 0 for x, y in zip(co, P.lemma1_proof_l8))
+    co_ok = all(is_zero(x - y) for x, y in zip(co, P.lemma1_proof_l8))
     return Outcome(tr_ok and co_ok, [Evidence("proof", "tr(A^T A v v^T) = ||A v||^2 as index sums (general p), linearity "
                                               "of the trace, and the coefficients carried over from the line before",
                                               tr_ok and co_ok, {"trace_identity": tr_ok, "coefficients": co_ok})])
@@ -1127,7 +1128,7 @@ def _check_l1_s10() -> Outcome:
        "Lemma 1, proof: unbiasedness")
 def _check_l1_s11() -> Outcome:
     k = under_test(P.lemma1_proof_l11)
-    unb = sp.simplify(dv.lemma1()["first_moment_factor"] - 1 / dv.n) == 0
+    unb = is_zero(dv.lemma1()["first_moment_factor"] - 1 / dv.n)
     bad, rows = _compare(lambda i: _l1_base(*i)["var"],
                          lambda i: _l1_base(*i)["EAg2"] - _q(k, i[1]) * _l1_base(*i)["W"], _L1_INST)
     return Outcome(unb and k == 1 and not bad, [
@@ -1160,7 +1161,7 @@ def _check_l1_s12() -> Outcome:
 def _check_lemma3_s1() -> Outcome:
     k1, k2 = under_test(P.lemma3_proof_derivative)
     pr = dv.product_rule()
-    eq = sp.simplify(pr["c1"] - k1) == 0 and sp.simplify(pr["c2"] - k2) == 0
+    eq = is_zero(pr["c1"] - k1) and is_zero(pr["c2"] - k2)
     sign = bool(pr["at_signs"](k1, k2).is_nonpositive)
     return Outcome(eq and sign, [Evidence("proof", "sp.diff(f g) = f'g + f g' (the printed coefficients); with f, g >= 0 "
                                           "and f', g' <= 0 every term is <= 0", eq and sign,
@@ -1209,7 +1210,7 @@ def _check_l4_s2() -> Outcome:
 def _check_l4_s3() -> Outcome:
     c = under_test(P.lemma4_proof_l4)
     step = dv.gradient_step_identity()
-    ok = (step == 0 or getattr(step, "is_ZeroMatrix", False)) and sp.simplify(c - P.lemma4_proof_update) == 0
+    ok = (step == 0 or getattr(step, "is_ZeroMatrix", False)) and is_zero(c - P.lemma4_proof_update)
     return _l4_check(3, [Evidence("proof", "general p: grad L_i(w - a g) = grad L_i(w) - a x_i x_i^T g, so "
                                   "sum A_i grad L_i(w - a g) = sum A_i grad L_i(w) - a A g with the update's coefficient",
                                   ok, {"printed": str(c)})], ok, printed=c)
@@ -1222,8 +1223,8 @@ def _check_l4_s4() -> Outcome:
     co = under_test(P.lemma4_proof_l5)
     se = dv.square_expansion()
     a = -P.lemma4_proof_l4  # line (4) is ||v - a A g||^2
-    ok = (not se["extra"] and se["c0"] == 1 and sp.simplify(se["c1"].subs(se["a"], a) - co[0]) == 0
-          and sp.simplify(se["c2"].subs(se["a"], a) - co[1]) == 0)
+    ok = (not se["extra"] and se["c0"] == 1 and is_zero(se["c1"].subs(se["a"], a) - co[0])
+          and is_zero(se["c2"].subs(se["a"], a) - co[1]))
     return _l4_check(4, [Evidence("proof", "||v - a w||^2 = ||v||^2 - 2a<v, w> + a^2||w||^2 as index sums (general "
                                   "p), linearity of E; the printed coefficients", ok,
                                   {"derived": [str(se["c1"]), str(se["c2"])]})], ok, printed=co)
@@ -1234,9 +1235,9 @@ def _check_l4_s4() -> Outcome:
        "Lemma 4, proof: Lemma 1 inside")
 def _check_l4_s5() -> Outcome:
     co = under_test(P.lemma4_proof_l6)
-    unb = sp.simplify(dv.lemma1()["first_moment_factor"] - 1 / dv.n) == 0
-    ok = (unb and sp.simplify(co[0] - P.lemma4_proof_l5[0]) == 0 and sp.simplify(co[1] - P.lemma4_proof_l5[1]) == 0
-          and sp.simplify(co[2] - dv.c_b) == 0)
+    unb = is_zero(dv.lemma1()["first_moment_factor"] - 1 / dv.n)
+    ok = (unb and is_zero(co[0] - P.lemma4_proof_l5[0]) and is_zero(co[1] - P.lemma4_proof_l5[1])
+          and is_zero(co[2] - dv.c_b))
     return _l4_check(5, [Evidence("proof", "E[g | F_t] = grad L (pi_1/b = 1/n) and Lemma 1's E||Ag||^2 = c_b(...) + "
                                   "||A grad L||^2 (derived c_b, general n, b); coefficients carried over", ok,
                                   {"c_b_derived": str(dv.c_b)})], ok, printed=co)
@@ -1269,7 +1270,7 @@ def _check_l4_s6() -> Outcome:
 def _check_l4_s7() -> Outcome:
     c1, c2 = under_test((P.lemma4_proof_l8[0], P.lemma4_proof_l8[1] / 2), role="corrected")
     kappa = dv.pairwise_factor()
-    corr_ok = sp.simplify(c2 - P.lemma4_proof_l7[1] * kappa) == 0 and sp.simplify(c1 - P.lemma4_proof_l7[0]) == 0
+    corr_ok = is_zero(c2 - P.lemma4_proof_l7[1] * kappa) and is_zero(c1 - P.lemma4_proof_l7[0])
     printed = P.lemma4_proof_l8
     ratio = sp.simplify(printed[1] / (P.lemma4_proof_l7[1] * kappa))
     out_p = _l4_check(7, printed=printed)
@@ -1291,7 +1292,7 @@ def _check_l4_s7() -> Outcome:
        "Lemma 4, proof: regrouping")
 def _check_l4_s8() -> Outcome:
     co = under_test(P.lemma4_proof_l9)
-    ok = sp.simplify(co[0] - P.lemma4_proof_l8[0] / dv.n) == 0 and sp.simplify(co[1] - P.lemma4_proof_l8[1]) == 0
+    ok = is_zero(co[0] - P.lemma4_proof_l8[0] / dv.n) and is_zero(co[1] - P.lemma4_proof_l8[1])
     return _l4_check(8, [Evidence("proof", "grad L = (1/n) sum grad L_i, so a A grad L = sum (a/n) A grad L_i; the "
                                   "diagonal terms i = j of the double sum are ||0||^2 = 0; coefficients (general n)", ok,
                                   {"printed": [str(x) for x in co]})], ok, printed=co)
@@ -1303,8 +1304,8 @@ def _check_l4_s8() -> Outcome:
 def _check_l4_s9() -> Outcome:
     co = under_test(P.lemma4_proof_l10)
     sk, sl = co[2], co[3]
-    ok = (sp.simplify(co[0] - P.lemma4_proof_l9[0]) == 0 and sp.simplify(co[1] - P.lemma4_proof_l9[1]) == 0
-          and sp.simplify(sk + sl) == 0 and sp.simplify(sk**2 - 1) == 0)
+    ok = (is_zero(co[0] - P.lemma4_proof_l9[0]) and is_zero(co[1] - P.lemma4_proof_l9[1])
+          and is_zero(sk + sl) and is_zero(sk**2 - 1))
     return _l4_check(9, [Evidence("proof", "sum_i B^{kl}_i grad L_i = s_k A grad L_k + s_l A grad L_l (k != l; 0 for "
                                   "k = l) has the squared norm of A grad L_k - A grad L_l iff s_k = -s_l = +-1", ok,
                                   {"signs": [str(sk), str(sl)]})], ok, printed=co)
@@ -1340,7 +1341,7 @@ def _check_t1_s2() -> Outcome:
     co_c = under_test((P.theorem1_proof_recursion[0], P.theorem1_proof_recursion[1] / 2) + P.theorem1_proof_recursion[2:],
                       role="corrected")
     kappa = dv.recursion_coefficient()
-    corr_ok = sp.simplify(co_c[1] - kappa.subs(sp.Symbol("alpha", positive=True), P.alpha_t)) == 0
+    corr_ok = is_zero(co_c[1] - kappa.subs(sp.Symbol("alpha", positive=True), P.alpha_t))
     val = lambda co: (lambda i: _l4_line(9, i[0], i[1], _qs(co, i[1], _AL[i[0]])))  # noqa: E731
     bad_p, rows = _compare(lambda i: _l4_line(0, *i, None), val(P.theorem1_proof_recursion), _L4_INST)
     bad_c, _ = _compare(lambda i: _l4_line(0, *i, None), val(co_c), _L4_INST)
@@ -1372,7 +1373,7 @@ def _check_t1_s3() -> Outcome:
     r = sp.Symbol("r", nonnegative=True)  # b = 1 + r >= 1, n = b + m > b
     dcorr = sp.factor(sp.diff(corr.subs(dv.b, br), br).subs(dv.n, br + m).subs(br, 1 + r))
     derived_dir = -1 if dcorr.is_negative else 1 if dcorr.is_positive else 0
-    corr_ok = (sp.simplify(corr - truth) == 0 and derived_dir == direction
+    corr_ok = (is_zero(corr - truth) and derived_dir == direction
                and bool(sp.simplify(corr.subs(dv.b, br).subs(dv.n, br + m).subs(br, 1 + r)).is_nonnegative))
     return Outcome(pv == tv, [
         Evidence("counterexample", f"n = 2, b = 1, alpha = 1: alpha^2 c_b/n^2 = {tv}, printed {pv}; in general the "
@@ -1500,8 +1501,8 @@ def _check_t7_s2() -> Outcome:
        "Theorem 7, proof: Lemma 1 inside")
 def _check_t7_s3() -> Outcome:
     co = under_test(P.theorem7_proof_l3)
-    unb = sp.simplify(dv.lemma1()["first_moment_factor"] - 1 / dv.n) == 0
-    ok = unb and sp.simplify(co[0] - dv.c_b) == 0 and co[1] == P.theorem7_proof_l2[0] and co[2] == P.theorem7_proof_l2[1]
+    unb = is_zero(dv.lemma1()["first_moment_factor"] - 1 / dv.n)
+    ok = unb and is_zero(co[0] - dv.c_b) and co[1] == P.theorem7_proof_l2[0] and co[2] == P.theorem7_proof_l2[1]
     return _t7_check(3, co, [Evidence("proof", "Lemma 1 (E||Bg||^2 | F_t = c_b(...) + ||B grad L||^2, derived c_b) and "
                                       "E[Bg | F_t] = B grad L (pi_1/b = 1/n), general n, b: the printed coefficients",
                                       ok, {"printed": [str(x) for x in co]})], ok)[0]
@@ -1517,7 +1518,7 @@ def _check_t7_s3() -> Outcome:
 def _check_t7_s4() -> Outcome:
     co = under_test((P.theorem7_proof_l4[0] / 2, P.theorem7_proof_l4[1]), role="corrected")
     kappa = dv.pairwise_factor()
-    corr_ok = sp.simplify(co[0] - dv.c_b * kappa) == 0 and co[1] == 1
+    corr_ok = is_zero(co[0] - dv.c_b * kappa) and co[1] == 1
     out_p, bad_p = _t7_check(4, P.theorem7_proof_l4)
     out_c, bad_c = _t7_check(4, co)
     return Outcome(not bad_p, [
@@ -1708,7 +1709,7 @@ def _check_t6_s2() -> Outcome:
 def _check_t6_s3() -> Outcome:
     co = under_test(P.theorem6_proof_k3)
     step = dv.gradient_step_identity()
-    ok = (step == 0 or getattr(step, "is_ZeroMatrix", False)) and sp.simplify(co + P.alpha_t) == 0
+    ok = (step == 0 or getattr(step, "is_ZeroMatrix", False)) and is_zero(co + P.alpha_t)
     # the line before, with the printed alpha_t (offset 0), against this line with the printed coefficient
     bad, rows = _compare(lambda i: _t6_k(2, *i, 0), lambda i: _t6_k(3, *i, _q(co, i[1], _AL[i[0]])), _T6_INST)
     return Outcome(ok and not bad, [
@@ -1722,7 +1723,7 @@ def _check_t6_s3() -> Outcome:
        r"= \nabla L(w_{t-1}) - \alpha_tCg_{t-1},\ C = \frac1n\sum_ix_ix_i^T", "Theorem 6, proof: the matrix C")
 def _check_t6_s4() -> Outcome:
     co = under_test(P.theorem6_proof_k4)
-    ok = sp.simplify(co - P.theorem6_proof_k3) == 0
+    ok = is_zero(co - P.theorem6_proof_k3)
     bad, rows = _compare(lambda i: _t6_k(3, *i, _q(P.theorem6_proof_k3, i[1], _AL[i[0]])),
                          lambda i: _t6_k(4, *i, _q(co, i[1], _AL[i[0]])), _T6_INST)
     return Outcome(ok and not bad, [
@@ -1764,8 +1765,8 @@ def _check_t6_s6() -> Outcome:
 def _check_t6_s7() -> Outcome:
     co = under_test(P.theorem6_proof_v3)
     se = dv.square_expansion()
-    ok = (sp.simplify(se["c1"].subs(se["a"], P.alpha_t) - co[0]) == 0
-          and sp.simplify(se["c2"].subs(se["a"], P.alpha_t) - co[1]) == 0)
+    ok = (is_zero(se["c1"].subs(se["a"], P.alpha_t) - co[0])
+          and is_zero(se["c2"].subs(se["a"], P.alpha_t) - co[1]))
     return _t6_vcheck(3, co, [Evidence("proof", "||v - a w||^2 = ||v||^2 - 2a<v, w> + a^2||w||^2 (index sums, general "
                                        "p): the printed coefficients", ok)], ok)[0]
 
@@ -1782,9 +1783,9 @@ def _check_t6_s8() -> Outcome:
        "Theorem 6, proof: Lemma 1 inside, (3)")
 def _check_t6_s9() -> Outcome:
     co = under_test(P.theorem6_proof_v5)
-    unb = sp.simplify(dv.lemma1()["first_moment_factor"] - 1 / dv.n) == 0
-    ok = (unb and sp.simplify(co[0] - P.theorem6_proof_v4[0]) == 0 and sp.simplify(co[1] - dv.c_b) == 0
-          and sp.simplify(co[2] - P.theorem6_proof_v4[1]) == 0)
+    unb = is_zero(dv.lemma1()["first_moment_factor"] - 1 / dv.n)
+    ok = (unb and is_zero(co[0] - P.theorem6_proof_v4[0]) and is_zero(co[1] - dv.c_b)
+          and is_zero(co[2] - P.theorem6_proof_v4[1]))
     return _t6_vcheck(5, co, [Evidence("proof", "Lemma 1 with A = BC (derived c_b) and E[g | F_{t-1}] = grad L "
                                        "(pi_1/b = 1/n), general n, b", ok)], ok)[0]
 
@@ -1821,7 +1822,7 @@ def _check_t6_s11() -> Outcome:
 def _check_t6_s12() -> Outcome:
     co = under_test((P.theorem6_proof_v8[0], P.theorem6_proof_v8[1] / 2), role="corrected")
     kappa = dv.pairwise_factor()
-    corr_ok = sp.simplify(co[1] - P.theorem6_proof_v7[1] * kappa) == 0 and sp.simplify(co[0] - P.theorem6_proof_v7[0]) == 0
+    corr_ok = is_zero(co[1] - P.theorem6_proof_v7[1] * kappa) and is_zero(co[0] - P.theorem6_proof_v7[0])
     out_p, bad_p = _t6_vcheck(8, P.theorem6_proof_v8)
     out_c, bad_c = _t6_vcheck(8, co)
     return Outcome(not bad_p, [
@@ -1852,7 +1853,7 @@ def _check_t4_last() -> Outcome:
     gam, gamp = sp.Function("gamma"), sp.Function("gammap")
     derived_summand = ((P.p + 2) * gam(k) - gamp(k)) * u ** (k + 1)  # k = 0..q (gamma, gamma' padded to length q + 1)
     shifted = (corr(gam, gamp, k) * u**k).subs(k, k + 1)             # the corrected sum k = 1..q+1, shifted to 0..q
-    corr_ok = sp.simplify(shifted - derived_summand) == 0
+    corr_ok = is_zero(shifted - derived_summand)
     # against the printed sum: q = q' = 0, p = 1, gamma_0 = 1, gamma'_0 = 0: line before 3/b, printed sum empty (0)
     lo, extra = P.theorem4_proof_expansion_range
     before = sp.expand(u * ((P.p + 2) * 1 - 0)).subs(P.p, 1)
@@ -1875,8 +1876,8 @@ def _check_t4_last() -> Outcome:
         Evidence("proof", "general q: the line before is sum_{k=0}^{q} ((p+2) gamma_k - gamma'_k) b^{-(k+1)}; the "
                  "corrected sum shifted by one index has the same summand", corr_ok, about="corrected"),
         Evidence("exact", "q = q' = 2, symbolic gammas and p: the corrected sum equals the line before",
-                 sp.simplify(before2 - corrected2) == 0, about="corrected", instances=1)],
-        corrected=corr_ok and sp.simplify(before2 - corrected2) == 0)
+                 is_zero(before2 - corrected2), about="corrected", instances=1)],
+        corrected=corr_ok and is_zero(before2 - corrected2))
 
 
 # =====================================================================================================
@@ -2332,10 +2333,10 @@ _T3W = _B2 + "proof of Theorem 3, "
 def _check_t3_base() -> Outcome:
     qb = under_test(P.theorem3_q_bound).subs(dv.t_, 0)
     cb = under_test(P.theorem3_coef_degree).subs(dv.t_, 0)
-    same = sp.simplify(qb - P.lemma8_q_bound) == 0 and sp.simplify(cb - P.lemma8_coef_degree) == 0
+    same = is_zero(qb - P.lemma8_q_bound) and is_zero(cb - P.lemma8_coef_degree)
     D = dv.theorem3_degrees()
     within = (sp.simplify(P.lemma8_q_bound - D["q_derived"].subs(dv.t_, 0)) == 1
-              and sp.simplify(P.lemma8_coef_degree - D["coef_degree_derived"].subs(dv.t_, 0)) == 0)
+              and is_zero(P.lemma8_coef_degree - D["coef_degree_derived"].subs(dv.t_, 0)))
     return Outcome(same and within, [
         Evidence("proof", "Theorem 3's bounds at t = 0 are Lemma 8's (q <= d, coefficient degree <= 3d + d'), "
                  "symbolic in d, d'", same, {"q_at_0": str(qb), "coef_at_0": str(cb)}),
@@ -2382,8 +2383,8 @@ def _check_t3_step_q() -> Outcome:
     at = {dv.t_: 0, dv.d_: 0, dv.dp_: 1}
     lhs0, rhs0 = (dv.d_ + P.theorem3_proof_qt_factor * P.theorem3_proof_qt).subs(at), P.theorem3_proof_q_next.subs(at)
     fails = lhs0 > rhs0
-    eq = sp.simplify(sp.expand(dv.d_ + qt_c - P.theorem3_proof_q_next)) == 0
-    ih = sp.simplify(qt_c - T["h_max"]) == 0 and bool(T["q_slack"].is_nonnegative)
+    eq = is_zero(sp.expand(dv.d_ + qt_c - P.theorem3_proof_q_next))
+    ih = is_zero(qt_c - T["h_max"]) and bool(T["q_slack"].is_nonnegative)
     return Outcome(not fails, [
         Evidence("counterexample", f"t = 0, d = 0, d' = 1: d + 3 q_t = {lhs0} > {rhs0}; in general d + 3 q_t minus the "
                  f"printed bound = {gap}", fails, {"difference": str(gap)}),
@@ -2399,8 +2400,8 @@ def _check_t3_step_deg() -> Outcome:
     fac = under_test(P.theorem3_proof_deg_factor)
     nxt = under_test(P.theorem3_proof_deg_next)
     T = dv.theorem3_induction()
-    eq = sp.simplify(fac * 3**dv.t_ * (3 * dv.d_ + dv.dp_) - nxt) == 0
-    ih = sp.simplify(fac * 3**dv.t_ * (3 * dv.d_ + dv.dp_) - T["deg_next"]) == 0 and bool(T["deg_slack"].is_nonnegative)
+    eq = is_zero(fac * 3**dv.t_ * (3 * dv.d_ + dv.dp_) - nxt)
+    ih = is_zero(fac * 3**dv.t_ * (3 * dv.d_ + dv.dp_) - T["deg_next"]) and bool(T["deg_slack"].is_nonnegative)
     return Outcome(eq and ih, [Evidence("proof", "general t, d, d': terms with d1 + d1' <= 3d + d' have coefficient degree "
                                         "3^t(3 d1 + d1') <= 3 x 3^t (3d + d') (slack " + str(T["deg_slack"]) + " >= 0), "
                                         "and 3 x 3^t = 3^{t+1}", eq and ih)])
@@ -2444,7 +2445,7 @@ def _check_t4_step_q() -> Outcome:
     D = dv.theorem3_degrees()
     derived = sp.simplify(D["q_derived_d0"].subs(dv.dp_, 6))
     cd = sp.simplify(D["coef_degree_derived"].subs({dv.d_: 0, dv.dp_: 6}))
-    c_ok = sp.simplify(cdeg - cd) == 0
+    c_ok = is_zero(cdeg - cd)
     return _t4_bound_check(q, 0, derived, [Evidence("proof", f"the derived coefficient degree {cd} equals the printed "
                                                     f"{cdeg}", c_ok)])
 
@@ -2481,7 +2482,7 @@ def _check_t5_beta1() -> Outcome:
     summand = under_test(P.theorem5_proof_var_summand)
     S = dv.theorem5_summands()
     bb, r, k, beta = S["b"], S["r"], S["k"], S["beta"]
-    same = sp.simplify(summand(beta, bb, r, k) - S["var"]) == 0
+    same = is_zero(summand(beta, bb, r, k) - S["var"])
     m = sp.Symbol("m", integer=True, nonnegative=True)
     # the bracket beta_1 b^{r-1} + ... + beta_r is b^r var: its summands times b^{1-r}
     lead = sp.limit(sp.simplify(bb * summand(beta, bb, r, 1)), bb, sp.oo) == beta
@@ -2524,7 +2525,7 @@ def _check_t5_b0() -> Outcome:
     bk = sp.IndexedBase("beta")
     lim_lead = sp.limit(bb ** (k_ - r_) * k_ * bk[k_] * bb ** (r_ - k_), bb, sp.oo)
     lim_rest = sp.limit(bb ** (k_ - r_) * bb ** (r_ - (k_ + m + 1)), bb, sp.oo)
-    sym_ok = sp.simplify(lim_lead - lead_c({k_: bk[k_]}, k_)) == 0 and lim_rest == 0
+    sym_ok = is_zero(lim_lead - lead_c({k_: bk[k_]}, k_)) and lim_rest == 0
     bad, n_c = [], 0
     for lab, c, bt in _dl_polys():
         bt = list(bt)
@@ -2577,9 +2578,9 @@ def _check_t5_derivative() -> Outcome:
     bad_b = sp.simplify(sp.diff(f_b, bb) - fprime) != 0
     # corrected, general r and k (summand by summand)
     fs = f_c(beta, bb, r, k)
-    d1 = sp.simplify(fs / bb**r - S["var"]) == 0
-    d2 = sp.simplify(P.theorem5_proof_var_prime(fs, sp.diff(fs, bb), bb, r) - S["var_prime"]) == 0
-    d3 = sp.simplify(P.theorem5_proof_fprime_summand(beta, bb, r, k) - S["var_prime"]) == 0
+    d1 = is_zero(fs / bb**r - S["var"])
+    d2 = is_zero(P.theorem5_proof_var_prime(fs, sp.diff(fs, bb), bb, r) - S["var_prime"])
+    d3 = is_zero(P.theorem5_proof_fprime_summand(beta, bb, r, k) - S["var_prime"])
     corr_ok = d1 and d2 and d3
     return Outcome(not (bad_a and bad_b), [
         Evidence("counterexample", f"r = 1, beta_1 = 1: display 1 gives f' = {fprime}; display 2 then forces f = {f_a} "
