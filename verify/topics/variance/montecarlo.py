@@ -6,8 +6,8 @@ z-test (Holm-controlled by the runner):
 1. **Linear regression, without replacement** (Section 3.1).  Data ``(x_i, y_i)``,
    ``L_i(w) = (w^T x_i - y_i)^2 / 2``, full loss the **mean** ``L = (1/n) sum_i L_i``;
    at each step a uniformly random subset ``B_t`` of ``b`` distinct indices (fresh each
-   step; ``torch.topk`` of i.i.d. uniforms), the **mean** batch gradient
-   ``g_t = (1/b) sum_{i in B_t} grad L_i(w_t)`` and ``w_{t+1} = w_t - alpha_t g_t``.
+   step; Floyd's algorithm, :func:`verify.harness.kernels.sample_without_replacement`),
+   the **mean** batch gradient ``g_t = (1/b) sum_{i in B_t} grad L_i(w_t)`` and ``w_{t+1} = w_t - alpha_t g_t``.
    Estimated at ``t in {0, 1, 2}`` and ``b in {1, 2, 4, 8, 16, 64}`` (``b < n``):
    ``var(g_t | F_0)``, ``var(grad L(w_t) | F_0)`` and ``E[||grad L(w_t)||^2 | F_0]``;
    predicted by :class:`verify.topics.variance.engine.LinRegMoments` (exact polynomials in
@@ -332,6 +332,7 @@ def _linreg_exact(idx: int, T: int):
 def _linreg(cfg, R, progress, ctx, report, p0, p1):
     import torch
 
+    from verify.harness.kernels import sample_without_replacement
     from verify.topics.variance.engine import c_b, c_poly_to_inv_b, eval_poly
 
     dev = torch.device(cfg.device)
@@ -364,7 +365,8 @@ def _linreg(cfg, R, progress, ctx, report, p0, p1):
                 gen = torch.Generator(device=dev).manual_seed(ctx["seed"] + 1_000_003 * (si + 1) + 10_007 * b + k)
                 w = torch.tensor([float(v) for v in w0], dtype=torch.float64, device=dev).repeat(Kk, 1)
                 for t in range(T_mc + 1):
-                    idx = torch.rand(Kk, n, generator=gen, device=dev, dtype=torch.float64).topk(b, dim=1).indices
+                    kind, sub = sample_without_replacement(Kk, n, b, gen, dev)  # Floyd: b draws, not n
+                    idx = sub if kind == "index" else sub.nonzero()[:, 1].view(Kk, b)
                     Xb, yb = X[idx], y[idx]
                     r = (Xb @ w.unsqueeze(-1)).squeeze(-1) - yb
                     g = (Xb * r.unsqueeze(-1)).mean(1)
